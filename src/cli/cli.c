@@ -1,0 +1,62 @@
+/* cli: see cli.h. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+
+int cli_fail(const Err *e)
+{
+    fprintf(stderr, "zspace: %s\n", e->msg[0] ? e->msg : "unknown error");
+    return EXIT_FAIL;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "zspace: %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'zspace %s --help')\n", cmd);
+    return EXIT_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int c, char **argv)
+{
+    const char *word = optind > 0 ? argv[optind - 1] : "?";
+    if (c == ':')
+        return cli_usage(cmd, "option '%s' needs a value", word);
+    if (optopt)
+        return cli_usage(cmd, "unknown option '-%c'", optopt);
+    return cli_usage(cmd, "unknown option '%s'", word);
+}
+
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end != '\0')
+        return cli_usage(cmd, "%s '%s': not a whole number", opt, s);
+    if (v < min || v > max)
+        return cli_usage(cmd, "%s %ld: must be between %ld and %ld", opt, v, min, max);
+    *out = v;
+    return EXIT_OK;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double min, double max,
+                     double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end != '\0' || !isfinite(v))
+        return cli_usage(cmd, "%s '%s': not a number", opt, s);
+    if (v < min || v > max)
+        return cli_usage(cmd, "%s %g: must be between %g and %g", opt, v, min, max);
+    *out = v;
+    return EXIT_OK;
+}

@@ -1,0 +1,38 @@
+/* cli: shared pieces of the subcommands. Each subcommand is one file,
+ * cmd_<name>.c, thin: it parses options, calls the libraries and prints.
+ * Conventions (../shared/DESIGN.md): exit 0 success, 1 runtime failure,
+ * 2 usage error; errors on stderr as "zspace: <what>: <why>". */
+#ifndef ZSPACE_CLI_CLI_H
+#define ZSPACE_CLI_CLI_H
+
+#include <stdio.h>
+
+#include "core/err.h"
+
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+    const char *name;
+    const char *summary; /* one line for `zspace --help` */
+    int (*run)(int argc, char **argv);
+} CliCommand;
+
+/* Print "zspace: <msg>" for a library error; returns EXIT_FAIL. */
+int cli_fail(const Err *e);
+/* Print "zspace: <cmd>: <message>" and a hint to use --help; returns EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Turn a getopt_long '?' or ':' result into a usage error naming the option. */
+int cli_bad_option(const char *cmd, int c, char **argv);
+
+/* Strict number parsing for option values: the whole string must parse and
+ * lie in [min, max]; otherwise a usage error naming the option is printed and
+ * EXIT_USAGE returned. */
+int cli_parse_long(const char *cmd, const char *opt, const char *s, long min, long max, long *out);
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double min, double max,
+                     double *out);
+
+/* Subcommands. */
+int cmd_data(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+
+#endif

@@ -1,0 +1,44 @@
+/* main: the `zspace` binary. Dispatches to one subcommand per file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const CliCommand commands[] = {
+    {"data", "list the datasets found, their sizes and checksums; inspect IDX files", cmd_data},
+    {"bench", "benchmarks: data loading (more as the engine lands)", cmd_bench},
+};
+static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: zspace <command> [options]\n"
+               "       zspace --help | --version\n\n"
+               "Train variational autoencoders on handwritten digits and explore their latent space.\n\n"
+               "commands:\n");
+    for (int i = 0; i < n_commands; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\n'zspace <command> --help' describes a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("zspace %s\n", ZSPACE_VERSION);
+        return EXIT_OK;
+    }
+    for (int i = 0; i < n_commands; i++)
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "zspace: unknown command '%s' (see 'zspace --help')\n", cmd);
+    return EXIT_USAGE;
+}
