@@ -11,13 +11,14 @@
 
 static void help(void)
 {
-    printf("usage: zspace data [--no-verify]\n"
+    printf("usage: zspace data [--dataset NAME] [--no-verify]\n"
            "       zspace data inspect FILE...\n\n"
            "Lists the datasets zspace knows, where it looks for them, each file's size and\n"
            "whether its SHA-256 matches the published one. Exits 1 if a file is missing or\n"
            "does not verify.\n\n"
-           "  --no-verify   skip the checksums (faster)\n"
-           "  -h, --help    this help\n\n"
+           "  --dataset NAME  only this dataset (mnist or fashion)\n"
+           "  --no-verify     skip the checksums (faster)\n"
+           "  -h, --help      this help\n\n"
            "'inspect' prints an IDX file's element type, dimensions and item count, plain or\n"
            "gzipped, and checks the body length against the header.\n\n"
            "places: MNIST in $ZSPACE_DATA (default: data/ in the source tree), fetched by\n"
@@ -58,15 +59,18 @@ int cmd_data(int argc, char **argv)
         return inspect(argc - 1, argv + 1);
 
     static const struct option opts[] = {
+        {"dataset", required_argument, 0, 'd'},
         {"no-verify", no_argument, 0, 'n'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     int verify = 1, c;
+    const char *only = NULL;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
+        case 'd': only = optarg; break;
         case 'n': verify = 0; break;
         case 'h': help(); return EXIT_OK;
         default: return cli_bad_option("data", c, argv);
@@ -75,9 +79,14 @@ int cmd_data(int argc, char **argv)
     if (optind < argc)
         return cli_usage("data", "unexpected argument '%s'", argv[optind]);
 
+    if (only && !dataset_find(only))
+        return cli_usage("data", "--dataset '%s': expected mnist or fashion", only);
+
     int n, status = EXIT_OK;
     const DatasetInfo *known = dataset_known(&n);
     for (int d = 0; d < n; d++) {
+        if (only && strcmp(only, known[d].name) != 0)
+            continue;
         char dir[2048];
         dataset_dir(&known[d], dir, sizeof dir);
         printf("%s (--dataset %s) in %s\n", known[d].title, known[d].name, dir);

@@ -17,13 +17,28 @@ int err_set(Err *e, int code, const char *fmt, ...)
     return code;
 }
 
+/* Append s to dst (holding *len chars, capacity cap incl. NUL), cutting it short if needed. */
+static void append(char *dst, size_t *len, size_t cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > cap - 1 - *len)
+        n = cap - 1 - *len;
+    memcpy(dst + *len, s, n);
+    *len += n;
+    dst[*len] = '\0';
+}
+
 int err_prefix(Err *e, const char *prefix)
 {
     if (!e)
         return ERR_OK;
     char old[sizeof e->msg];
     memcpy(old, e->msg, sizeof old);
-    snprintf(e->msg, sizeof e->msg, "%s: %s", prefix, old);
+    size_t len = 0;
+    e->msg[0] = '\0';
+    append(e->msg, &len, sizeof e->msg, prefix);
+    append(e->msg, &len, sizeof e->msg, ": ");
+    append(e->msg, &len, sizeof e->msg, old);
     return e->code;
 }
 

@@ -1,0 +1,50 @@
+#!/bin/sh
+# cli_data: the CLI's conventions on the data and bench commands: help and
+# version exit 0; usage errors exit 2 and bad files exit 1, each with exactly
+# one line on stderr that starts with "zspace:".
+set -u
+Z=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+# expect CODE LINES-ON-STDERR PATTERN -- command...
+expect() {
+    code=$1; lines=$2; pattern=$3; shift 4
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    n=$(wc -l <"$T/err")
+    if [ "$got" -ne "$code" ] || [ "$n" -ne "$lines" ] || ! grep -q -- "$pattern" "$T/err" "$T/out"; then
+        echo "FAIL: $* -> exit $got (want $code), $n stderr lines (want $lines), pattern '$pattern'"
+        sed 's/^/  | /' "$T/err"
+        fails=$((fails + 1))
+    fi
+}
+
+expect 0 0 "usage: zspace <command>" -- "$Z" --help
+expect 0 0 "^zspace [0-9]" -- "$Z" --version
+expect 0 0 "usage: zspace data" -- "$Z" data --help
+expect 2 1 "^zspace: unknown command 'frobnicate'" -- "$Z" frobnicate
+expect 2 1 "^zspace: data: unknown option '--bogus'" -- "$Z" data --bogus
+expect 2 1 "^zspace: data: inspect needs at least one FILE" -- "$Z" data inspect
+expect 2 1 "^zspace: bench: --repeat 0: must be between 1 and 1000" -- "$Z" bench load --repeat 0
+expect 2 1 "^zspace: bench: --repeat 'x': not a whole number" -- "$Z" bench load --repeat x
+expect 2 1 "^zspace: bench: option '--repeat' needs a value" -- "$Z" bench load --repeat
+
+printf '\000\000\010\003\000\000\000\002\000\000\000\002\000\000\000\002\001\002' >"$T/short.idx"
+expect 1 1 "^zspace: $T/short.idx: truncated: header says 2x2x2 (8 bytes), file holds 2 bytes" \
+    -- "$Z" data inspect "$T/short.idx"
+printf '\000\000\010\001\000\000\000\002\001\002' >"$T/ok.idx"
+expect 0 0 "unsigned byte (0x08), 1 dim 2, 2 items" -- "$Z" data inspect "$T/ok.idx"
+expect 1 1 "is a directory" -- "$Z" data inspect "$T"
+
+# An empty data directory: listed as missing, exit 1, pointing at bootstrap.
+ZSPACE_DATA="$T" expect 1 0 "run ./bootstrap to fetch" -- "$Z" data --no-verify
+ZSPACE_DATA="$T" expect 1 0 "MNIST: incomplete" -- "$Z" data --dataset mnist --no-verify
+expect 2 1 "^zspace: data: --dataset 'cifar': expected mnist or fashion" -- "$Z" data --dataset cifar
+
+if [ "$fails" -ne 0 ]; then
+    echo "$fails CLI check(s) failed"
+    exit 1
+fi
+echo "all CLI checks passed"
