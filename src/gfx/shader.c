@@ -1,0 +1,172 @@
+/* shader: see shader.h. */
+#include "shader.h"
+
+#include <epoxy/gl.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A directory counts as a shader directory when it holds ui.vert, the one
+ * shader every window needs. */
+static int has_shaders(const char *dir)
+{
+    char p[4096];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/ui.vert", dir);
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int gfx_shader_dir(char *buf, size_t size, Err *e)
+{
+    const char *env = getenv("ZSPACE_SHADERS");
+    if (env && *env) {
+        /* An explicit override is obeyed even when it is wrong, so the
+         * error names the file the user pointed at. */
+        snprintf(buf, size, "%s", env);
+        return ERR_OK;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(buf, size, "%s/../share/zspace/shaders", exe);
+            if (has_shaders(buf))
+                return ERR_OK;
+        }
+    }
+    snprintf(buf, size, "%s/shaders", ZSPACE_SOURCE_DIR);
+    if (has_shaders(buf))
+        return ERR_OK;
+    return err_set(e, ERR_IO,
+                   "no shader directory: set ZSPACE_SHADERS, or install zspace, or keep the "
+                   "source tree at %s",
+                   ZSPACE_SOURCE_DIR);
+}
+
+static char *read_text(const char *path, Err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        err_set(e, ERR_IO, "shader %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    char *s = NULL;
+    long len = -1;
+    if (fseek(f, 0, SEEK_END) == 0)
+        len = ftell(f);
+    if (len >= 0 && len < (1 << 20) && fseek(f, 0, SEEK_SET) == 0 &&
+        (s = malloc((size_t)len + 1)) && fread(s, 1, (size_t)len, f) == (size_t)len) {
+        s[len] = '\0';
+    } else {
+        free(s);
+        s = NULL;
+        err_set(e, ERR_IO, "shader %s: cannot read", path);
+    }
+    fclose(f);
+    return s;
+}
+
+/* Squash the info log onto one line (Err messages are one line). */
+static void one_line(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
+        s[--n] = '\0';
+    for (char *p = s; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+}
+
+/* The info log of a shader or program, squashed onto one line. */
+static void info_log(GLuint obj, bool program, char *log, int size)
+{
+    log[0] = '\0';
+    if (program)
+        glGetProgramInfoLog(obj, size, NULL, log);
+    else
+        glGetShaderInfoLog(obj, size, NULL, log);
+    one_line(log);
+}
+
+static GLuint compile(const char *dir, const char *name, GLenum type, Err *e)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *src = read_text(path, e);
+    if (!src)
+        return 0;
+    GLuint sh = glCreateShader(type);
+    const char *srcs[1] = {src};
+    glShaderSource(sh, 1, srcs, NULL);
+    glCompileShader(sh);
+    free(src);
+    GLint ok = 0;
+    glGetShaderiv(sh, GL_COMPILE_STATUS, &ok);
+    if (!ok) {
+        char log[1024];
+        info_log(sh, false, log, sizeof log);
+        err_set(e, ERR_FORMAT, "shader %s: compile failed: %s", path, log);
+        glDeleteShader(sh);
+        return 0;
+    }
+    return sh;
+}
+
+int gfx_program_load(GfxProgram *p, const char *dir, const char *vert, const char *frag, Err *e)
+{
+    GLuint vs = compile(dir, vert, GL_VERTEX_SHADER, e);
+    if (!vs)
+        return e ? e->code : ERR_FORMAT;
+    GLuint fs = compile(dir, frag, GL_FRAGMENT_SHADER, e);
+    if (!fs) {
+        glDeleteShader(vs);
+        return e ? e->code : ERR_FORMAT;
+    }
+    GLuint prog = glCreateProgram();
+    glAttachShader(prog, vs);
+    glAttachShader(prog, fs);
+    glLinkProgram(prog);
+    glDeleteShader(vs);
+    glDeleteShader(fs);
+    GLint ok = 0;
+    glGetProgramiv(prog, GL_LINK_STATUS, &ok);
+    if (!ok) {
+        char log[1024];
+        info_log(prog, true, log, sizeof log);
+        glDeleteProgram(prog);
+        return err_set(e, ERR_FORMAT, "shader %s/%s + %s: link failed: %s", dir, vert, frag, log);
+    }
+    if (p->id)
+        glDeleteProgram(p->id);
+    p->id = prog;
+    if (p->vert != vert)
+        snprintf(p->vert, sizeof p->vert, "%s", vert);
+    if (p->frag != frag)
+        snprintf(p->frag, sizeof p->frag, "%s", frag);
+    return ERR_OK;
+}
+
+int gfx_program_reload(GfxProgram *p, const char *dir, Err *e)
+{
+    return gfx_program_load(p, dir, p->vert, p->frag, e);
+}
+
+void gfx_program_free(GfxProgram *p)
+{
+    if (p->id)
+        glDeleteProgram(p->id);
+    p->id = 0;
+}
+
+int gfx_uniform(const GfxProgram *p, const char *name)
+{
+    return glGetUniformLocation(p->id, name);
+}
