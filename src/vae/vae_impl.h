@@ -1,0 +1,80 @@
+/* vae_impl: the private layout behind vae.h, shared by the vae_*.c files of
+ * the engine (not by save/load, which goes through vae_tensor_*).
+ *
+ * Layers are numbered in diagram order: encoder 0..k-1, the fused heads k
+ * (out = 2Z: mu rows then logvar rows, so [mu | logvar] per sample comes out
+ * of one GEMM), decoder k+1..2k+1. Layer 0's weight is stored transposed,
+ * Wt (X, H1), for the sparse-input kernels; every other weight is (out, in).
+ * Each tensor starts on a 64-byte boundary of the flat arrays. */
+#ifndef ZSPACE_VAE_VAE_IMPL_H
+#define ZSPACE_VAE_VAE_IMPL_H
+
+#include <stdatomic.h>
+
+#include "nn/nn.h"
+#include "nn/pool.h"
+#include "vae.h"
+
+enum { VAE_MAX_LINEAR = 2 * VAE_MAX_LAYERS + 2, VAE_MAX_TENSORS = 2 * VAE_MAX_LINEAR + 2 };
+
+typedef struct {
+    int in, out;
+    size_t w_off, b_off; /* into the flat arrays */
+    int transposed;      /* weight stored (in, out) */
+    int relu;            /* ReLU after this layer */
+} VaeLinear;
+
+typedef struct {
+    VaeTensorInfo info;
+    size_t off;
+    int transposed; /* elements (o, i) live at off + i * shape[0] + o */
+} VaeTensor;
+
+/* One unit of the weight-gradient phase: rows r0..r1 of a layer's weight
+ * (pixel rows of Wt for layer 0) with their biases, or layer 0's bias alone. */
+typedef struct {
+    int layer;
+    int r0, r1;
+    int bias_only;
+} VaeGradItem;
+
+typedef struct {
+    int *nz_idx;   /* (X) sparse row scratch */
+    float *nz_val; /* (max(X, B)) */
+    int *nz_b;     /* (B) sparse column scratch */
+} VaeScratch;
+
+struct VaeWork {
+    int n_linear; /* 2k + 2 */
+    VaeLinear lin[VAE_MAX_LINEAR];
+    int n_tensors;
+    VaeTensor tensor[VAE_MAX_TENSORS];
+    int n_items;
+    VaeGradItem *items;
+
+    /* activations for max_batch rows */
+    float *out[VAE_MAX_LINEAR];  /* (B, lin.out) post-activation; the last holds logits, then dlogits */
+    float *dout[VAE_MAX_LINEAR]; /* (B, lin.out) gradient w.r.t. pre-activation (last: = out) */
+    float *z, *dz;               /* (B, Z) */
+    float *recon, *kl;           /* (B) per-sample loss terms */
+    float *mem;                  /* the one allocation behind the buffers above */
+
+    NnPool *pool;
+    int threads;
+    VaeScratch scratch[NN_MAX_THREADS];
+    void *scratch_mem;
+
+    /* the job being run by the pool (set by the owner before pool_run) */
+    const float *x, *eps, *zin;
+    int b;
+    int mode;
+    float lr;
+    long adam_t;
+    float *io_out; /* encode/decode destination */
+    atomic_int next_item;
+};
+
+/* Input of linear layer i for the current job (x, z or a previous output). */
+const float *vae_layer_input(const Vae *v, int i);
+
+#endif
