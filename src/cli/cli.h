@@ -34,5 +34,7 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double min
 /* Subcommands. */
 int cmd_data(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 #endif

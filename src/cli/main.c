@@ -6,6 +6,8 @@
 
 static const CliCommand commands[] = {
     {"data", "list the datasets found, their sizes and checksums; inspect IDX files", cmd_data},
+    {"train", "train a VAE on MNIST or Fashion-MNIST and save it as safetensors", cmd_train},
+    {"eval", "evaluate a saved model: -ELBO, KL per latent dimension, IWAE bound", cmd_eval},
     {"bench", "benchmarks: data loading (more as the engine lands)", cmd_bench},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);

@@ -1,0 +1,145 @@
+#!/bin/sh
+# test_cli_train: `zspace train` and `zspace eval` from the outside.
+#   test_cli_train.sh ZSPACE usage   flags and files: usage errors exit 2 and
+#                                    bad models exit 1, each with one stderr line
+#   test_cli_train.sh ZSPACE e2e     (needs MNIST, else skips with 77) a tiny
+#                                    train -> eval round trip, seeded determinism
+#                                    of the saved file, Ctrl-C keeping the last
+#                                    complete epoch
+set -u
+Z=$1
+MODE=${2:-usage}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+# expect CODE LINES-ON-STDERR PATTERN -- command...
+expect() {
+    code=$1; lines=$2; pattern=$3; shift 4
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    n=$(wc -l <"$T/err")
+    if [ "$got" -ne "$code" ] || [ "$n" -ne "$lines" ] || ! grep -q -- "$pattern" "$T/err" "$T/out"; then
+        echo "FAIL: $* -> exit $got (want $code), $n stderr lines (want $lines), pattern '$pattern'"
+        sed 's/^/  | /' "$T/err" "$T/out" | head -20
+        fails=$((fails + 1))
+    fi
+}
+
+check() { # check DESCRIPTION COMMAND...: a plain assertion
+    what=$1; shift
+    if ! "$@"; then
+        echo "FAIL: $what"
+        fails=$((fails + 1))
+    fi
+}
+
+finish() {
+    if [ "$fails" -ne 0 ]; then
+        echo "$fails check(s) failed"
+        exit 1
+    fi
+    echo "all checks passed"
+    exit 0
+}
+
+if [ "$MODE" = usage ]; then
+    O="$T/m.safetensors"
+    expect 0 0 "usage: zspace train" -- "$Z" train --help
+    expect 0 0 "usage: zspace eval" -- "$Z" eval --help
+    expect 0 0 "train-limit N" -- "$Z" train --help
+    expect 0 0 "train " -- "$Z" --help
+    expect 2 1 "^zspace: train: --latent 0: must be between 1 and 256" -- "$Z" train -z 0 -o "$O"
+    expect 2 1 "^zspace: train: --latent 100000: must be between 1 and 256" -- "$Z" train --latent 100000 -o "$O"
+    expect 2 1 "^zspace: train: --batch 0: must be between 1 and 4096" -- "$Z" train --batch 0 -o "$O"
+    expect 2 1 "^zspace: train: --beta -1: must be between 0 and 1000" -- "$Z" train --beta -1 -o "$O"
+    expect 2 1 "^zspace: train: --beta 'nan': not a number" -- "$Z" train --beta nan -o "$O"
+    expect 2 1 "^zspace: train: --epochs 0: must be between 1 and 10000" -- "$Z" train --epochs 0 -o "$O"
+    expect 2 1 "^zspace: train: --epochs 99999999: must be between" -- "$Z" train --epochs 99999999 -o "$O"
+    expect 2 1 "^zspace: train: --lr 0: must be between" -- "$Z" train --lr 0 -o "$O"
+    expect 2 1 "^zspace: train: --threads 0: must be between 1 and" -- "$Z" train --threads 0 -o "$O"
+    expect 2 1 "^zspace: train: --hidden '512,,2': expected widths" -- "$Z" train --hidden 512,,2 -o "$O"
+    expect 2 1 "^zspace: train: --hidden '1,2,3,4,5': at most 4 layers" -- "$Z" train --hidden 1,2,3,4,5 -o "$O"
+    expect 2 1 "^zspace: train: --dataset 'cifar': expected mnist or fashion" -- "$Z" train --dataset cifar -o "$O"
+    expect 2 1 "^zspace: train: missing -o FILE" -- "$Z" train
+    expect 2 1 "^zspace: train: -o '$T/no/such/m.safetensors': directory '$T/no/such' does not exist" \
+        -- "$Z" train -o "$T/no/such/m.safetensors"
+    expect 2 1 "^zspace: train: -o '$T' is a directory" -- "$Z" train -o "$T"
+    expect 2 1 "^zspace: train: unknown option '--bogus'" -- "$Z" train --bogus
+    expect 2 1 "^zspace: train: option '--latent' needs a value" -- "$Z" train --latent
+    expect 2 1 "^zspace: train: unexpected argument 'extra'" -- "$Z" train -o "$O" extra
+    check "usage errors wrote no model" test ! -e "$O"
+
+    expect 2 1 "^zspace: eval: missing -m MODEL" -- "$Z" eval
+    expect 2 1 "^zspace: eval: --iw 0: must be between 1 and" -- "$Z" eval -m "$O" --iw 0
+    expect 2 1 "^zspace: eval: --n -5: must be between 1 and" -- "$Z" eval -m "$O" --n -5
+    expect 2 1 "^zspace: eval: --dataset 'svhn': expected mnist or fashion" -- "$Z" eval -m "$O" --dataset svhn
+    expect 2 1 "^zspace: eval: unknown option '--frob'" -- "$Z" eval --frob
+
+    expect 1 1 "^zspace: $T/absent.safetensors: cannot open" -- "$Z" eval -m "$T/absent.safetensors"
+    printf 'not a model at all' >"$T/junk.safetensors"
+    expect 1 1 "^zspace: $T/junk.safetensors: header length .* is beyond" -- "$Z" eval -m "$T/junk.safetensors"
+    printf '\002\000\000\000\000\000\000\000{}' >"$T/empty.safetensors"
+    expect 1 1 "^zspace: $T/empty.safetensors: metadata has no \"format_version\"" \
+        -- "$Z" eval -m "$T/empty.safetensors"
+    printf '\005\000\000\000\000\000\000\000{"a":' >"$T/badjson.safetensors"
+    expect 1 1 "^zspace: $T/badjson.safetensors: header is not valid JSON" \
+        -- "$Z" eval -m "$T/badjson.safetensors"
+    finish
+fi
+
+# ---- e2e: needs MNIST ----
+if ! "$Z" data --no-verify 2>/dev/null | grep -q -- "-> MNIST: present"; then
+    echo "SKIP: MNIST not found (run ./bootstrap)"
+    exit 77
+fi
+M="$T/tiny.safetensors"
+TRAIN="train --train-limit 600 --epochs 2 --latent 3 --hidden 32 --batch 50 --threads 1 --seed 4"
+# shellcheck disable=SC2086
+expect 0 0 "^epoch 2/2  train [0-9.]* (recon [0-9.]*, kl [0-9.]*)  test [0-9.]* (recon" -- "$Z" $TRAIN -o "$M"
+check "train printed one line per epoch" test "$(grep -c '^epoch ' "$T/out")" -eq 2
+check "train saved the model" test -s "$M"
+
+expect 0 0 "^neg_elbo  *[0-9]" -- "$Z" eval -m "$M" --n 200
+expect 0 0 "^active_units  [0-3] of 3" -- "$Z" eval -m "$M" --n 200
+expect 0 0 "^iwae_ll  *-[0-9.]* nats/image (K = 5" -- "$Z" eval -m "$M" --n 100 --iw 5
+expect 0 0 '"iwae_ll"' -- "$Z" eval -m "$M" --n 100 --iw 5 --json
+check "eval --json is one JSON document with the documented keys" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+for k in ("neg_elbo", "recon", "kl", "kl_per_dim", "active_units", "iwae_ll", "n", "model"):
+    assert k in d, k
+assert len(d["kl_per_dim"]) == 3 and d["n"] == 100
+assert d["model"]["latent"] == 3 and d["model"]["hidden"] == [32] and d["model"]["epochs"] == 2
+assert d["model"]["dataset"] == "mnist"
+assert abs(d["neg_elbo"] - d["recon"] - d["kl"]) < 1e-6
+' "$T/out"
+
+# Same seed, options and threads: the same bytes. Another seed: different.
+# shellcheck disable=SC2086
+expect 0 0 "saved" -- "$Z" $TRAIN -o "$T/again.safetensors"
+check "same seed gives an identical file" cmp -s "$M" "$T/again.safetensors"
+# shellcheck disable=SC2086
+expect 0 0 "saved" -- "$Z" $TRAIN --seed 5 -o "$T/other.safetensors"
+check "another seed gives another model" test "$(cmp -s "$M" "$T/other.safetensors"; echo $?)" -eq 1
+
+# Ctrl-C: the file holds the last complete epoch and still loads.
+C="$T/cancel.safetensors"
+"$Z" train --train-limit 2000 --epochs 10000 --latent 2 --hidden 16 --threads 1 -o "$C" \
+    >"$T/cout" 2>"$T/cerr" &
+pid=$!
+i=0
+while [ "$(grep -c '^epoch ' "$T/cout" 2>/dev/null)" -lt 2 ] && [ $i -lt 300 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+kill -INT $pid
+wait $pid
+code=$?
+check "interrupted train exits 130 (got $code)" test "$code" -eq 130
+check "interrupt message: $(cat "$T/cerr")" grep -q "^zspace: train: interrupted; $C holds epoch [0-9]* of 10000$" "$T/cerr"
+check "one line on stderr" test "$(wc -l <"$T/cerr")" -eq 1
+saved=$(sed -n 's/.* holds epoch \([0-9]*\) of .*/\1/p' "$T/cerr")
+expect 0 0 "\"epochs\":	$saved$" -- "$Z" eval -m "$C" --n 50 --json
+check "the saved epoch is the last one printed" test "$(grep -c '^epoch ' "$T/cout")" -eq "$saved"
+finish
