@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "data/dataset.h"
+#include "nn/nn.h"
 #include "vae/vae.h"
 #include "vae/vae_eval.h"
 #include "test_util.h"
@@ -295,6 +296,9 @@ static void test_trained_model(void **state)
  * needs the dataset (a separate meson test, so a missing dataset skips only it). */
 int main(int argc, char **argv)
 {
+    /* As the CLI does: our own threads, OpenBLAS single-threaded inside them
+     * (its own pool is invisible to ThreadSanitizer and would fight ours). */
+    nn_set_threads(2);
     if (argc > 1 && !strcmp(argv[1], "mnist")) {
         const struct CMUnitTest tests[] = {cmocka_unit_test(test_trained_model)};
         return cmocka_run_group_tests(tests, NULL, NULL);

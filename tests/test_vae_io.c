@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "io/safetensors.h"
+#include "nn/nn.h"
 #include "vae/vae.h"
 #include "vae/vae_io.h"
 #include "test_util.h"
@@ -363,6 +364,7 @@ static void test_hidden_parse(void **state)
 
 int main(void)
 {
+    nn_set_threads(2); /* as the CLI does; OpenBLAS then stays single-threaded */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_pytorch_mapping),
