@@ -136,7 +136,7 @@ static void test_linear_sparse(void **state)
     size_t nx = (size_t)c.B * c.in, nw = (size_t)c.out * c.in, ny = (size_t)c.B * c.out;
     c.x = malloc(nx * 4), c.wt = malloc(nw * 4), c.b = malloc(c.out * 4);
     c.y = malloc(ny * 4), c.R = malloc(ny * 4);
-    c.nz_idx = malloc(c.in * sizeof(int)), c.nz_val = malloc(c.in * 4);
+    c.nz_idx = malloc(c.B * (c.in + 1) * sizeof(int)), c.nz_val = malloc(c.B * c.in * 4);
     int *nz_b = malloc(c.B * sizeof(int));
     float *nzv = malloc(c.B * 4), *dwt = calloc(nw, 4), *db = calloc(c.out, 4);
     for (size_t i = 0; i < nx; i++) /* about half the inputs exactly zero, like pixels */

@@ -112,8 +112,8 @@ static void test_sparse_vs_dense(void **state)
         float *x = calloc(nx, 4), *w = malloc(nw * 4), *wt = malloc(nw * 4), *b = malloc(out * 4);
         float *y = malloc(ny * 4), *yr = malloc(ny * 4), *dy = malloc(ny * 4);
         float *dwt = malloc(nw * 4), *dwr = calloc(nw, 4), *dbr = calloc(out, 4), *db = malloc(out * 4);
-        int *nzi = malloc(in * sizeof(int)), *nzb = malloc(B * sizeof(int));
-        float *nzv = malloc(in * 4);
+        int *nzi = malloc(B * (in + 1) * sizeof(int)), *nzb = malloc(B * sizeof(int));
+        float *nzv = malloc(B * in * 4);
         for (int i = 0; i < B - 1; i++) /* the last row stays all zero */
             for (int k = 5; k < in; k++) /* pixels 0..4 are zero everywhere */
                 x[i * in + k] = rng_uniform(&r) < 0.7f ? 0.0f : rng_uniform(&r);

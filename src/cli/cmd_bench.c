@@ -4,10 +4,17 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cblas.h>
+#include <stdatomic.h>
 
 #include "cli.h"
 #include "core/timer.h"
 #include "data/dataset.h"
+#include "nn/nn.h"
+#include "vae/vae.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -69,6 +76,232 @@ static int bench_load(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* ---- bench train ---- */
+
+enum { TRAIN_WARM_BATCHES = 20 };
+
+/* Machine-wide busy CPU seconds from /proc/stat (0 if unavailable) and this
+ * process's CPU seconds: their difference over a run is the load other
+ * processes put on the machine meanwhile (the figures' noise). */
+static double machine_busy_s(void)
+{
+    FILE *f = fopen("/proc/stat", "r");
+    unsigned long long v[8] = {0};
+    int n = f ? fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+                       &v[3], &v[4], &v[5], &v[6], &v[7])
+              : 0;
+    if (f)
+        fclose(f);
+    if (n != 8)
+        return 0;
+    unsigned long long busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+    return (double)busy / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double process_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef struct {
+    double seconds, t0, t1, busy0, cpu0, foreign, own;
+    size_t counted, prev; /* samples after warm-up; samples seen in this epoch */
+    size_t batches;
+    atomic_int stop;
+} TrainClock;
+
+static void train_tick(void *user, const VaeProgress *p)
+{
+    TrainClock *c = user;
+    double now = timer_now();
+    if (p->batch == 1)
+        c->prev = 0;
+    size_t b = p->samples - c->prev;
+    c->prev = p->samples;
+    if (++c->batches == TRAIN_WARM_BATCHES) {
+        c->t0 = now;
+        c->busy0 = machine_busy_s();
+        c->cpu0 = process_cpu_s();
+        return;
+    }
+    if (c->batches < TRAIN_WARM_BATCHES)
+        return;
+    c->counted += b;
+    c->t1 = now;
+    if (now - c->t0 >= c->seconds) {
+        double own = process_cpu_s() - c->cpu0, other = machine_busy_s() - c->busy0 - own;
+        c->foreign = other > 0 ? other / (now - c->t0) : 0;
+        c->own = own / (now - c->t0);
+        atomic_store_explicit(&c->stop, 1, memory_order_release);
+    }
+}
+
+/* FLOPs of one training sample counted as dense GEMMs: forward and weight
+ * gradient of every layer, input gradient of all but the first (the same
+ * 14 GEMMs as PyTorch for one hidden layer). Biases and element-wise work
+ * are not counted. The sparse first layer does fewer real FLOPs. */
+static double train_flops(const VaeConfig *c)
+{
+    /* first: X*H1; rest: every other layer's in*out (the heads are 2Z wide,
+     * the decoder's last layer is H1*X again). */
+    int k = c->n_hidden, hk = c->hidden[k - 1];
+    double first = (double)c->x * c->hidden[0];
+    double rest = 2.0 * hk * c->z + (double)c->z * hk + first;
+    for (int i = 1; i < k; i++)
+        rest += 2.0 * c->hidden[i - 1] * c->hidden[i];
+    return 2.0 * (2 * first + 3 * rest);
+}
+
+/* Samples/s of vae_train_epoch (real shuffled MNIST batches, eps draws,
+ * everything) after TRAIN_WARM_BATCHES batches, over `seconds`. */
+static int train_rate(const Dataset *ds, int z, int threads, int batch, double seconds,
+                      double *rate, double *foreign, double *own, Err *e)
+{
+    VaeConfig c;
+    vae_config_default(&c);
+    c.z = z;
+    Vae v;
+    if (vae_init(&v, &c, batch, 1, e) || vae_set_threads(&v, threads, e))
+        return e->code;
+    TrainClock clk = {.seconds = seconds};
+    atomic_init(&clk.stop, 0);
+    VaeTrainOpts o;
+    vae_train_opts_default(&o);
+    o.batch = batch;
+    o.progress = train_tick;
+    o.user = &clk;
+    o.cancel = &clk.stop;
+    Rng rng;
+    rng_seed(&rng, 1);
+    int rc;
+    while ((rc = vae_train_epoch(&v, &ds->train, &rng, &o, NULL, e)) == ERR_OK)
+        ;
+    vae_free(&v);
+    if (rc != ERR_CANCELLED)
+        return rc;
+    err_clear(e);
+    *rate = clk.counted / (clk.t1 - clk.t0);
+    *foreign = clk.foreign;
+    *own = clk.own;
+    return ERR_OK;
+}
+
+/* The 14 GEMMs of a training step alone, back to back, with OpenBLAS on
+ * `threads` threads: the ceiling that plain GEMM calls allow. */
+static double gemm_ceiling(int z, int threads, int B, double seconds)
+{
+    const int X = VAE_X, H = 512;
+    const int shape[5][2] = {{X, H}, {H, z}, {H, z}, {z, H}, {H, X}}; /* in, out */
+    size_t big = (size_t)B * X + (size_t)H * X;
+    float *a = calloc(big, sizeof *a), *w = calloc(big, sizeof *w), *o = calloc(big, sizeof *o);
+    if (!a || !w || !o) {
+        free(a), free(w), free(o);
+        return 0;
+    }
+    openblas_set_num_threads(threads);
+    long steps = 0;
+    double t0 = timer_now(), t;
+    do {
+        for (int l = 0; l < 5; l++) {
+            int in = shape[l][0], out = shape[l][1];
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out, in, 1, a, in, w, in, 0,
+                        o, out);
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, B, 1, o, out, a, in, 0,
+                        w, in);
+            if (l > 0)
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in, out, 1, o, out, w,
+                            in, 0, a, in);
+        }
+        steps++;
+    } while ((t = timer_now() - t0) < seconds);
+    openblas_set_num_threads(1);
+    free(a), free(w), free(o);
+    return steps * B / t;
+}
+
+static int bench_train(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"latent", required_argument, 0, 'z'}, {"threads", required_argument, 0, 't'},
+        {"batch", required_argument, 0, 'b'},  {"seconds", required_argument, 0, 's'},
+        {"json", no_argument, 0, 'j'},         {"ceiling", no_argument, 0, 'c'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
+    };
+    long zs[3] = {2, 20, 64}, ts[2] = {1, 2}, nz = 3, nt = 2, batch = 128;
+    double seconds = 3;
+    int json = 0, ceiling = 0, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":z:t:b:s:jch", opts, NULL)) != -1) {
+        int bad = 0;
+        switch (c) {
+        case 'z': bad = cli_parse_long("bench", "--latent", optarg, 1, VAE_MAX_Z, zs), nz = 1; break;
+        case 't': bad = cli_parse_long("bench", "--threads", optarg, 1, NN_MAX_THREADS, ts), nt = 1; break;
+        case 'b': bad = cli_parse_long("bench", "--batch", optarg, 1, 4096, &batch); break;
+        case 's': bad = cli_parse_double("bench", "--seconds", optarg, 0.1, 600, &seconds); break;
+        case 'j': json = 1; break;
+        case 'c': ceiling = 1; break;
+        case 'h':
+            printf("usage: zspace bench train [--latent Z] [--threads T] [--batch B] [--seconds S]\n"
+                   "                          [--ceiling] [--json]\n\n"
+                   "Training throughput on MNIST (784-512-Z VAE, Adam, real shuffled batches):\n"
+                   "samples/s over S seconds (default 3) after %d warm-up batches, for\n"
+                   "Z = 2, 20, 64 and 1 and 2 threads unless given. gflops counts the 14 dense\n"
+                   "GEMMs of a step. --ceiling also times those GEMMs alone in OpenBLAS.\n"
+                   "--json prints [{\"latent\", \"threads\", \"batch\", \"samples_per_s\",\n"
+                   "\"gflops\"}, ...] and nothing else.\n",
+                   TRAIN_WARM_BATCHES);
+            return EXIT_OK;
+        default: return cli_bad_option("bench", c, argv);
+        }
+        if (bad)
+            return EXIT_USAGE;
+    }
+    if (optind < argc)
+        return cli_usage("bench", "unexpected argument '%s'", argv[optind]);
+    Dataset ds;
+    Err e = {0};
+    if (dataset_load("mnist", &ds, &e) != ERR_OK)
+        return cli_fail(&e);
+    nn_set_threads(1);
+    if (json)
+        printf("[");
+    for (int i = 0; i < nz; i++)
+        for (int j = 0; j < nt; j++) {
+            VaeConfig cfg;
+            vae_config_default(&cfg);
+            cfg.z = (int)zs[i];
+            double rate = 0, foreign = 0, own = 0, gf;
+            if (train_rate(&ds, (int)zs[i], (int)ts[j], (int)batch, seconds, &rate, &foreign,
+                           &own, &e)) {
+                dataset_free(&ds);
+                return cli_fail(&e);
+            }
+            gf = rate * train_flops(&cfg) * 1e-9;
+            if (json) {
+                printf("%s{\"latent\": %ld, \"threads\": %ld, \"batch\": %ld, "
+                       "\"samples_per_s\": %.1f, \"gflops\": %.2f}",
+                       i + j ? ", " : "", zs[i], ts[j], batch, rate, gf);
+                continue;
+            }
+            printf("train Z=%-3ld threads=%ld batch=%ld: %8.0f samples/s  %6.1f GFLOP/s  "
+                   "(own %.2f cores, others %.2f)",
+                   zs[i], ts[j], batch, rate, gf, own, foreign);
+            if (ceiling) {
+                double g = gemm_ceiling((int)zs[i], (int)ts[j], (int)batch, seconds);
+                printf("  | 14-GEMM ceiling %8.0f samples/s (%.0f%% reached)", g, 100 * rate / g);
+            }
+            printf("\n");
+            fflush(stdout);
+        }
+    if (json)
+        printf("]\n");
+    dataset_free(&ds);
+    return EXIT_OK;
+}
+
 typedef struct {
     const char *name;
     const char *summary;
@@ -77,6 +310,7 @@ typedef struct {
 
 static const Bench benches[] = {
     {"load", "time to load a whole dataset (IDX parse + float conversion)", bench_load},
+    {"train", "VAE training throughput (samples/s, GFLOP/s) for Z = 2, 20, 64", bench_train},
 };
 
 int cmd_bench(int argc, char **argv)

@@ -37,8 +37,8 @@ void linear_backward_naive(float *dx, float *dw, float *db, const float *dy, con
 void relu_backward_inplace(float *dy, const float *y, long n);
 
 /* Sparse-input forward with transposed weight: y = x Wt + b (ReLU if relu).
- * Only the nonzero entries of each row of x are visited; nz_idx/nz_val are
- * scratch of `in` entries. */
+ * Only the nonzero entries of each row of x are visited. Scratch: nz_idx
+ * has B * (in + 1) entries, nz_val B * in. */
 void linear_t_forward_sparse(float *y, const float *x, const float *wt, const float *b, int B,
                              int in, int out, int relu, int *nz_idx, float *nz_val);
 /* Rows k0..k1 of dWt (in, out): dWt[k] (+)= sum_b x[b, k] dy[b, :], visiting

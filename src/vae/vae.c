@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cblas.h>
+
 #include "nn/nn.h"
 #include "vae_impl.h"
 
@@ -245,18 +247,21 @@ int vae_set_threads(Vae *v, int threads, Err *e)
     pool_free(w->pool);
     w->pool = NULL;
     free(w->scratch_mem);
-    size_t X = (size_t)v->cfg.x, B = (size_t)v->max_batch, nv = X > B ? X : B;
-    size_t per = X * sizeof(int) + nv * sizeof(float) + B * sizeof(int);
+    /* per thread: CSR of up to max_batch rows (forward), one CSC column (dW) */
+    size_t X = (size_t)v->cfg.x, B = (size_t)v->max_batch;
+    size_t n_idx = B * (X + 1), n_val = B * X, per = (n_idx + n_val + B) * 4;
     w->scratch_mem = malloc(per * (size_t)threads);
     if (!w->scratch_mem)
         return err_set(e, ERR_NOMEM, "out of memory for thread scratch");
     char *p = w->scratch_mem;
     for (int t = 0; t < threads; t++) {
-        w->scratch[t].nz_idx = (int *)(void *)p, p += X * sizeof(int);
-        w->scratch[t].nz_val = (float *)(void *)p, p += nv * sizeof(float);
+        w->scratch[t].nz_idx = (int *)(void *)p, p += n_idx * sizeof(int);
+        w->scratch[t].nz_val = (float *)(void *)p, p += n_val * sizeof(float);
         w->scratch[t].nz_b = (int *)(void *)p, p += B * sizeof(int);
     }
     w->threads = threads;
+    if (threads > 1) /* our helpers call OpenBLAS; its own threads would compete */
+        openblas_set_num_threads(1);
     return pool_init(&w->pool, threads, e);
 }
 

@@ -78,7 +78,8 @@ int vae_init(Vae *v, const VaeConfig *c, int max_batch, uint64_t seed, Err *e);
 void vae_free(Vae *v);
 
 /* Use `threads` (1..NN_MAX_THREADS) threads inside this Vae's calls (the
- * caller's thread plus threads-1 helpers). */
+ * caller's thread plus threads-1 helpers). threads > 1 also pins OpenBLAS to
+ * one thread process-wide (as nn_set_threads does): the helpers call it. */
 int vae_set_threads(Vae *v, int threads, Err *e);
 
 /* Copy parameters (not grads or Adam state) from src to dst; both must have

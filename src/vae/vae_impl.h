@@ -39,9 +39,9 @@ typedef struct {
 } VaeGradItem;
 
 typedef struct {
-    int *nz_idx;   /* (X) sparse row scratch */
-    float *nz_val; /* (max(X, B)) */
-    int *nz_b;     /* (B) sparse column scratch */
+    int *nz_idx;   /* (B * (X + 1)) sparse rows: indices, then per-row counts */
+    float *nz_val; /* (B * X) their values; the first B also serve a sparse column */
+    int *nz_b;     /* (B) row indices of a sparse column */
 } VaeScratch;
 
 struct VaeWork {
