@@ -1,12 +1,17 @@
-// ui.frag: one shader for every UI primitive (modes match src/gfx/render.c):
-//   0 glyph   coverage from the font atlas (red channel)
-//   1 solid   flat colour
-//   2 rrect   rounded rect / outline / capsule line as a signed distance field
-//   3 circle  disc or ring, signed distance field
-//   4 image   grayscale texture, "sharp bilinear" upscaling
-// For 2 and 3, v_uv is the pixel's offset from the shape's centre in pixels
-// and v_shape = (half_w, half_h, radius, ring_width); ring_width 0 = filled.
+// ui.frag: the UI primitives. The renderer builds one program per MODE
+// (a #define it inserts), so large flat areas run the cheapest shader:
+//   MODE 0 glyph  coverage from the font atlas (red channel)
+//   MODE 1 solid  flat colour
+//   MODE 2 shape  rounded rect / outline / capsule line (v_mode 2) or
+//                 disc / ring (v_mode 3) as signed distance fields
+//   MODE 3 image  grayscale texture, "sharp bilinear" upscaling
+// Shape: v_uv is the pixel's offset from the shape's centre in pixels and
+// v_shape = (half_w, half_h, radius, ring_width); ring_width 0 = filled.
+// Image: v_shape.xy = texels per screen pixel along x and y.
 #version 330 core
+#ifndef MODE
+#define MODE 1
+#endif
 in vec2 v_uv;
 in vec4 v_color;
 flat in int v_mode;
@@ -32,28 +37,27 @@ float cover(float d)
 
 void main()
 {
-    float a = 1.0;
-    vec3 rgb = v_color.rgb;
-    if (v_mode == 0) {
-        a = texture(u_tex, v_uv).r;
-    } else if (v_mode == 2) {
-        float d = sd_rrect(v_uv, v_shape.xy, v_shape.z);
-        float w = v_shape.w;
-        a = w > 0.0 ? cover(abs(d + w * 0.5) - w * 0.5) : cover(d);
-    } else if (v_mode == 3) {
-        float d = length(v_uv) - v_shape.z;
-        float w = v_shape.w;
-        a = w > 0.0 ? cover(abs(d) - w * 0.5) : cover(d);
-    } else if (v_mode == 4) {
-        // Sharp bilinear: snap to texel centres except within about one
-        // screen pixel of a texel edge, where bilinear filtering blends.
-        vec2 px = v_uv * u_tex_size;
-        vec2 texel = floor(px - 0.5) + 0.5;
-        vec2 f = px - texel;
-        vec2 per_pixel = max(fwidth(px), vec2(1e-4));
-        vec2 s = clamp((f - 0.5) / per_pixel + 0.5, 0.0, 1.0);
-        float g = texture(u_tex, (texel + s) / u_tex_size).r;
-        rgb = v_color.rgb * g;
+#if MODE == 0
+    o_color = vec4(v_color.rgb, v_color.a * texture(u_tex, v_uv).r);
+#elif MODE == 2
+    float d, w = v_shape.w;
+    if (v_mode == 3) {
+        d = length(v_uv) - v_shape.z;
+        d = w > 0.0 ? abs(d) - w * 0.5 : d; // ring centred on the radius
+    } else {
+        d = sd_rrect(v_uv, v_shape.xy, v_shape.z);
+        d = w > 0.0 ? abs(d + w * 0.5) - w * 0.5 : d; // outline inside the edge
     }
-    o_color = vec4(rgb, v_color.a * a);
+    o_color = vec4(v_color.rgb, v_color.a * cover(d));
+#elif MODE == 3
+    // Sharp bilinear: sample at texel centres except within about one screen
+    // pixel of a texel edge, where bilinear filtering blends neighbours.
+    vec2 px = v_uv * u_tex_size;
+    vec2 texel = floor(px - 0.5) + 0.5;
+    vec2 s = clamp((px - texel - 0.5) / max(v_shape.xy, vec2(1e-4)) + 0.5, 0.0, 1.0);
+    float g = texture(u_tex, (texel + s) / u_tex_size).r;
+    o_color = vec4(v_color.rgb * g, v_color.a);
+#else
+    o_color = v_color;
+#endif
 }

@@ -8,6 +8,7 @@ static const CliCommand commands[] = {
     {"data", "list the datasets found, their sizes and checksums; inspect IDX files", cmd_data},
     {"train", "train a VAE on MNIST or Fashion-MNIST and save it as safetensors", cmd_train},
     {"eval", "evaluate a saved model: -ELBO, KL per latent dimension, IWAE bound", cmd_eval},
+    {"explore", "open the latent space explorer window (the default command)", cmd_explore},
     {"bench", "benchmarks: data loading (more as the engine lands)", cmd_bench},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
@@ -25,10 +26,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
+    if (argc < 2) /* plain `zspace` opens the explorer */
+        return cmd_explore(argc, argv);
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);

@@ -14,7 +14,7 @@ typedef struct {
 int gfx_points_init(GfxPoints *p, const char *shader_dir, Err *e)
 {
     memset(p, 0, sizeof *p);
-    if (gfx_program_load(&p->prog, shader_dir, "points.vert", "points.frag", e) != ERR_OK)
+    if (gfx_program_load(&p->prog, shader_dir, "points.vert", "points.frag", NULL, e) != ERR_OK)
         return e ? e->code : ERR_FORMAT;
     glGenVertexArrays(1, &p->vao);
     glGenBuffers(1, &p->vbo);

@@ -1,13 +1,14 @@
-/* render: see render.h. Vertex modes (must match shaders/ui.frag):
- * 0 glyph (atlas coverage), 1 solid, 2 rounded rect/outline, 3 circle/ring,
- * 4 grayscale image. For modes 2-3, (u, v) is the pixel's position relative
- * to the shape's centre and s = (half_w, half_h, radius, ring width). */
+/* render: see render.h. Program variants are shaders/ui.frag's MODE values;
+ * within the shape variant the vertex mode picks 2 rounded rect/outline/line
+ * or 3 circle/ring, with (u, v) the pixel's offset from the shape's centre
+ * and s = (half_w, half_h, radius, ring width). */
 #include "render.h"
 
 #include "texture.h"
 
 #include <epoxy/gl.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,17 +20,26 @@ typedef struct {
     float s[4];
 } Vert;
 
-enum { M_GLYPH, M_SOLID, M_RRECT, M_CIRCLE, M_IMAGE };
+enum { M_RRECT = 2, M_CIRCLE = 3 };
+
+static const char *const variant_defines[GFX_UI_PROGRAMS] = {
+    "#define MODE 0\n", "#define MODE 1\n", "#define MODE 2\n", "#define MODE 3\n"};
 
 int gfx_renderer_init(GfxRenderer *r, const char *shader_dir, Err *e)
 {
     memset(r, 0, sizeof *r);
-    if (gfx_program_load(&r->prog, shader_dir, "ui.vert", "ui.frag", e) != ERR_OK)
-        return e ? e->code : ERR_FORMAT;
+    for (int i = 0; i < GFX_UI_PROGRAMS; i++)
+        if (gfx_program_load(&r->progs[i], shader_dir, "ui.vert", "ui.frag", variant_defines[i],
+                             e) != ERR_OK) {
+            while (i-- > 0)
+                gfx_program_free(&r->progs[i]);
+            return e ? e->code : ERR_FORMAT;
+        }
     r->cap = 1 << 16;
     r->verts = malloc((size_t)r->cap * sizeof(Vert));
     if (!r->verts) {
-        gfx_program_free(&r->prog);
+        for (int i = 0; i < GFX_UI_PROGRAMS; i++)
+            gfx_program_free(&r->progs[i]);
         return err_set(e, ERR_NOMEM, "renderer: out of memory");
     }
     glGenVertexArrays(1, &r->vao);
@@ -61,9 +71,29 @@ void gfx_renderer_free(GfxRenderer *r)
         glDeleteBuffers(1, &r->vbo);
     if (r->vao)
         glDeleteVertexArrays(1, &r->vao);
-    gfx_program_free(&r->prog);
+    for (int i = 0; i < GFX_UI_PROGRAMS; i++)
+        gfx_program_free(&r->progs[i]);
     free(r->verts);
     memset(r, 0, sizeof *r);
+}
+
+int gfx_renderer_reload(GfxRenderer *r, const char *shader_dir, Err *e)
+{
+    /* Build all variants first so a failure leaves every old one in use. */
+    GfxProgram next[GFX_UI_PROGRAMS];
+    memset(next, 0, sizeof next);
+    for (int i = 0; i < GFX_UI_PROGRAMS; i++)
+        if (gfx_program_load(&next[i], shader_dir, "ui.vert", "ui.frag", variant_defines[i], e) !=
+            ERR_OK) {
+            while (i-- > 0)
+                gfx_program_free(&next[i]);
+            return e ? e->code : ERR_FORMAT;
+        }
+    for (int i = 0; i < GFX_UI_PROGRAMS; i++) {
+        gfx_program_free(&r->progs[i]);
+        r->progs[i] = next[i];
+    }
+    return ERR_OK;
 }
 
 int gfx_renderer_fonts(GfxRenderer *r, const char *regular, const char *bold,
@@ -132,22 +162,41 @@ static void flush(GfxRenderer *r)
 {
     if (!r->nverts)
         return;
-    glUniform2f(gfx_uniform(&r->prog, "u_tex_size"), r->cur_tex_w, r->cur_tex_h);
+    if (r->cur_prog == GFX_UI_IMAGE)
+        glUniform2f(gfx_uniform(&r->progs[GFX_UI_IMAGE], "u_tex_size"), r->cur_tex_w,
+                    r->cur_tex_h);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)r->nverts * sizeof(Vert)), r->verts,
                  GL_STREAM_DRAW);
     glDrawArrays(GL_TRIANGLES, 0, r->nverts);
     r->nverts = 0;
 }
 
-static void use_texture(GfxRenderer *r, unsigned tex, int w, int h)
+static void bind_program(GfxRenderer *r, int prog)
 {
-    if (r->cur_tex == tex)
+    const GfxProgram *p = &r->progs[prog];
+    glUseProgram(p->id);
+    glUniform2f(gfx_uniform(p, "u_screen"), (float)r->fb_w, (float)r->fb_h);
+    glUniform1i(gfx_uniform(p, "u_tex"), 0);
+}
+
+/* Switch variant (and texture, for glyphs and images), drawing what is
+ * queued first when anything changes. */
+static void use(GfxRenderer *r, int prog, unsigned tex, int w, int h)
+{
+    bool textured = prog == GFX_UI_GLYPH || prog == GFX_UI_IMAGE;
+    if (r->cur_prog == prog && (!textured || r->cur_tex == tex))
         return;
     flush(r);
-    glBindTexture(GL_TEXTURE_2D, tex);
-    r->cur_tex = tex;
-    r->cur_tex_w = (float)w;
-    r->cur_tex_h = (float)h;
+    if (r->cur_prog != prog) {
+        bind_program(r, prog);
+        r->cur_prog = prog;
+    }
+    if (textured && r->cur_tex != tex) {
+        glBindTexture(GL_TEXTURE_2D, tex);
+        r->cur_tex = tex;
+        r->cur_tex_w = (float)w;
+        r->cur_tex_h = (float)h;
+    }
 }
 
 /* Room for 6 more vertices: grow the buffer, or draw what is queued. */
@@ -198,18 +247,63 @@ static void quad(GfxRenderer *r, float x0, float y0, float x1, float y1, float u
     quad4(r, xy, uv, c, mode, s);
 }
 
-static void draw_rrect(GfxRenderer *r, UiRect q, UiColor c, float radius, float ring)
+static const float no_shape[4] = {0, 0, 0, 0};
+
+static void solid(GfxRenderer *r, float x0, float y0, float x1, float y1, UiColor c)
+{
+    if (x1 <= x0 || y1 <= y0)
+        return;
+    use(r, GFX_UI_SOLID, 0, 0, 0);
+    quad(r, x0, y0, x1, y1, 0, 0, 0, 0, c, 0, no_shape);
+}
+
+/* The four corner squares of side k of rect q as SDF quads (one pixel of
+ * margin outside for the antialiased edge), local coords from q's centre. */
+static void sdf_corners(GfxRenderer *r, UiRect q, float k, UiColor c, const float s[4])
 {
     float hw = (float)q.w / 2, hh = (float)q.h / 2;
     float cx = (float)q.x + hw, cy = (float)q.y + hh;
-    if (radius > hw)
-        radius = hw;
-    if (radius > hh)
-        radius = hh;
-    const float s[4] = {hw, hh, radius, ring};
-    /* one pixel of margin for the antialiased edge */
-    quad(r, cx - hw - 1, cy - hh - 1, cx + hw + 1, cy + hh + 1, -hw - 1, -hh - 1, hw + 1, hh + 1, c,
-         M_RRECT, s);
+    use(r, GFX_UI_SHAPE, 0, 0, 0);
+    for (int i = 0; i < 4; i++) {
+        float sx = i & 1 ? 1.0f : -1.0f, sy = i & 2 ? 1.0f : -1.0f;
+        float u0 = sx * (hw + 1), u1 = sx * (hw - k), v0 = sy * (hh + 1), v1 = sy * (hh - k);
+        quad(r, cx + fminf(u0, u1), cy + fminf(v0, v1), cx + fmaxf(u0, u1), cy + fmaxf(v0, v1),
+             fminf(u0, u1), fminf(v0, v1), fmaxf(u0, u1), fmaxf(v0, v1), c, M_RRECT, s);
+    }
+}
+
+/* A filled rounded rect: solid middle, SDF only in the corner squares. */
+static void fill_rrect(GfxRenderer *r, UiRect q, UiColor c, float radius)
+{
+    float x0 = (float)q.x, y0 = (float)q.y, x1 = x0 + (float)q.w, y1 = y0 + (float)q.h;
+    radius = fminf(radius, fminf((float)q.w, (float)q.h) / 2);
+    float k = ceilf(radius);
+    if (k < 1) {
+        solid(r, x0, y0, x1, y1, c);
+        return;
+    }
+    solid(r, x0 + k, y0, x1 - k, y1, c);
+    solid(r, x0, y0 + k, x0 + k, y1 - k, c);
+    solid(r, x1 - k, y0 + k, x1, y1 - k, c);
+    const float s[4] = {(float)q.w / 2, (float)q.h / 2, radius, 0};
+    sdf_corners(r, q, k, c, s);
+}
+
+/* An outline `width` thick inside q: solid straight edges, SDF corners. */
+static void frame_rrect(GfxRenderer *r, UiRect q, UiColor c, float width, float radius)
+{
+    float w = fmaxf(1.0f, roundf(width));
+    float x0 = (float)q.x, y0 = (float)q.y, x1 = x0 + (float)q.w, y1 = y0 + (float)q.h;
+    radius = fminf(radius, fminf((float)q.w, (float)q.h) / 2);
+    float k = radius < 1 ? 0 : fmaxf(ceilf(radius), w);
+    solid(r, x0 + k, y0, x1 - k, y0 + w, c);
+    solid(r, x0 + k, y1 - w, x1 - k, y1, c);
+    solid(r, x0, y0 + (k > 0 ? k : w), x0 + w, y1 - (k > 0 ? k : w), c);
+    solid(r, x1 - w, y0 + (k > 0 ? k : w), x1, y1 - (k > 0 ? k : w), c);
+    if (k > 0) {
+        const float s[4] = {(float)q.w / 2, (float)q.h / 2, radius, w};
+        sdf_corners(r, q, k, c, s);
+    }
 }
 
 static void draw_line(GfxRenderer *r, const UiCmd *c)
@@ -233,7 +327,16 @@ static void draw_line(GfxRenderer *r, const UiCmd *c)
         xy[2 * i + 1] = cy + loc[2 * i] * dy + loc[2 * i + 1] * dx;
     }
     const float s[4] = {hl, hw, hw, 0};
+    use(r, GFX_UI_SHAPE, 0, 0, 0);
     quad4(r, xy, loc, c->color, M_RRECT, s);
+}
+
+static void draw_circle(GfxRenderer *r, const UiCmd *c)
+{
+    float e = c->radius + c->width / 2 + 1;
+    const float s[4] = {0, 0, c->radius, c->width};
+    use(r, GFX_UI_SHAPE, 0, 0, 0);
+    quad(r, c->x0 - e, c->y0 - e, c->x0 + e, c->y0 + e, -e, -e, e, e, c->color, M_CIRCLE, s);
 }
 
 static void draw_text(GfxRenderer *r, const UiCmdList *l, const UiCmd *c)
@@ -241,31 +344,42 @@ static void draw_text(GfxRenderer *r, const UiCmdList *l, const UiCmd *c)
     const GfxFont *f = &r->fonts[c->font];
     if (!f->tex)
         return;
-    use_texture(r, f->tex, f->tex_w, f->tex_h);
+    use(r, GFX_UI_GLYPH, f->tex, f->tex_w, f->tex_h);
     const char *s = ui_cmd_text(l, c), *end = s + c->len;
     float x = (float)c->rect.x, y = (float)c->rect.y;
-    static const float none[4] = {0, 0, 0, 0};
     while (s < end) {
         const GfxGlyph *g = gfx_font_glyph(f, gfx_utf8_next(&s, end));
         if (g->w > 0)
             quad(r, x, y, x + (float)g->w, y + (float)g->h, g->u0, g->v0, g->u1, g->v1, c->color,
-                 M_GLYPH, none);
+                 0, no_shape);
         x += (float)g->advance;
     }
 }
 
+static void draw_image(GfxRenderer *r, const UiCmd *c)
+{
+    if (c->image < 0 || c->image >= GFX_MAX_IMAGES || !r->images[c->image].tex ||
+        c->rect.w <= 0 || c->rect.h <= 0)
+        return;
+    int w = r->images[c->image].w, h = r->images[c->image].h;
+    use(r, GFX_UI_IMAGE, r->images[c->image].tex, w, h);
+    const float s[4] = {(float)w / (float)c->rect.w, (float)h / (float)c->rect.h, 0, 0};
+    quad(r, (float)c->rect.x, (float)c->rect.y, (float)(c->rect.x + c->rect.w),
+         (float)(c->rect.y + c->rect.h), 0, 0, 1, 1, c->color, 0, s);
+}
+
+/* GL state for UI drawing; forgets the bound program and texture so the
+ * next use() binds them again (a custom draw may have changed them). */
 static void set_state(GfxRenderer *r)
 {
     glViewport(0, 0, r->fb_w, r->fb_h);
     glEnable(GL_BLEND);
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
-    glUseProgram(r->prog.id);
-    glUniform2f(gfx_uniform(&r->prog, "u_screen"), (float)r->fb_w, (float)r->fb_h);
-    glUniform1i(gfx_uniform(&r->prog, "u_tex"), 0);
     glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, r->cur_tex);
     glBindVertexArray(r->vao);
     glBindBuffer(GL_ARRAY_BUFFER, r->vbo);
+    r->cur_prog = -1;
+    r->cur_tex = 0;
 }
 
 static void set_clip(const GfxRenderer *r, UiRect c)
@@ -290,34 +404,15 @@ void gfx_render(GfxRenderer *r, const UiCmdList *l, UiColor bg, int fb_w, int fb
     glClear(GL_COLOR_BUFFER_BIT);
     set_state(r);
     UiRect clip = ui_rect(0, 0, -1, -1);
-    static const float none[4] = {0, 0, 0, 0};
     for (int i = 0; i < l->n; i++) {
         const UiCmd *c = &l->cmds[i];
         switch (c->type) {
-        case UI_CMD_RECT:
-            if (c->radius <= 0)
-                quad(r, (float)c->rect.x, (float)c->rect.y, (float)(c->rect.x + c->rect.w),
-                     (float)(c->rect.y + c->rect.h), 0, 0, 0, 0, c->color, M_SOLID, none);
-            else
-                draw_rrect(r, c->rect, c->color, c->radius, 0);
-            break;
-        case UI_CMD_FRAME: draw_rrect(r, c->rect, c->color, c->radius, c->width); break;
+        case UI_CMD_RECT: fill_rrect(r, c->rect, c->color, c->radius); break;
+        case UI_CMD_FRAME: frame_rrect(r, c->rect, c->color, c->width, c->radius); break;
         case UI_CMD_LINE: draw_line(r, c); break;
-        case UI_CMD_CIRCLE: {
-            float e = c->radius + c->width / 2 + 1;
-            const float s[4] = {0, 0, c->radius, c->width};
-            quad(r, c->x0 - e, c->y0 - e, c->x0 + e, c->y0 + e, -e, -e, e, e, c->color, M_CIRCLE, s);
-            break;
-        }
+        case UI_CMD_CIRCLE: draw_circle(r, c); break;
         case UI_CMD_TEXT: draw_text(r, l, c); break;
-        case UI_CMD_IMAGE: {
-            if (c->image < 0 || c->image >= GFX_MAX_IMAGES || !r->images[c->image].tex)
-                break;
-            use_texture(r, r->images[c->image].tex, r->images[c->image].w, r->images[c->image].h);
-            quad(r, (float)c->rect.x, (float)c->rect.y, (float)(c->rect.x + c->rect.w),
-                 (float)(c->rect.y + c->rect.h), 0, 0, 1, 1, c->color, M_IMAGE, none);
-            break;
-        }
+        case UI_CMD_IMAGE: draw_image(r, c); break;
         case UI_CMD_CLIP:
             flush(r);
             clip = c->rect;

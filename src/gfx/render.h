@@ -1,8 +1,10 @@
-/* render: draws a UI command list (ui/cmd.h) with the "ui" shader program:
- * one vertex buffer per frame, batched while the texture stays the same.
- * Shapes (rounded rects, outlines, capsule lines, circles) are signed
- * distance fields evaluated per pixel, so their edges are antialiased at any
- * size. Images are 8-bit grayscale textures the renderer owns, upscaled with
+/* render: draws a UI command list (ui/cmd.h) with four variants of the
+ * "ui" shader (glyph, solid, shape, image), batched while the variant and
+ * texture stay the same. Shapes (rounded corners, outlines, capsule lines,
+ * circles) are signed distance fields evaluated per pixel, so their edges
+ * are antialiased at any size; large rounded rects are cut into a solid
+ * middle and SDF corners, because a software rasteriser (llvmpipe) pays
+ * per pixel for every instruction. Images are 8-bit grayscale textures the renderer owns, upscaled with
  * "sharp bilinear" filtering (nearest-looking pixels with a 1-pixel smooth
  * edge, no shimmer at non-integer scales).
  * Thread rule: GL thread only. */
@@ -23,11 +25,14 @@
  * left origin) with its own GL objects; the renderer restores its state. */
 typedef void (*GfxCustomFn)(void *user, int id, UiRect r);
 
+enum { GFX_UI_GLYPH, GFX_UI_SOLID, GFX_UI_SHAPE, GFX_UI_IMAGE, GFX_UI_PROGRAMS };
+
 typedef struct {
-    GfxProgram prog;
+    GfxProgram progs[GFX_UI_PROGRAMS];
     unsigned vao, vbo;
     void *verts;
     int nverts, cap;
+    int cur_prog;
     unsigned cur_tex;
     float cur_tex_w, cur_tex_h;
     int fb_w, fb_h;
@@ -38,8 +43,10 @@ typedef struct {
     } images[GFX_MAX_IMAGES];
 } GfxRenderer;
 
-/* Load the ui program from shader_dir and create the buffers. */
+/* Load the ui programs from shader_dir and create the buffers. */
 int gfx_renderer_init(GfxRenderer *r, const char *shader_dir, Err *e);
+/* Reload the ui programs; on failure all keep their old versions. */
+int gfx_renderer_reload(GfxRenderer *r, const char *shader_dir, Err *e);
 void gfx_renderer_free(GfxRenderer *r);
 /* (Re)build the four font roles at these pixel sizes from two font files
  * (regular for small/body, bold for title/huge). On failure the old fonts

@@ -96,7 +96,8 @@ static void info_log(GLuint obj, bool program, char *log, int size)
     one_line(log);
 }
 
-static GLuint compile(const char *dir, const char *name, GLenum type, Err *e)
+static GLuint compile(const char *dir, const char *name, GLenum type, const char *defines,
+                      Err *e)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -104,8 +105,23 @@ static GLuint compile(const char *dir, const char *name, GLenum type, Err *e)
     if (!src)
         return 0;
     GLuint sh = glCreateShader(type);
-    const char *srcs[1] = {src};
-    glShaderSource(sh, 1, srcs, NULL);
+    /* #version must come before anything but comments: insert the defines
+     * after its line, then #line so the info log counts lines of the file. */
+    const char *body = src;
+    const char *ver = strstr(src, "#version");
+    if (ver) {
+        const char *nl = strchr(ver, '\n');
+        body = nl ? nl + 1 : ver + strlen(ver);
+    }
+    int line = 1;
+    for (const char *q = src; q < body; q++)
+        line += *q == '\n';
+    char line_dir[32] = "";
+    if (body != src)
+        snprintf(line_dir, sizeof line_dir, "#line %d\n", line);
+    const char *srcs[4] = {src, defines ? defines : "", line_dir, body};
+    const GLint lens[4] = {(GLint)(body - src), -1, -1, -1};
+    glShaderSource(sh, 4, srcs, lens);
     glCompileShader(sh);
     free(src);
     GLint ok = 0;
@@ -120,12 +136,13 @@ static GLuint compile(const char *dir, const char *name, GLenum type, Err *e)
     return sh;
 }
 
-int gfx_program_load(GfxProgram *p, const char *dir, const char *vert, const char *frag, Err *e)
+int gfx_program_load(GfxProgram *p, const char *dir, const char *vert, const char *frag,
+                     const char *defines, Err *e)
 {
-    GLuint vs = compile(dir, vert, GL_VERTEX_SHADER, e);
+    GLuint vs = compile(dir, vert, GL_VERTEX_SHADER, defines, e);
     if (!vs)
         return e ? e->code : ERR_FORMAT;
-    GLuint fs = compile(dir, frag, GL_FRAGMENT_SHADER, e);
+    GLuint fs = compile(dir, frag, GL_FRAGMENT_SHADER, defines, e);
     if (!fs) {
         glDeleteShader(vs);
         return e ? e->code : ERR_FORMAT;
@@ -151,12 +168,14 @@ int gfx_program_load(GfxProgram *p, const char *dir, const char *vert, const cha
         snprintf(p->vert, sizeof p->vert, "%s", vert);
     if (p->frag != frag)
         snprintf(p->frag, sizeof p->frag, "%s", frag);
+    if (p->defines != defines)
+        snprintf(p->defines, sizeof p->defines, "%s", defines ? defines : "");
     return ERR_OK;
 }
 
 int gfx_program_reload(GfxProgram *p, const char *dir, Err *e)
 {
-    return gfx_program_load(p, dir, p->vert, p->frag, e);
+    return gfx_program_load(p, dir, p->vert, p->frag, p->defines, e);
 }
 
 void gfx_program_free(GfxProgram *p)

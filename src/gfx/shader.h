@@ -17,6 +17,7 @@ typedef struct {
     unsigned id;      /* GL program object; 0 until the first successful load */
     char vert[64];    /* file names inside the shader directory */
     char frag[64];
+    char defines[128]; /* lines inserted after #version (variants of one file) */
 } GfxProgram;
 
 /* Resolve the shader directory (see above) into buf; returns ERR_IO naming
@@ -24,10 +25,13 @@ typedef struct {
 int gfx_shader_dir(char *buf, size_t size, Err *e);
 
 /* Compile dir/vert + dir/frag and link them. On success the old program (if
- * any) is deleted and replaced; on failure *p is untouched. */
-int gfx_program_load(GfxProgram *p, const char *dir, const char *vert, const char *frag, Err *e);
+ * any) is deleted and replaced; on failure *p is untouched. defines (may be
+ * NULL) is inserted after each file's #version line, e.g. "#define MODE 2\n",
+ * so one file can yield several specialised programs. */
+int gfx_program_load(GfxProgram *p, const char *dir, const char *vert, const char *frag,
+                     const char *defines, Err *e);
 
-/* Reload p's own files from dir (same contract as gfx_program_load). */
+/* Reload p's own files and defines from dir (same contract as gfx_program_load). */
 int gfx_program_reload(GfxProgram *p, const char *dir, Err *e);
 
 void gfx_program_free(GfxProgram *p);

@@ -158,11 +158,15 @@ uint32_t gfx_utf8_next(const char **s, const char *end)
     const unsigned char *p = (const unsigned char *)*s;
     uint32_t c = p[0];
     int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (n == 0) {
+        *s += 1;
+        return c;
+    }
     if (n < 0 || (const char *)p + n >= end) { /* bad lead byte or cut short */
         *s += 1;
         return 0xFFFD;
     }
-    c &= 0x3Fu >> n;
+    c &= 0x3Fu >> n; /* payload bits of the lead byte */
     for (int i = 1; i <= n; i++) {
         if ((p[i] & 0xC0) != 0x80) {
             *s += 1;

@@ -43,13 +43,12 @@ void ui_panel_begin(Ui *ui, const char *title, UiRect r, bool scroll)
     UiRect body = r;
     if (title[0]) {
         int hh = ui_text_height(ui, UI_FONT_TITLE) + pad;
-        ui_draw_text(ui, UI_FONT_TITLE, r.x + pad + pad / 2, r.y + pad / 2 + pad / 4, t->text,
-                     title);
+        ui_draw_text(ui, UI_FONT_TITLE, r.x + 2 * pad, r.y + pad / 2 + pad / 4, t->text, title);
         body.y += hh + pad / 2;
         body.h -= hh + pad / 2;
     }
-    body.x += pad;
-    body.w -= 2 * pad;
+    body.x += 2 * pad;
+    body.w -= 4 * pad;
     body.y += pad / 2;
     body.h -= pad;
     if (scroll && ui_rect_contains(body, ui->in.mouse_x, ui->in.mouse_y) && ui->in.scroll != 0) {

@@ -208,11 +208,27 @@ int ui_draw_text(Ui *ui, int font, int x, int y, UiColor c, const char *s)
     return draw_text_n(ui, font, x, y, c, s, (int)strlen(s));
 }
 
-int ui_draw_text_wrapped(Ui *ui, int font, UiRect r, UiColor c, const char *s)
+/* Bytes of s (up to len) that fit in w pixels, at least one character. */
+static int fit_chars(const Ui *ui, int font, const char *s, int len, int w)
+{
+    int n = 1;
+    while (n < len && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n++;
+    for (int k = n + 1; k <= len; k++) {
+        if (k < len && ((unsigned char)s[k] & 0xC0) == 0x80)
+            continue; /* inside a UTF-8 sequence */
+        if (ui->tm.width(ui->tm.user, font, s, k) > w)
+            break;
+        n = k;
+    }
+    return n;
+}
+
+static int wrap(Ui *ui, int font, UiRect r, UiColor c, const char *s, bool draw)
 {
     int lh = ui_text_height(ui, font), y = r.y;
     while (*s) {
-        /* Take words while they fit; a word wider than the box goes alone. */
+        /* Take words while they fit; a word wider than the box is cut. */
         int len = 0, fit = 0;
         for (;;) {
             int end = len;
@@ -222,13 +238,17 @@ int ui_draw_text_wrapped(Ui *ui, int font, UiRect r, UiColor c, const char *s)
                 end++;
             if (end == len)
                 break;
-            if (fit > 0 && ui->tm.width(ui->tm.user, font, s, end) > r.w)
+            if (ui->tm.width(ui->tm.user, font, s, end) > r.w) {
+                if (fit == 0)
+                    fit = fit_chars(ui, font, s, end, r.w);
                 break;
+            }
             fit = len = end;
             if (s[end] == '\n' || !s[end])
                 break;
         }
-        draw_text_n(ui, font, r.x, y, c, s, fit);
+        if (draw)
+            draw_text_n(ui, font, r.x, y, c, s, fit);
         y += lh;
         s += fit;
         while (*s == ' ')
@@ -237,6 +257,16 @@ int ui_draw_text_wrapped(Ui *ui, int font, UiRect r, UiColor c, const char *s)
             s++;
     }
     return y - r.y;
+}
+
+int ui_draw_text_wrapped(Ui *ui, int font, UiRect r, UiColor c, const char *s)
+{
+    return wrap(ui, font, r, c, s, true);
+}
+
+int ui_text_wrapped_height(Ui *ui, int font, int w, const char *s)
+{
+    return wrap(ui, font, ui_rect(0, 0, w, 0), ui->theme.text, s, false);
 }
 
 void ui_draw_image(Ui *ui, UiRect r, int image, UiColor ink)

@@ -139,6 +139,8 @@ void ui_draw_circle(Ui *ui, float x, float y, float radius, float ring, UiColor 
 int ui_draw_text(Ui *ui, int font, int x, int y, UiColor c, const char *s);
 /* Word-wrapped text inside r (honours '\n'); returns the height used. */
 int ui_draw_text_wrapped(Ui *ui, int font, UiRect r, UiColor c, const char *s);
+/* The height ui_draw_text_wrapped would use in a box w pixels wide. */
+int ui_text_wrapped_height(Ui *ui, int font, int w, const char *s);
 void ui_draw_image(Ui *ui, UiRect r, int image, UiColor ink);
 void ui_draw_custom(Ui *ui, UiRect r, int custom);
 /* Set the clip rect (intersected with the screen); ui_clip_reset undoes. */

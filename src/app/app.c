@@ -1,0 +1,313 @@
+/* app: start-up, the one SDL event loop, and shut-down. See app_impl.h for
+ * the frame structure (events -> update -> draw). The loop renders
+ * continuously while something moves (a drag, a script, toasts, the encoder
+ * working) and otherwise sleeps in SDL_WaitEventTimeout, so an idle window
+ * leaves the CPU to training. */
+#include <SDL.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_impl.h"
+#include "core/timer.h"
+
+void app_default_model_path(const char *dataset, char *buf, size_t size)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    const char *ds = dataset ? dataset : "mnist";
+    if (xdg && *xdg)
+        snprintf(buf, size, "%s/zspace/default-%s-z2.safetensors", xdg, ds);
+    else
+        snprintf(buf, size, "%s/.cache/zspace/default-%s-z2.safetensors", home ? home : ".", ds);
+}
+
+int app_check_script(const char *path, Err *e)
+{
+    Script s;
+    int rc = script_load(&s, path, e);
+    if (rc == ERR_OK)
+        script_free(&s);
+    return rc;
+}
+
+static void open_model(App *a)
+{
+    char path[4096];
+    const char *ds = a->opt.dataset;
+    if (a->opt.model_path)
+        snprintf(path, sizeof path, "%s", a->opt.model_path);
+    else
+        app_default_model_path(ds ? ds : "mnist", path, sizeof path);
+    Err e = {0};
+    int rc = model_load(&a->model, path, ds, &e);
+    if (rc != ERR_OK) {
+        if (rc == ERR_IO && !a->opt.model_path)
+            snprintf(a->message, sizeof a->message,
+                     "No trained model yet.\n\nCreate the default one (a few minutes) with\n\n"
+                     "    zspace train --latent 2%s -o %s\n\nthen start zspace again.",
+                     ds && strcmp(ds, "mnist") ? " --dataset fashion" : "", path);
+        else
+            snprintf(a->message, sizeof a->message, "Cannot open the model.\n\n%s", e.msg);
+        snprintf(a->model.dataset, sizeof a->model.dataset, "%s", ds ? ds : "mnist");
+        return;
+    }
+    a->have_model = true;
+    a->z_dim = a->model.vae.cfg.z;
+    memset(a->z, 0, sizeof a->z);
+    a->z_dirty = true;
+    if (model_start_encode(&a->model, a->opt.all_points, a->wake_event, &e) != ERR_OK) {
+        snprintf(a->message, sizeof a->message, "Cannot encode the dataset.\n\n%s", e.msg);
+        return;
+    }
+    const DatasetInfo *info = dataset_find(a->model.dataset);
+    snprintf(a->message, sizeof a->message, "Encoding the %s %s images\xe2\x80\xa6",
+             info ? info->title : a->model.dataset, a->opt.all_points ? "train and test" : "test");
+}
+
+/* Pick up the encoder's result once it is published. */
+static void poll_model(App *a)
+{
+    if (!a->have_model || a->map_ready || !a->model.job.started)
+        return;
+    uint64_t seq;
+    int st = model_job_state(&a->model.job, &seq);
+    if (seq == a->job_seq)
+        return;
+    a->job_seq = seq;
+    if (st == MODEL_FAILED) {
+        snprintf(a->message, sizeof a->message, "Cannot show the map.\n\n%s",
+                 a->model.job.err.msg);
+        return;
+    }
+    if (st != MODEL_READY)
+        return;
+    a->map_ready = true;
+    if (a->z_dim == 2) {
+        gfx_points_set(&a->pts, a->model.job.mu, a->model.job.labels, (int)a->model.job.n);
+        map_reset_view(a);
+    } else {
+        snprintf(a->message, sizeof a->message,
+                 "This model has Z = %d latent dimensions.\n\nThe 2-D map of a Z > 2 model needs "
+                 "a projection (PCA / t-SNE), which is not in the explorer yet. The sliders "
+                 "and the decoder work.",
+                 a->z_dim);
+    }
+    a->nearest = app_nearest_point(a, a->z);
+    a->z_dirty = true;
+}
+
+static int mouse_button(uint8_t b)
+{
+    return b == SDL_BUTTON_LEFT ? UI_MOUSE_LEFT : b == SDL_BUTTON_RIGHT ? UI_MOUSE_RIGHT
+                                                                        : UI_MOUSE_MIDDLE;
+}
+
+static void handle_event(App *a, const SDL_Event *ev)
+{
+    float s = a->win.scale;
+    switch (ev->type) {
+    case SDL_QUIT: a->quit = true; break;
+    case SDL_WINDOWEVENT:
+        if (ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            gfx_window_update_size(&a->win);
+            Err e = {0};
+            if (app_fonts(a, &e) != ERR_OK)
+                ui_toast(&a->ui, e.msg);
+            app_layout(a);
+            if (!a->view.user_moved)
+                map_reset_view(a);
+        }
+        break;
+    case SDL_MOUSEMOTION:
+        ui_input_motion(&a->ui, (int)((float)ev->motion.x * s), (int)((float)ev->motion.y * s));
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP: {
+        bool down = ev->type == SDL_MOUSEBUTTONDOWN;
+        if (down && a->help) { /* a click anywhere closes the help */
+            a->help = false;
+            a->help_swallow = true;
+            break;
+        }
+        if (!down && a->help_swallow) {
+            a->help_swallow = false;
+            break;
+        }
+        ui_input_button(&a->ui, (int)((float)ev->button.x * s), (int)((float)ev->button.y * s),
+                        mouse_button(ev->button.button), down);
+        break;
+    }
+    case SDL_MOUSEWHEEL: {
+        float y = ev->wheel.preciseY != 0 ? ev->wheel.preciseY : (float)ev->wheel.y;
+        if (ev->wheel.direction == SDL_MOUSEWHEEL_FLIPPED)
+            y = -y;
+        ui_input_scroll(&a->ui, y);
+        break;
+    }
+    case SDL_KEYDOWN: app_key(a, ev->key.keysym.sym, ev->key.keysym.mod); break;
+    default: break;
+    }
+}
+
+static void update(App *a)
+{
+    ui_begin(&a->ui, a->win.pw, a->win.ph, a->now);
+    app_layout(a);
+    view_map(a);
+    view_decoder(a);
+    view_sliders(a);
+    view_status(a);
+    if (a->help)
+        ui_help(&a->ui, "zspace \xc2\xb7 keys", app_help, app_help_count);
+    ui_end(&a->ui);
+}
+
+static void draw_custom(void *user, int id, UiRect r)
+{
+    if (id == APP_CUSTOM_POINTS)
+        map_draw_points(user, r);
+}
+
+static void draw(App *a)
+{
+    app_decode_if_dirty(a);
+    if (a->hover >= 0 && a->hover != a->hover_shown) {
+        app_upload_point_image(a, a->img_hover, a->hover);
+        a->hover_shown = a->hover;
+    }
+    gfx_render(&a->gr, &a->ui.list, a->ui.theme.bg, a->win.pw, a->win.ph, draw_custom, a);
+}
+
+/* Frame rate over the recent frames that ran back to back (idle gaps are
+ * not frames anyone waited for). */
+static void count_frame(App *a)
+{
+    double t = timer_now();
+    double dt = t - a->last_frame;
+    a->last_frame = t;
+    a->frames++;
+    if (dt > 0.1)
+        return;
+    a->frame_dt[a->nframe_dt++ % 64] = dt;
+    int n = a->nframe_dt < 64 ? a->nframe_dt : 64;
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += a->frame_dt[i];
+    a->fps = (float)(n / sum);
+}
+
+static int after_draw(App *a, const ScriptOut *so, Err *e)
+{
+    if (so->screenshot && app_screenshot(a, so->screenshot, e) != ERR_OK)
+        return e->code;
+    if (a->shot_path[0]) {
+        Err se = {0};
+        char msg[4400];
+        if (app_screenshot(a, a->shot_path, &se) == ERR_OK) {
+            char *abs = realpath(a->shot_path, NULL);
+            snprintf(msg, sizeof msg, "Saved %s", abs ? abs : a->shot_path);
+            free(abs);
+        } else {
+            snprintf(msg, sizeof msg, "Screenshot failed: %s", se.msg);
+        }
+        ui_toast(&a->ui, msg);
+        a->shot_path[0] = '\0';
+    }
+    if (so->dump && app_dump_state(a, so->dump, e) != ERR_OK)
+        return e->code;
+    return ERR_OK;
+}
+
+static int loop(App *a, Err *e)
+{
+    uint32_t win_id = SDL_GetWindowID(a->win.win);
+    while (!a->quit) {
+        double start = timer_now();
+        a->now = start - a->t0;
+        ScriptOut so = {0};
+        bool scripting = a->scripted && a->script.pc < a->script.n;
+        /* wait-ready ends when the map is in, or when there will be none */
+        bool ready = a->map_ready || !a->have_model || !a->model.job.started ||
+                     model_job_state(&a->model.job, NULL) == MODEL_FAILED;
+        if (scripting && script_tick(&a->script, win_id, a->now, ready, &so, e) != ERR_OK)
+            return e->code;
+        bool busy = scripting || a->ui.active || ui_toasts_active(&a->ui) ||
+                    (a->have_model && !a->map_ready) || a->shot_path[0];
+        SDL_Event ev;
+        if (!busy && SDL_WaitEventTimeout(&ev, 250))
+            handle_event(a, &ev);
+        while (SDL_PollEvent(&ev))
+            handle_event(a, &ev);
+        poll_model(a);
+        update(a);
+        draw(a);
+        if (after_draw(a, &so, e) != ERR_OK)
+            return e->code;
+        gfx_window_swap(&a->win);
+        count_frame(a);
+        /* Without working vsync, hold to ~60 fps rather than spin. */
+        double spent = timer_now() - start;
+        if (spent < 1.0 / 62)
+            SDL_Delay((uint32_t)((1.0 / 62 - spent) * 1000));
+    }
+    return ERR_OK;
+}
+
+static int start(App *a, Err *e)
+{
+    if (gfx_shader_dir(a->shader_dir, sizeof a->shader_dir, e) != ERR_OK)
+        return e->code;
+    if (gfx_font_find("DejaVu Sans", a->font_regular, sizeof a->font_regular, e) != ERR_OK ||
+        gfx_font_find("DejaVu Sans:bold", a->font_bold, sizeof a->font_bold, e) != ERR_OK)
+        return e->code;
+    int w = a->opt.width > 0 ? a->opt.width : 1280, h = a->opt.height > 0 ? a->opt.height : 800;
+    if (gfx_window_init(&a->win, "zspace \xe2\x80\x94 latent space explorer", w, h, e) != ERR_OK)
+        return e->code;
+    if (gfx_renderer_init(&a->gr, a->shader_dir, e) != ERR_OK ||
+        gfx_points_init(&a->pts, a->shader_dir, e) != ERR_OK)
+        return e->code;
+    if (!ui_init(&a->ui, gfx_renderer_metrics(&a->gr), ui_theme_dark()))
+        return err_set(e, ERR_NOMEM, "out of memory");
+    if (app_fonts(a, e) != ERR_OK)
+        return e->code;
+    a->img_decoded = gfx_image_new(&a->gr, 28, 28);
+    a->img_nearest = gfx_image_new(&a->gr, 28, 28);
+    a->img_hover = gfx_image_new(&a->gr, 28, 28);
+    a->wake_event = SDL_RegisterEvents(1);
+    app_layout(a);
+    map_reset_view(a);
+    open_model(a);
+    a->model_opened = true;
+    return ERR_OK;
+}
+
+int app_run(const AppOptions *o, Err *e)
+{
+    App *a = calloc(1, sizeof *a);
+    if (!a)
+        return err_set(e, ERR_NOMEM, "out of memory");
+    a->opt = *o;
+    a->text_scale = 1.0f;
+    a->hover = a->nearest = a->highlight = a->hover_shown = -1;
+    a->t0 = timer_now();
+    rng_seed(&a->rng, 20240501);
+    int rc = ERR_OK;
+    if (o->script) {
+        rc = script_load(&a->script, o->script, e);
+        a->scripted = rc == ERR_OK;
+    }
+    if (rc == ERR_OK)
+        rc = start(a, e);
+    if (rc == ERR_OK)
+        rc = loop(a, e);
+    if (a->model_opened)
+        model_free(&a->model);
+    script_free(&a->script);
+    ui_free(&a->ui);
+    gfx_points_free(&a->pts);
+    gfx_renderer_free(&a->gr);
+    gfx_window_free(&a->win);
+    free(a);
+    return rc;
+}

@@ -1,0 +1,125 @@
+/* app_impl: the explorer's state, shared by the files of src/app.
+ *
+ * Frame = events -> update -> draw. Events feed the Ui's input and the
+ * shortcut handler; update runs the views (each computes its layout-driven
+ * interaction and appends draw commands to the Ui list; no GL); then the
+ * pending decode is refreshed, and draw renders the list with gfx (the only
+ * GL step), including the point cloud through a custom command.
+ *
+ * Everything here belongs to the main thread, except model.job whose rule
+ * is in model.h. */
+#ifndef ZSPACE_APP_APP_IMPL_H
+#define ZSPACE_APP_APP_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "core/rng.h"
+#include "gfx/points.h"
+#include "gfx/render.h"
+#include "gfx/window.h"
+#include "model.h"
+#include "script.h"
+#include "ui/ui.h"
+
+enum { APP_CUSTOM_POINTS = 1 };
+
+typedef struct {
+    float cx, cy;  /* latent coordinates at the centre of the map rect */
+    float scale;   /* pixels per latent unit */
+    bool fitted;   /* fitted to the data at least once */
+    bool user_moved; /* panned or zoomed since the last fit: keep it on resize */
+} MapView;
+
+typedef struct {
+    AppOptions opt;
+    GfxWindow win;
+    GfxRenderer gr;
+    GfxPoints pts;
+    Ui ui;
+    char shader_dir[4096];
+    char font_regular[1024], font_bold[1024];
+    int font_px[UI_FONTS];
+    uint32_t wake_event;
+
+    /* presenter settings */
+    float text_scale;      /* Ctrl +/- */
+    bool high_contrast;
+    bool help;
+    bool help_swallow;     /* the click that closed the help: drop its release */
+    bool quit;
+
+    /* timing */
+    double t0, now, last_frame;
+    double frame_dt[64];   /* recent frame intervals, for fps */
+    int nframe_dt;
+    float fps;
+    uint64_t frames;
+
+    /* layout, drawable pixels */
+    UiRect r_map, r_side, r_decoder, r_sliders, r_status;
+    int dec_img, dec_thumb; /* decoder panel: digit and thumbnail sizes */
+
+    /* model, map and current latent */
+    Model model;
+    bool model_opened;     /* model_load was called: model_free is due */
+    bool have_model;       /* model.vae is loaded */
+    bool map_ready;        /* encoder results are in */
+    uint64_t job_seq;
+    char message[5120];     /* shown in the map area when there is no map */
+    MapView view;
+    int z_dim;
+    float z[VAE_MAX_Z];
+    bool z_dirty;          /* decode before the next draw */
+    uint8_t decoded[VAE_X];
+    bool decoded_valid;
+    int hover;             /* map point under the mouse, -1 none */
+    int nearest;           /* map point nearest to z, -1 none */
+    int highlight;         /* legend label emphasised, -1 none */
+    bool sort_by_kl;       /* latent sliders in decreasing KL order */
+    Rng rng;               /* "Random" z */
+    int img_decoded, img_nearest, img_hover;
+    int hover_shown;       /* which point img_hover holds */
+    float pan_x, pan_y;    /* last mouse position while panning */
+
+    /* automation */
+    Script script;
+    bool scripted;
+    char shot_path[4096];  /* screenshot to save after this frame's draw */
+    char shot_toast;       /* F12 (toast) vs script (silent) */
+} App;
+
+/* layout.c */
+void app_layout(App *a);
+/* keys.c: shortcuts; returns true when the key was handled. */
+bool app_key(App *a, int32_t key, uint16_t mods);
+extern const UiHelpEntry app_help[];
+extern const int app_help_count;
+/* fonts.c: (re)build the fonts for the current size settings. */
+int app_fonts(App *a, Err *e);
+/* palette.c: label colours for the current theme. */
+void app_label_color(const App *a, int label, float rgb[3]);
+UiColor app_label_ui_color(const App *a, int label);
+const char *app_class_name(const App *a, int label);
+/* latent.c: the current z and what depends on it. */
+void app_set_z(App *a, const float *z);
+void app_z_from_map(App *a, float x, float y);
+void app_decode_if_dirty(App *a);
+int app_nearest_point(const App *a, const float *z);
+void app_upload_point_image(App *a, int image, int point);
+/* views */
+void view_map(App *a);
+void view_decoder(App *a);
+void view_sliders(App *a);
+void view_status(App *a);
+void map_reset_view(App *a);
+void map_to_screen(const App *a, float x, float y, float *sx, float *sy);
+void map_from_screen(const App *a, float sx, float sy, float *x, float *y);
+void map_draw_points(App *a, UiRect r);
+/* dump.c */
+int app_dump_state(const App *a, const char *path, Err *e);
+/* shot.c */
+int app_screenshot(App *a, const char *path, Err *e);
+
+#endif

@@ -1,0 +1,114 @@
+/* dump: the app state as JSON for tests and recordings (`dump-state`).
+ * Shape (DESIGN.md "Explorer contracts"):
+ *   {"z": [...], "decoded_sha1": hex of the 784 decoded bytes shown (or
+ *    null), "view": {"center": [x, y], "scale": px per unit, "map_rect":
+ *    [x, y, w, h], "window": [w, h], "drawable": [w, h]}, "model": {...},
+ *    "training": {"running": false}, "fps": n, "ui": {...}, "map": {...}}
+ * Written atomically with cJSON. */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <nettle/sha1.h>
+#include <string.h>
+
+#include "app_impl.h"
+#include "core/afile.h"
+
+static cJSON *ints(const int *v, int n)
+{
+    return cJSON_CreateIntArray(v, n);
+}
+
+static cJSON *model_json(const App *a)
+{
+    const Model *m = &a->model;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "loaded", a->have_model);
+    cJSON_AddStringToObject(o, "path", m->path);
+    cJSON_AddStringToObject(o, "dataset", m->dataset);
+    if (a->have_model) {
+        char hidden[64];
+        vae_hidden_str(&m->vae.cfg, hidden, sizeof hidden);
+        cJSON_AddNumberToObject(o, "latent", m->vae.cfg.z);
+        cJSON_AddStringToObject(o, "hidden", hidden);
+        cJSON_AddNumberToObject(o, "beta", m->vae.cfg.beta);
+        cJSON_AddNumberToObject(o, "epochs", (double)m->info.epochs);
+        if (isnan(m->test_loss))
+            cJSON_AddNullToObject(o, "test_loss");
+        else
+            cJSON_AddNumberToObject(o, "test_loss", m->test_loss);
+    }
+    return o;
+}
+
+static cJSON *state_json(const App *a)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *z = cJSON_AddArrayToObject(root, "z");
+    for (int d = 0; d < a->z_dim; d++)
+        cJSON_AddItemToArray(z, cJSON_CreateNumber(a->z[d]));
+    if (a->decoded_valid) {
+        struct sha1_ctx ctx;
+        uint8_t dig[SHA1_DIGEST_SIZE];
+        sha1_init(&ctx);
+        sha1_update(&ctx, sizeof a->decoded, a->decoded);
+        sha1_digest(&ctx, sizeof dig, dig);
+        char hex[2 * SHA1_DIGEST_SIZE + 1];
+        for (int i = 0; i < SHA1_DIGEST_SIZE; i++)
+            snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+        cJSON_AddStringToObject(root, "decoded_sha1", hex);
+        cJSON *px = cJSON_AddArrayToObject(root, "decoded");
+        for (int i = 0; i < VAE_X; i++)
+            cJSON_AddItemToArray(px, cJSON_CreateNumber(a->decoded[i]));
+    } else {
+        cJSON_AddNullToObject(root, "decoded_sha1");
+    }
+    cJSON *view = cJSON_AddObjectToObject(root, "view");
+    float c[2] = {a->view.cx, a->view.cy};
+    cJSON_AddItemToObject(view, "center", cJSON_CreateFloatArray(c, 2));
+    cJSON_AddNumberToObject(view, "scale", a->view.scale);
+    const UiRect *r = &a->r_map;
+    cJSON_AddItemToObject(view, "map_rect", ints((const int[]){r->x, r->y, r->w, r->h}, 4));
+    cJSON_AddItemToObject(view, "window", ints((const int[]){a->win.w, a->win.h}, 2));
+    cJSON_AddItemToObject(view, "drawable", ints((const int[]){a->win.pw, a->win.ph}, 2));
+    cJSON_AddNumberToObject(view, "pixel_scale", a->win.scale);
+    cJSON_AddItemToObject(root, "model", model_json(a));
+    cJSON *tr = cJSON_AddObjectToObject(root, "training");
+    cJSON_AddBoolToObject(tr, "running", false);
+    cJSON_AddNumberToObject(root, "fps", a->fps);
+    cJSON *ui = cJSON_AddObjectToObject(root, "ui");
+    cJSON_AddBoolToObject(ui, "help", a->help);
+    cJSON_AddBoolToObject(ui, "fullscreen", a->win.fullscreen);
+    cJSON_AddBoolToObject(ui, "high_contrast", a->high_contrast);
+    cJSON_AddNumberToObject(ui, "text_scale", a->text_scale);
+    cJSON_AddItemToObject(ui, "font_px", ints(a->font_px, UI_FONTS));
+    cJSON_AddNumberToObject(ui, "toasts", a->ui.ntoasts);
+    cJSON *map = cJSON_AddObjectToObject(root, "map");
+    cJSON_AddBoolToObject(map, "ready", a->map_ready);
+    cJSON_AddNumberToObject(map, "points", a->map_ready ? (double)a->model.job.n : 0);
+    cJSON_AddNumberToObject(map, "hover", a->hover);
+    cJSON_AddNumberToObject(map, "nearest", a->nearest);
+    cJSON_AddStringToObject(map, "message", a->message);
+    cJSON_AddNumberToObject(root, "frame", (double)a->frames);
+    return root;
+}
+
+int app_dump_state(const App *a, const char *path, Err *e)
+{
+    cJSON *root = state_json(a);
+    char *text = root ? cJSON_Print(root) : NULL;
+    cJSON_Delete(root);
+    if (!text)
+        return err_set(e, ERR_NOMEM, "dump-state %s: out of memory", path);
+    AFile af;
+    int rc = afile_open(&af, path, e);
+    if (rc == ERR_OK)
+        rc = afile_write(&af, text, strlen(text), e);
+    if (rc == ERR_OK)
+        rc = afile_write(&af, "\n", 1, e);
+    if (rc == ERR_OK)
+        rc = afile_commit(&af, e);
+    else if (af.f)
+        afile_abort(&af);
+    cJSON_free(text);
+    return rc;
+}

@@ -1,0 +1,89 @@
+/* keys: every keyboard shortcut, and the help overlay's list of them (kept
+ * side by side so the help never lies). */
+#include <SDL.h>
+#include <time.h>
+
+#include "app_impl.h"
+
+const UiHelpEntry app_help[] = {
+    {"H / F1", "show or hide this help"},
+    {"Left click / drag", "decode the point under the mouse"},
+    {"Right drag", "pan the map"},
+    {"Wheel", "zoom around the mouse"},
+    {"Home", "fit the map to the data"},
+    {"0", "reset z to the origin"},
+    {"F11", "full screen"},
+    {"Ctrl + / Ctrl -", "bigger / smaller text"},
+    {"Ctrl 0", "default text size"},
+    {"C", "high-contrast theme"},
+    {"F12", "save a screenshot (PNG)"},
+    {"F5", "reload shaders"},
+    {"Esc", "close help"},
+    {"Ctrl Q", "quit"},
+};
+const int app_help_count = (int)(sizeof app_help / sizeof app_help[0]);
+
+static void set_text_scale(App *a, float s)
+{
+    a->text_scale = s < 0.6f ? 0.6f : s > 2.5f ? 2.5f : s;
+    Err e = {0};
+    if (app_fonts(a, &e) != ERR_OK)
+        ui_toast(&a->ui, e.msg);
+}
+
+static void reload_shaders(App *a)
+{
+    Err e = {0};
+    if (gfx_renderer_reload(&a->gr, a->shader_dir, &e) != ERR_OK ||
+        gfx_program_reload(&a->pts.prog, a->shader_dir, &e) != ERR_OK)
+        ui_toast(&a->ui, e.msg); /* the old programs stay in use */
+    else
+        ui_toast(&a->ui, "shaders reloaded");
+}
+
+bool app_key(App *a, int32_t key, uint16_t mods)
+{
+    bool ctrl = (mods & KMOD_CTRL) != 0;
+    if (ctrl) {
+        switch (key) {
+        case SDLK_EQUALS:
+        case SDLK_PLUS:
+        case SDLK_KP_PLUS: set_text_scale(a, a->text_scale * 1.15f); return true;
+        case SDLK_MINUS:
+        case SDLK_KP_MINUS: set_text_scale(a, a->text_scale / 1.15f); return true;
+        case SDLK_0:
+        case SDLK_KP_0: set_text_scale(a, 1.0f); return true;
+        case SDLK_q: a->quit = true; return true;
+        default: return false;
+        }
+    }
+    switch (key) {
+    case SDLK_h:
+    case SDLK_F1: a->help = !a->help; return true;
+    case SDLK_ESCAPE: a->help = false; return true;
+    case SDLK_F11: gfx_window_set_fullscreen(&a->win, !a->win.fullscreen); return true;
+    case SDLK_F12:
+    {
+        /* into the current directory, named by the time, like most apps */
+        time_t t = time(NULL);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        strftime(a->shot_path, sizeof a->shot_path, "zspace-%Y%m%d-%H%M%S.png", &tm);
+        a->shot_toast = 1;
+        return true;
+    }
+    case SDLK_F5: reload_shaders(a); return true;
+    case SDLK_c:
+        a->high_contrast = !a->high_contrast;
+        a->ui.theme = a->high_contrast ? *ui_theme_high_contrast() : *ui_theme_dark();
+        return true;
+    case SDLK_HOME: map_reset_view(a); return true;
+    case SDLK_0:
+    case SDLK_KP_0: {
+        float z[VAE_MAX_Z] = {0};
+        app_set_z(a, z);
+        return true;
+    }
+    default: return false;
+    }
+}

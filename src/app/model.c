@@ -1,0 +1,163 @@
+/* model: see model.h. */
+#include "model.h"
+
+#include <SDL.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int model_load(Model *m, const char *path, const char *dataset, Err *e)
+{
+    memset(m, 0, sizeof *m);
+    pthread_mutex_init(&m->job.mu_lock, NULL);
+    snprintf(m->path, sizeof m->path, "%s", path);
+    const char *slash = strrchr(path, '/');
+    snprintf(m->name, sizeof m->name, "%s", slash ? slash + 1 : path);
+    m->test_loss = NAN;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return err_set(e, ERR_IO, "%s: no such model file", path);
+    /* max_batch 64: room for the sampling grids of a later issue. */
+    if (vae_load(path, &m->vae, 64, &m->info, e) != ERR_OK)
+        return e ? e->code : ERR_FORMAT;
+    /* Decoding one z on the UI thread must not wake helper threads. */
+    vae_set_threads(&m->vae, 1, NULL);
+    if (m->info.n_history > 0)
+        m->test_loss = m->info.history[m->info.n_history - 1].test;
+    const char *ds = dataset ? dataset : m->info.dataset[0] ? m->info.dataset : "mnist";
+    if (!dataset_find(ds))
+        ds = "mnist";
+    snprintf(m->dataset, sizeof m->dataset, "%s", ds);
+    m->loaded = true;
+    return ERR_OK;
+}
+
+static void publish(ModelJob *j, int state)
+{
+    pthread_mutex_lock(&j->mu_lock);
+    j->state = state;
+    j->seq++;
+    pthread_mutex_unlock(&j->mu_lock);
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = j->wake_event;
+    SDL_PushEvent(&ev);
+}
+
+/* Encode the map's points in chunks so a cancel is noticed quickly. */
+static int encode_all(ModelJob *j)
+{
+    const DataSplit *parts[2] = {&j->ds.test, j->all_points ? &j->ds.train : NULL};
+    size_t n = j->ds.test.n + (j->all_points ? j->ds.train.n : 0);
+    int z = j->vae.cfg.z;
+    j->mu = malloc(n * (size_t)z * sizeof *j->mu);
+    j->logvar = malloc(n * (size_t)z * sizeof *j->logvar);
+    j->labels = malloc(n);
+    j->kl_dim = calloc((size_t)z, sizeof *j->kl_dim);
+    if (!j->mu || !j->logvar || !j->labels || !j->kl_dim)
+        return err_set(&j->err, ERR_NOMEM, "out of memory encoding %zu points", n);
+    size_t at = 0;
+    for (int p = 0; p < 2 && parts[p]; p++) {
+        const DataSplit *s = parts[p];
+        memcpy(j->labels + at, s->labels, s->n);
+        for (size_t i = 0; i < s->n; i += 1000) {
+            if (atomic_load_explicit(&j->cancel, memory_order_acquire))
+                return err_set(&j->err, ERR_CANCELLED, "cancelled");
+            size_t k = s->n - i < 1000 ? s->n - i : 1000;
+            vae_encode(&j->vae, s->images + i * (size_t)s->x, k, j->mu + (at + i) * (size_t)z,
+                       j->logvar + (at + i) * (size_t)z);
+        }
+        at += s->n;
+    }
+    /* KL(N(mu, sigma^2) || N(0, 1)) per dimension, averaged over points:
+     * 0.5 (mu^2 + sigma^2 - 1 - log sigma^2). */
+    double *acc = calloc((size_t)z, sizeof *acc);
+    if (!acc)
+        return err_set(&j->err, ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        for (int d = 0; d < z; d++) {
+            double m = j->mu[i * (size_t)z + (size_t)d], lv = j->logvar[i * (size_t)z + (size_t)d];
+            acc[d] += 0.5 * (m * m + exp(lv) - 1.0 - lv);
+        }
+    for (int d = 0; d < z; d++)
+        j->kl_dim[d] = (float)(acc[d] / (double)n);
+    free(acc);
+    j->n = n;
+    j->z = z;
+    return ERR_OK;
+}
+
+static void *worker(void *arg)
+{
+    ModelJob *j = arg;
+    int rc = dataset_load(j->dataset, &j->ds, &j->err);
+    if (rc == ERR_OK && j->ds.test.x != j->vae.cfg.x)
+        rc = err_set(&j->err, ERR_FORMAT, "the model takes %d pixels but %s images have %d",
+                     j->vae.cfg.x, j->ds.title, j->ds.test.x);
+    if (rc == ERR_OK)
+        rc = encode_all(j);
+    publish(j, rc == ERR_OK ? MODEL_READY : MODEL_FAILED);
+    return NULL;
+}
+
+int model_start_encode(Model *m, bool all_points, uint32_t wake_event, Err *e)
+{
+    ModelJob *j = &m->job;
+    if (vae_init(&j->vae, &m->vae.cfg, 256, 0, e) != ERR_OK)
+        return e ? e->code : ERR_NOMEM;
+    if (vae_copy_params(&j->vae, &m->vae, e) != ERR_OK) {
+        vae_free(&j->vae);
+        return e ? e->code : ERR_ARG;
+    }
+    snprintf(j->dataset, sizeof j->dataset, "%s", m->dataset);
+    j->all_points = all_points;
+    j->wake_event = wake_event;
+    j->state = MODEL_WORKING;
+    atomic_store(&j->cancel, 0);
+    if (pthread_create(&j->thread, NULL, worker, j) != 0) {
+        vae_free(&j->vae);
+        j->state = MODEL_NONE;
+        return err_set(e, ERR_NOMEM, "cannot start the encoder thread");
+    }
+    j->started = true;
+    return ERR_OK;
+}
+
+int model_job_state(ModelJob *j, uint64_t *seq)
+{
+    pthread_mutex_lock(&j->mu_lock);
+    int s = j->state;
+    if (seq)
+        *seq = j->seq;
+    pthread_mutex_unlock(&j->mu_lock);
+    return s;
+}
+
+const float *model_point_image(const ModelJob *j, size_t i)
+{
+    const DataSplit *t = &j->ds.test;
+    if (i < t->n)
+        return t->images + i * (size_t)t->x;
+    return j->ds.train.images + (i - t->n) * (size_t)j->ds.train.x;
+}
+
+void model_free(Model *m)
+{
+    ModelJob *j = &m->job;
+    if (j->started) {
+        atomic_store_explicit(&j->cancel, 1, memory_order_release);
+        pthread_join(j->thread, NULL);
+    }
+    vae_free(&j->vae);
+    dataset_free(&j->ds);
+    free(j->mu);
+    free(j->logvar);
+    free(j->labels);
+    free(j->kl_dim);
+    pthread_mutex_destroy(&j->mu_lock);
+    if (m->loaded)
+        vae_free(&m->vae);
+    vae_file_info_free(&m->info);
+    memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,84 @@
+/* model: the explorer's model and data, and the encoder worker.
+ *
+ * The UI thread loads the model file itself (a few MB: fast) and keeps that
+ * Vae as its own copy for decoding (one z is tens of microseconds). The
+ * worker gets a second Vae with the same parameters, loads the dataset,
+ * encodes the points shown on the map and computes each latent dimension's
+ * mean KL, then publishes once.
+ *
+ * Thread rule (the shared state of ModelJob):
+ *   - The worker writes the result fields (ds, mu, logvar, labels, n, kl_dim,
+ *     err) while `state` is MODEL_WORKING, then locks `mu_lock`, sets `state`
+ *     to MODEL_READY or MODEL_FAILED, bumps `seq`, unlocks, and wakes the UI
+ *     with SDL_PushEvent(wake_event). It never touches them again.
+ *   - The UI thread reads `state`/`seq` under `mu_lock`; once it has seen
+ *     MODEL_READY it reads the result fields without the lock (they are
+ *     immutable from then on) until model_job_free joins the thread.
+ *   - `cancel` (atomic) asks the worker to stop early (window closed).
+ * Live training (a later issue) will publish repeatedly; it should move to
+ * the double-buffered snapshot of DESIGN.md instead of this publish-once. */
+#ifndef ZSPACE_APP_MODEL_H
+#define ZSPACE_APP_MODEL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "data/dataset.h"
+#include "vae/vae.h"
+#include "vae/vae_io.h"
+
+enum { MODEL_NONE, MODEL_WORKING, MODEL_READY, MODEL_FAILED };
+
+typedef struct {
+    /* inputs, set before the thread starts */
+    Vae vae;            /* the worker's own copy */
+    char dataset[32];
+    bool all_points;
+    uint32_t wake_event;
+
+    /* results: see the thread rule above */
+    Dataset ds;
+    size_t n;           /* N points on the map */
+    int z;              /* Z */
+    float *mu;          /* (N, Z) posterior means */
+    float *logvar;      /* (N, Z) posterior log-variances */
+    uint8_t *labels;    /* (N) */
+    float *kl_dim;      /* (Z) mean KL of each latent dimension, nats */
+    Err err;
+
+    pthread_mutex_t mu_lock;
+    int state;
+    uint64_t seq;
+    atomic_int cancel;
+    pthread_t thread;
+    bool started;
+} ModelJob;
+
+/* The explorer's model as the UI thread sees it. */
+typedef struct {
+    bool loaded;
+    char path[4096];
+    char name[256];      /* file name, for the status bar */
+    Vae vae;             /* UI thread's copy, used for decoding */
+    VaeFileInfo info;
+    double test_loss;    /* last epoch's test loss, NaN if unknown */
+    char dataset[32];    /* the dataset shown */
+    ModelJob job;
+} Model;
+
+/* Load the model file on the calling (UI) thread. ERR_IO if it does not
+ * exist (the caller shows how to create it); any other code is a bad file. */
+int model_load(Model *m, const char *path, const char *dataset, Err *e);
+/* Start the encoder worker on a copy of the loaded model. */
+int model_start_encode(Model *m, bool all_points, uint32_t wake_event, Err *e);
+/* The job's state (MODEL_*) and seq, read under the lock. */
+int model_job_state(ModelJob *j, uint64_t *seq);
+/* Pixels (X floats in [0, 1]) of map point i: test images, then train. */
+const float *model_point_image(const ModelJob *j, size_t i);
+/* Cancel and join the worker, free everything. */
+void model_free(Model *m);
+
+#endif

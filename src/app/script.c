@@ -1,0 +1,238 @@
+/* script: see script.h. Parsing is strict (every argument present, numbers
+ * whole, nothing trailing) so a typo fails loudly with its line number. */
+#include "script.h"
+
+#include <SDL.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool parse_int(const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < -100000 || v > 100000)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+/* "Ctrl+Shift+F1" -> key and modifiers. */
+static bool parse_key(const char *name, int32_t *key, uint16_t *mods)
+{
+    static const struct {
+        const char *name;
+        uint16_t mod;
+    } prefixes[] = {{"ctrl+", KMOD_LCTRL}, {"shift+", KMOD_LSHIFT}, {"alt+", KMOD_LALT}};
+    *mods = 0;
+    for (bool again = true; again;) {
+        again = false;
+        for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+            size_t n = strlen(prefixes[i].name);
+            if (strncasecmp(name, prefixes[i].name, n) == 0 && name[n]) {
+                *mods |= prefixes[i].mod;
+                name += n;
+                again = true;
+            }
+        }
+    }
+    if (!strcasecmp(name, "plus"))
+        *key = SDLK_PLUS;
+    else if (!strcasecmp(name, "minus"))
+        *key = SDLK_MINUS;
+    else
+        *key = SDL_GetKeyFromName(name);
+    return *key != SDLK_UNKNOWN;
+}
+
+static bool parse_wait(ScriptStep *st, char **tok, int ntok)
+{
+    if (ntok == 3 && !strcmp(tok[2], "frames"))
+        return st->op = SC_WAIT_FRAMES, parse_int(tok[1], &st->frames) && st->frames >= 0;
+    if (ntok != 2)
+        return false;
+    char *end;
+    double v = strtod(tok[1], &end);
+    if (end == tok[1] || v < 0 || v > 3600e3)
+        return false;
+    st->op = SC_WAIT_MS;
+    if (!strcmp(end, "ms"))
+        st->seconds = v / 1000;
+    else if (!strcmp(end, "s"))
+        st->seconds = v;
+    else
+        return false;
+    return true;
+}
+
+/* Parse one tokenised line into st; returns NULL or a message. */
+static const char *parse_line(ScriptStep *st, char **tok, int ntok, const char *rest)
+{
+    const char *cmd = tok[0];
+    int want_ints = -1;
+    if (!strcmp(cmd, "click") || !strcmp(cmd, "rclick") || !strcmp(cmd, "move")) {
+        st->op = !strcmp(cmd, "move") ? SC_MOVE : SC_CLICK;
+        st->button = cmd[0] == 'r' ? SDL_BUTTON_RIGHT : SDL_BUTTON_LEFT;
+        want_ints = 2;
+    } else if (!strcmp(cmd, "drag") || !strcmp(cmd, "rdrag")) {
+        st->op = SC_DRAG;
+        st->button = cmd[0] == 'r' ? SDL_BUTTON_RIGHT : SDL_BUTTON_LEFT;
+        want_ints = 5;
+    } else if (!strcmp(cmd, "scroll")) {
+        st->op = SC_SCROLL;
+        want_ints = 3;
+    } else if (!strcmp(cmd, "key")) {
+        st->op = SC_KEY;
+        if (ntok != 2)
+            return "usage: key NAME (e.g. key F1, key Ctrl+=)";
+        if (!parse_key(tok[1], &st->key, &st->mods))
+            return "unknown key name (SDL key names: F1, Home, Escape, A, ...)";
+        return NULL;
+    } else if (!strcmp(cmd, "type")) {
+        st->op = SC_TYPE;
+        if (!rest || !*rest)
+            return "usage: type TEXT";
+        st->arg = strdup(rest);
+        return st->arg ? NULL : "out of memory";
+    } else if (!strcmp(cmd, "wait")) {
+        return parse_wait(st, tok, ntok) ? NULL : "usage: wait 500ms | wait 2s | wait 30 frames";
+    } else if (!strcmp(cmd, "wait-ready")) {
+        st->op = SC_WAIT_READY;
+        st->seconds = 60;
+        if (ntok > 2)
+            return "usage: wait-ready [SECONDS]";
+        if (ntok == 2) {
+            int s;
+            if (!parse_int(tok[1], &s) || s <= 0)
+                return "usage: wait-ready [SECONDS]";
+            st->seconds = s;
+        }
+        return NULL;
+    } else if (!strcmp(cmd, "screenshot") || !strcmp(cmd, "dump-state")) {
+        st->op = cmd[0] == 's' ? SC_SCREENSHOT : SC_DUMP;
+        if (ntok != 2)
+            return cmd[0] == 's' ? "usage: screenshot FILE.png" : "usage: dump-state FILE.json";
+        st->arg = strdup(tok[1]);
+        return st->arg ? NULL : "out of memory";
+    } else if (!strcmp(cmd, "quit")) {
+        st->op = SC_QUIT;
+        return ntok == 1 ? NULL : "usage: quit";
+    } else {
+        return "unknown command (click, rclick, move, drag, rdrag, scroll, key, type, wait, "
+               "wait-ready, screenshot, dump-state, quit)";
+    }
+    int *dst[5] = {&st->x0, &st->y0, &st->x1, &st->y1, &st->steps};
+    if (st->op == SC_SCROLL)
+        dst[2] = &st->steps;
+    if (ntok != want_ints + 1)
+        return st->op == SC_DRAG     ? "usage: drag X1 Y1 X2 Y2 STEPS"
+               : st->op == SC_SCROLL ? "usage: scroll X Y NOTCHES"
+                                     : "usage: click X Y";
+    for (int i = 0; i < want_ints; i++)
+        if (!parse_int(tok[i + 1], dst[i]))
+            return "expected a whole number";
+    if (st->op == SC_DRAG && st->steps < 1)
+        return "drag needs at least 1 step";
+    return NULL;
+}
+
+int script_parse(Script *s, const char *name, const char *text, Err *e)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->name, sizeof s->name, "%s", name);
+    int cap = 0, lineno = 0;
+    const char *p = text;
+    while (*p) {
+        lineno++;
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        char line[1024];
+        if (len >= sizeof line) {
+            script_free(s);
+            return err_set(e, ERR_FORMAT, "%s:%d: line too long", name, lineno);
+        }
+        memcpy(line, p, len);
+        line[len] = '\0';
+        p += len + (eol ? 1 : 0);
+        char *hash = strchr(line, '#');
+        if (hash && strncmp(line, "type", 4) != 0)
+            *hash = '\0';
+        /* tokens; `rest` keeps the raw text after the command for `type` */
+        char *tok[8];
+        int ntok = 0;
+        char *q = line;
+        while (isspace((unsigned char)*q))
+            q++;
+        if (!*q)
+            continue;
+        const char *rest = NULL;
+        char *cmd_end = q;
+        while (*cmd_end && !isspace((unsigned char)*cmd_end))
+            cmd_end++;
+        if (*cmd_end) {
+            rest = cmd_end + 1;
+            while (isspace((unsigned char)*rest))
+                rest++;
+        }
+        char restbuf[1024];
+        snprintf(restbuf, sizeof restbuf, "%s", rest ? rest : "");
+        for (size_t k = strlen(restbuf); k && isspace((unsigned char)restbuf[k - 1]); k--)
+            restbuf[k - 1] = '\0';
+        for (char *t = strtok(q, " \t\r"); t && ntok < 8; t = strtok(NULL, " \t\r"))
+            tok[ntok++] = t;
+        if (s->n == cap) {
+            cap = cap ? cap * 2 : 32;
+            ScriptStep *ns = realloc(s->steps, (size_t)cap * sizeof *ns);
+            if (!ns) {
+                script_free(s);
+                return err_set(e, ERR_NOMEM, "%s: out of memory", name);
+            }
+            s->steps = ns;
+        }
+        ScriptStep *st = &s->steps[s->n];
+        memset(st, 0, sizeof *st);
+        st->line = lineno;
+        const char *why = parse_line(st, tok, ntok, restbuf);
+        if (why) {
+            free(st->arg);
+            int rc = err_set(e, ERR_FORMAT, "%s:%d: '%s': %s", name, lineno, tok[0], why);
+            script_free(s);
+            return rc;
+        }
+        s->n++;
+    }
+    return ERR_OK;
+}
+
+int script_load(Script *s, const char *path, Err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return err_set(e, ERR_IO, "script %s: %s", path, strerror(errno));
+    char *text = malloc(1 << 20);
+    size_t n = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
+    bool too_big = text && n == (1 << 20) - 1 && fgetc(f) != EOF;
+    fclose(f);
+    if (!text)
+        return err_set(e, ERR_NOMEM, "script %s: out of memory", path);
+    if (too_big) {
+        free(text);
+        return err_set(e, ERR_FORMAT, "script %s: larger than 1 MiB", path);
+    }
+    text[n] = '\0';
+    int rc = script_parse(s, path, text, e);
+    free(text);
+    return rc;
+}
+
+void script_free(Script *s)
+{
+    for (int i = 0; i < s->n; i++)
+        free(s->steps[i].arg);
+    free(s->steps);
+    s->steps = NULL;
+    s->n = 0;
+}

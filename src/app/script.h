@@ -1,0 +1,77 @@
+/* script: replay a text script of input for tests, demos and recordings.
+ * Input steps become real SDL events pushed onto the queue the mouse and
+ * keyboard use, so a script exercises exactly the code a user does.
+ *
+ * One command per line; '#' starts a comment; coordinates are window points:
+ *   click X Y            left press at X Y, release next frame
+ *   rclick X Y           the same with the right button
+ *   move X Y             move the mouse (hover)
+ *   drag X1 Y1 X2 Y2 N   left press at 1, N motion frames to 2, release
+ *   rdrag X1 Y1 X2 Y2 N  the same with the right button (pans the map)
+ *   scroll X Y NOTCHES   mouse wheel at X Y (positive = up = zoom in)
+ *   key NAME             press and release a key: SDL key names ("F1",
+ *                        "Home", "A"), modifiers as prefixes: "Ctrl+=",
+ *                        "Shift+Ctrl+minus"
+ *   type TEXT            text input (the rest of the line)
+ *   wait 500ms | wait 2s | wait 30 frames
+ *   wait-ready [SECONDS] wait until the model's map is ready (default 60 s;
+ *                        longer is an error)
+ *   screenshot FILE      save the next rendered frame as PNG
+ *   dump-state FILE      write the app state as JSON (see dump.c)
+ *   quit
+ * Thread rule: main thread (SDL_PushEvent). */
+#ifndef ZSPACE_APP_SCRIPT_H
+#define ZSPACE_APP_SCRIPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef enum {
+    SC_CLICK, SC_MOVE, SC_DRAG, SC_SCROLL, SC_KEY, SC_TYPE, SC_WAIT_MS, SC_WAIT_FRAMES,
+    SC_WAIT_READY, SC_SCREENSHOT, SC_DUMP, SC_QUIT,
+} ScriptOp;
+
+typedef struct {
+    ScriptOp op;
+    int line;
+    int button;         /* CLICK, DRAG: SDL_BUTTON_LEFT or SDL_BUTTON_RIGHT */
+    int x0, y0, x1, y1; /* CLICK/MOVE/SCROLL use x0, y0 */
+    int steps;          /* DRAG: motion frames; SCROLL: notches */
+    int32_t key;        /* KEY: SDL_Keycode */
+    int scancode;       /* KEY: SDL_Scancode */
+    uint16_t mods;      /* KEY: KMOD_* */
+    double seconds;     /* WAIT_MS, WAIT_READY */
+    int frames;         /* WAIT_FRAMES */
+    char *arg;          /* TYPE text, SCREENSHOT/DUMP path (owned) */
+} ScriptStep;
+
+typedef struct {
+    char name[256];
+    ScriptStep *steps;
+    int n;
+    int pc;             /* current step */
+    int phase;          /* frame within the current step */
+    double deadline;    /* WAIT_MS / WAIT_READY */
+} Script;
+
+/* What the app must do after rendering this frame. */
+typedef struct {
+    const char *screenshot; /* path or NULL */
+    const char *dump;       /* path or NULL */
+    bool done;              /* quit was pushed */
+} ScriptOut;
+
+/* Parse text (name for messages). Errors name the line: "FILE:3: ...". */
+int script_parse(Script *s, const char *name, const char *text, Err *e);
+int script_load(Script *s, const char *path, Err *e);
+void script_free(Script *s);
+
+/* Advance one frame: push this frame's events (to window_id) and fill out.
+ * `ready` says whether the model's map is ready (for wait-ready). Returns
+ * ERR_OK, or an error naming the line when wait-ready times out. A script
+ * without `quit` leaves the window open for the user when it ends. */
+int script_tick(Script *s, uint32_t window_id, double now, bool ready, ScriptOut *out, Err *e);
+
+#endif

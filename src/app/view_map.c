@@ -1,0 +1,277 @@
+/* view_map: the latent map. Points coloured by label (drawn by gfx through a
+ * custom command), a grid with ticks on z1/z2, a legend, the marker at the
+ * current z, hover tooltips with the real image. Left click/drag sets z
+ * (Z = 2), right drag pans, the wheel zooms around the mouse, Home refits.
+ * Screen y grows downward, latent z2 upward. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app_impl.h"
+
+void map_to_screen(const App *a, float x, float y, float *sx, float *sy)
+{
+    const UiRect r = a->r_map;
+    *sx = (float)r.x + (float)r.w * 0.5f + (x - a->view.cx) * a->view.scale;
+    *sy = (float)r.y + (float)r.h * 0.5f - (y - a->view.cy) * a->view.scale;
+}
+
+void map_from_screen(const App *a, float sx, float sy, float *x, float *y)
+{
+    const UiRect r = a->r_map;
+    *x = a->view.cx + (sx - (float)r.x - (float)r.w * 0.5f) / a->view.scale;
+    *y = a->view.cy - (sy - (float)r.y - (float)r.h * 0.5f) / a->view.scale;
+}
+
+void map_reset_view(App *a)
+{
+    float lo[2] = {-4, -4}, hi[2] = {4, 4};
+    if (a->map_ready && a->z_dim == 2) {
+        const ModelJob *j = &a->model.job;
+        lo[0] = lo[1] = FLT_MAX;
+        hi[0] = hi[1] = -FLT_MAX;
+        for (size_t i = 0; i < j->n; i++)
+            for (int k = 0; k < 2; k++) {
+                float v = j->mu[i * 2 + (size_t)k];
+                lo[k] = v < lo[k] ? v : lo[k];
+                hi[k] = v > hi[k] ? v : hi[k];
+            }
+    }
+    a->view.cx = (lo[0] + hi[0]) / 2;
+    a->view.cy = (lo[1] + hi[1]) / 2;
+    float sx = (float)a->r_map.w / fmaxf(hi[0] - lo[0], 1e-3f);
+    float sy = (float)a->r_map.h / fmaxf(hi[1] - lo[1], 1e-3f);
+    a->view.scale = 0.9f * fminf(sx, sy); /* a margin around the data */
+    a->view.fitted = a->map_ready;
+    a->view.user_moved = false;
+}
+
+/* 1, 2 or 5 times a power of ten, at least `raw`. */
+static float nice_step(float raw)
+{
+    float p = powf(10.0f, floorf(log10f(raw)));
+    float f = raw / p;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+static void tick_label(char *buf, size_t n, float v, float step)
+{
+    int dec = step >= 1 ? 0 : (int)ceilf(-log10f(step) - 1e-4f);
+    snprintf(buf, n, "%.*f", dec, fabsf(v) < step * 1e-3f ? 0.0 : (double)v);
+}
+
+static void draw_grid(App *a)
+{
+    Ui *ui = &a->ui;
+    const UiTheme *t = &ui->theme;
+    UiRect r = a->r_map;
+    int pad = ui_pad(ui), sh = ui_text_height(ui, UI_FONT_SMALL);
+    float step = nice_step((float)(ui_text_height(ui, UI_FONT_BODY) * 5) / a->view.scale);
+    float x0, y0, x1, y1;
+    map_from_screen(a, (float)r.x, (float)(r.y + r.h), &x0, &y0);
+    map_from_screen(a, (float)(r.x + r.w), (float)r.y, &x1, &y1);
+    UiColor zero = t->axis;
+    zero.a = 110;
+    char buf[32];
+    for (float v = ceilf(x0 / step) * step; v <= x1; v += step) {
+        float sx, sy;
+        map_to_screen(a, v, 0, &sx, &sy);
+        bool z = fabsf(v) < step * 1e-3f;
+        ui_draw_rect(ui, ui_rect((int)sx, r.y, 1, r.h), z ? zero : t->grid, 0);
+        tick_label(buf, sizeof buf, v, step);
+        int w = ui_text_width(ui, UI_FONT_SMALL, buf);
+        ui_draw_text(ui, UI_FONT_SMALL, (int)sx - w / 2, r.y + r.h - sh - pad / 2, t->text_dim, buf);
+    }
+    for (float v = ceilf(y0 / step) * step; v <= y1; v += step) {
+        float sx, sy;
+        map_to_screen(a, 0, v, &sx, &sy);
+        bool z = fabsf(v) < step * 1e-3f;
+        ui_draw_rect(ui, ui_rect(r.x, (int)sy, r.w, 1), z ? zero : t->grid, 0);
+        tick_label(buf, sizeof buf, v, step);
+        ui_draw_text(ui, UI_FONT_SMALL, r.x + pad / 2, (int)sy - sh / 2, t->text_dim, buf);
+    }
+    /* axis names at the far ends */
+    int bh = ui_text_height(ui, UI_FONT_BODY);
+    int w = ui_text_width(ui, UI_FONT_BODY, "z1 \xe2\x86\x92");
+    ui_draw_text(ui, UI_FONT_BODY, r.x + r.w - w - pad, r.y + r.h - sh - bh - pad, t->text,
+                 "z1 \xe2\x86\x92");
+    ui_draw_text(ui, UI_FONT_BODY, r.x + 3 * pad + ui_text_width(ui, UI_FONT_SMALL, "-0.0"),
+                 r.y + pad, t->text, "\xe2\x86\x91 z2");
+}
+
+static void draw_legend(App *a)
+{
+    Ui *ui = &a->ui;
+    const UiTheme *t = &ui->theme;
+    int pad = ui_pad(ui), lh = ui_text_height(ui, UI_FONT_BODY) + pad / 2;
+    int namew = 0;
+    for (int k = 0; k < 10; k++) {
+        int w = ui_text_width(ui, UI_FONT_BODY, app_class_name(a, k));
+        namew = w > namew ? w : namew;
+    }
+    int dot = lh / 2;
+    int w = pad * 3 + dot + namew, h = 10 * lh + pad * 2;
+    UiRect box = ui_rect(a->r_map.x + a->r_map.w - w - pad, a->r_map.y + pad, w, h);
+    UiColor bg = t->card;
+    bg.a = 215;
+    ui_draw_rect(ui, box, bg, (float)pad / 2);
+    ui_draw_frame(ui, box, t->border, 1, (float)pad / 2);
+    a->highlight = -1;
+    for (int k = 0; k < 10; k++) {
+        UiRect row = ui_rect(box.x, box.y + pad + k * lh, box.w, lh);
+        if (ui_rect_contains(row, ui->in.mouse_x, ui->in.mouse_y) && !ui->active) {
+            a->highlight = k;
+            UiColor hl = t->button_hot;
+            ui_draw_rect(ui, row, hl, 0);
+        }
+        ui_draw_circle(ui, (float)(row.x + pad + dot / 2), (float)row.y + (float)lh / 2,
+                       (float)dot / 2, 0, app_label_ui_color(a, k));
+        ui_draw_text(ui, UI_FONT_BODY, row.x + 2 * pad + dot, row.y + pad / 4, t->text,
+                     app_class_name(a, k));
+    }
+}
+
+static void draw_marker(App *a)
+{
+    if (a->z_dim != 2 || !a->have_model)
+        return;
+    Ui *ui = &a->ui;
+    float sx, sy;
+    map_to_screen(a, a->z[0], a->z[1], &sx, &sy);
+    float r = (float)ui_text_height(ui, UI_FONT_BODY) * 0.55f;
+    UiColor dark = ui_rgba(0, 0, 0, 200);
+    ui_draw_circle(ui, sx, sy, r, 5, dark);
+    ui_draw_circle(ui, sx, sy, r, 2.5f, ui->theme.focus);
+    ui_draw_line(ui, sx - r * 1.9f, sy, sx - r * 1.2f, sy, 2.5f, ui->theme.focus);
+    ui_draw_line(ui, sx + r * 1.2f, sy, sx + r * 1.9f, sy, 2.5f, ui->theme.focus);
+    ui_draw_line(ui, sx, sy - r * 1.9f, sx, sy - r * 1.2f, 2.5f, ui->theme.focus);
+    ui_draw_line(ui, sx, sy + r * 1.2f, sx, sy + r * 1.9f, 2.5f, ui->theme.focus);
+}
+
+static void draw_message(App *a)
+{
+    Ui *ui = &a->ui;
+    const UiTheme *t = &ui->theme;
+    int pad = ui_pad(ui);
+    UiRect r = a->r_map;
+    int em = ui_text_height(ui, UI_FONT_BODY);
+    int w = r.w * 9 / 10 < em * 36 ? r.w * 9 / 10 : em * 36;
+    int th = ui_text_wrapped_height(ui, UI_FONT_BODY, w - 4 * pad, a->message);
+    UiRect box = ui_rect(r.x + (r.w - w) / 2, r.y + (r.h - th) / 2 - 2 * pad, w, th + 4 * pad);
+    UiRect inner = ui_rect(box.x + 2 * pad, box.y + 2 * pad, box.w - 4 * pad, th);
+    ui_draw_rect(ui, box, t->card, (float)pad);
+    ui_draw_frame(ui, box, t->accent, 2, (float)pad);
+    ui_draw_text_wrapped(ui, UI_FONT_BODY, inner, t->text, a->message);
+}
+
+/* Wheel zoom keeping the latent point under the mouse fixed. */
+static void zoom_at(App *a, float notches, int mx, int my)
+{
+    float x, y;
+    map_from_screen(a, (float)mx, (float)my, &x, &y);
+    float s = a->view.scale * powf(1.2f, notches);
+    s = s < 1e-2f ? 1e-2f : s > 1e6f ? 1e6f : s;
+    a->view.scale = s;
+    float nx, ny;
+    map_from_screen(a, (float)mx, (float)my, &nx, &ny);
+    a->view.cx += x - nx;
+    a->view.cy += y - ny;
+    a->view.user_moved = true;
+}
+
+static int hover_point(const App *a, int mx, int my)
+{
+    const ModelJob *j = &a->model.job;
+    float x, y;
+    map_from_screen(a, (float)mx, (float)my, &x, &y);
+    float rad = (float)ui_text_height(&a->ui, UI_FONT_BODY) * 0.4f / a->view.scale;
+    float best = rad * rad;
+    int hit = -1;
+    for (size_t i = 0; i < j->n; i++) {
+        float dx = j->mu[2 * i] - x, dy = j->mu[2 * i + 1] - y;
+        float d = dx * dx + dy * dy;
+        if (d < best)
+            best = d, hit = (int)i;
+    }
+    return hit;
+}
+
+static void interact(App *a)
+{
+    Ui *ui = &a->ui;
+    UiRect r = a->r_map;
+    int mx = ui->in.mouse_x, my = ui->in.mouse_y;
+    int res = ui_control(ui, ui_id_str(ui, "map"), r, UI_MOUSE_LEFT | UI_MOUSE_RIGHT);
+    if (res & UI_PRESS) {
+        a->pan_x = (float)mx;
+        a->pan_y = (float)my;
+    }
+    if ((res & UI_ACTIVE) && (ui->active_button & UI_MOUSE_RIGHT)) {
+        a->view.cx -= ((float)mx - a->pan_x) / a->view.scale;
+        a->view.cy += ((float)my - a->pan_y) / a->view.scale;
+        a->pan_x = (float)mx;
+        a->pan_y = (float)my;
+        a->view.user_moved = true;
+    } else if ((res & UI_ACTIVE) && (ui->active_button & UI_MOUSE_LEFT)) {
+        float x, y;
+        map_from_screen(a, (float)mx, (float)my, &x, &y);
+        app_z_from_map(a, x, y);
+    }
+    if ((res & UI_HOVER) && ui->in.scroll != 0) {
+        zoom_at(a, ui->in.scroll, mx, my);
+        ui->in.scroll = 0;
+    }
+    a->hover = -1;
+    if ((res & UI_HOVER) && !(res & UI_ACTIVE) && a->map_ready && a->z_dim == 2)
+        a->hover = hover_point(a, mx, my);
+}
+
+void view_map(App *a)
+{
+    Ui *ui = &a->ui;
+    const UiTheme *t = &ui->theme;
+    UiRect r = a->r_map;
+    bool map = a->map_ready && a->z_dim == 2;
+    ui_draw_rect(ui, r, t->panel, 0);
+    ui_draw_frame(ui, r, t->border, t->high_contrast ? 2 : 1, 0);
+    if (!map) {
+        draw_message(a);
+        a->hover = -1;
+        return;
+    }
+    interact(a);
+    ui_clip(ui, r);
+    draw_grid(a);
+    ui_draw_custom(ui, r, APP_CUSTOM_POINTS);
+    draw_marker(a);
+    ui_clip_reset(ui);
+    draw_legend(a);
+    if (a->hover >= 0) {
+        const ModelJob *j = &a->model.job;
+        int lab = j->labels[a->hover];
+        char tip[256];
+        snprintf(tip, sizeof tip, "%s\ntest image #%d\nz = (%.2f, %.2f)", app_class_name(a, lab),
+                 a->hover, (double)j->mu[2 * a->hover], (double)j->mu[2 * a->hover + 1]);
+        if ((size_t)a->hover >= j->ds.test.n)
+            snprintf(tip, sizeof tip, "%s\ntrain image #%zu\nz = (%.2f, %.2f)",
+                     app_class_name(a, lab), (size_t)a->hover - j->ds.test.n,
+                     (double)j->mu[2 * a->hover], (double)j->mu[2 * a->hover + 1]);
+        ui_tooltip(ui, tip, a->img_hover);
+    }
+}
+
+void map_draw_points(App *a, UiRect r)
+{
+    GfxPointsStyle st;
+    st.cx = a->view.cx;
+    st.cy = a->view.cy;
+    st.scale = a->view.scale;
+    float dense = a->model.job.n > 20000 ? 0.75f : 1.0f;
+    st.size = fmaxf(2.0f, (float)ui_text_height(&a->ui, UI_FONT_BODY) * 0.2f * dense);
+    st.alpha = a->model.job.n > 20000 ? 0.6f : 0.85f;
+    st.highlight = a->highlight;
+    for (int k = 0; k < 10; k++)
+        app_label_color(a, k, st.colors[k]);
+    gfx_points_draw(&a->pts, &st, r, a->win.ph);
+}

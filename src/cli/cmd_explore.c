@@ -1,0 +1,93 @@
+/* zspace explore: open the explorer window (also what plain `zspace` does).
+ * Thin: parse options, check the script, hand over to src/app. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "cli.h"
+#include "data/dataset.h"
+
+static void help(void)
+{
+    char def[4096];
+    app_default_model_path("mnist", def, sizeof def);
+    printf("usage: zspace explore [-m MODEL] [--dataset mnist|fashion] [--all-points]\n"
+           "                      [--script FILE] [--size WxH]\n\n"
+           "Opens the latent space explorer: the map of the test images in the model's\n"
+           "latent space, click or drag to decode, latent sliders. `zspace` with no command\n"
+           "does the same. Press F1 in the window for the keys.\n\n"
+           "  -m, --model FILE     model to explore (default: %s;\n"
+           "                       for --dataset fashion, default-fashion-z2.safetensors)\n"
+           "  -d, --dataset NAME   mnist or fashion (default: the model's own)\n"
+           "      --all-points     map all 70,000 images, not the 10,000 test images\n"
+           "      --script FILE    replay input from FILE (see src/app/script.h for commands)\n"
+           "      --size WxH       initial window size in points (default 1280x800)\n"
+           "  -h, --help           this help\n\n"
+           "environment: ZSPACE_SHADERS overrides where the shaders are loaded from.\n",
+           def);
+}
+
+static int parse_size(const char *s, int *w, int *h)
+{
+    char *x = strchr(s, 'x');
+    if (!x)
+        return EXIT_USAGE;
+    char ws[16];
+    size_t n = (size_t)(x - s);
+    if (n == 0 || n >= sizeof ws)
+        return EXIT_USAGE;
+    memcpy(ws, s, n);
+    ws[n] = '\0';
+    long lw, lh;
+    if (cli_parse_long("explore", "--size", ws, 320, 16384, &lw) ||
+        cli_parse_long("explore", "--size", x + 1, 240, 16384, &lh))
+        return EXIT_USAGE;
+    *w = (int)lw;
+    *h = (int)lh;
+    return EXIT_OK;
+}
+
+int cmd_explore(int argc, char **argv)
+{
+    enum { OPT_ALL = 256, OPT_SCRIPT, OPT_SIZE };
+    static const struct option opts[] = {
+        {"model", required_argument, 0, 'm'},
+        {"dataset", required_argument, 0, 'd'},
+        {"all-points", no_argument, 0, OPT_ALL},
+        {"script", required_argument, 0, OPT_SCRIPT},
+        {"size", required_argument, 0, OPT_SIZE},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    AppOptions o = {0};
+    int c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":m:d:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm': o.model_path = optarg; break;
+        case 'd':
+            if (!dataset_find(optarg))
+                return cli_usage("explore", "--dataset '%s': expected mnist or fashion", optarg);
+            o.dataset = optarg;
+            break;
+        case OPT_ALL: o.all_points = true; break;
+        case OPT_SCRIPT: o.script = optarg; break;
+        case OPT_SIZE:
+            if (parse_size(optarg, &o.width, &o.height) != EXIT_OK)
+                return cli_usage("explore", "--size '%s': expected WxH, e.g. 1024x768", optarg);
+            break;
+        case 'h': help(); return EXIT_OK;
+        default: return cli_bad_option("explore", c, argv);
+        }
+    }
+    if (optind < argc)
+        return cli_usage("explore", "unexpected argument '%s'", argv[optind]);
+    Err e = {0};
+    if (o.script && app_check_script(o.script, &e) != ERR_OK)
+        return cli_fail(&e);
+    if (app_run(&o, &e) != ERR_OK)
+        return cli_fail(&e);
+    return EXIT_OK;
+}
