@@ -3,21 +3,23 @@
  * Protocol: the owner publishes (fn, arg), sets `pending` to the number of
  * helpers and bumps `gen` (release). A helper that sees a new gen (acquire)
  * runs its part and decrements `pending` (release); the owner runs part 0
- * and waits for pending == 0 (acquire). Sleeping helpers are woken through
- * the mutex/condvar; gen is only bumped with the mutex held, so a helper that
- * checks gen under the mutex cannot miss a wake-up. */
+ * and waits for pending == 0 (acquire). Both sides spin briefly, then sleep
+ * on a condition variable: helpers on `cv` (gen is only bumped with the
+ * mutex held, so a helper that checks gen under the mutex cannot miss a
+ * wake-up), the owner on `done_cv` (the helper that brings pending to 0
+ * signals it under the mutex). Sleeping instead of yielding matters when
+ * other processes hold the cores: a yield loop burns system time. */
 #include "pool.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
 #include "nn.h"
 
-/* ~tens of microseconds of spinning: longer than the gap between the phases
- * of one step, much shorter than a frame. */
-enum { SPIN_ITERS = 20000 };
+/* ~50-100 us of spinning (a pause is ~20-50 ns): longer than the gap
+ * between the phases of a step and between steps, much shorter than a frame. */
+enum { SPIN_ITERS = 2000 };
 
 typedef struct {
     NnPool *pool;
@@ -29,7 +31,8 @@ struct NnPool {
     pthread_t tid[NN_MAX_THREADS];
     Helper helper[NN_MAX_THREADS];
     pthread_mutex_t mu;
-    pthread_cond_t cv;
+    pthread_cond_t cv;      /* helpers wait here for a new gen */
+    pthread_cond_t done_cv; /* the owner waits here for pending == 0 */
     atomic_uint gen;
     atomic_int pending;
     atomic_int quit;
@@ -67,7 +70,11 @@ static void *helper_main(void *p_)
         if (atomic_load_explicit(&p->quit, memory_order_acquire))
             return NULL;
         p->fn(p->arg, h->part, p->threads);
-        atomic_fetch_sub_explicit(&p->pending, 1, memory_order_release);
+        if (atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel) == 1) {
+            pthread_mutex_lock(&p->mu);
+            pthread_cond_signal(&p->done_cv);
+            pthread_mutex_unlock(&p->mu);
+        }
     }
 }
 
@@ -82,6 +89,7 @@ int pool_init(NnPool **out, int threads, Err *e)
     p->threads = threads;
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
+    pthread_cond_init(&p->done_cv, NULL);
     atomic_init(&p->gen, 0);
     atomic_init(&p->pending, 0);
     atomic_init(&p->quit, 0);
@@ -109,6 +117,7 @@ void pool_free(NnPool *p)
     for (int i = 1; i < p->threads; i++)
         pthread_join(p->tid[i], NULL);
     pthread_cond_destroy(&p->cv);
+    pthread_cond_destroy(&p->done_cv);
     pthread_mutex_destroy(&p->mu);
     free(p);
 }
@@ -129,13 +138,15 @@ void pool_run(NnPool *p, PoolFn fn, void *arg)
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
     fn(arg, 0, p->threads);
-    int spins = 0;
-    while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0) {
-        if (++spins < SPIN_ITERS)
-            cpu_relax();
-        else
-            sched_yield();
+    for (int spins = 0; spins < SPIN_ITERS; spins++) {
+        if (atomic_load_explicit(&p->pending, memory_order_acquire) == 0)
+            return;
+        cpu_relax();
     }
+    pthread_mutex_lock(&p->mu);
+    while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0)
+        pthread_cond_wait(&p->done_cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
 }
 
 void pool_range(long n, int part, int parts, long align, long *lo, long *hi)

@@ -134,7 +134,9 @@ typedef struct {
  * kl_dim (Z) may be NULL; otherwise kl_dim[j] += sum over the batch of the
  * KL of latent j (for active units, divide by the sample count yourself).
  * recon_each (B) may be NULL; otherwise it receives each sample's BCE sum.
- * Keeps the activations for vae_backward. */
+ * Keeps the activations (and pointers to x and eps, which must stay
+ * unchanged) for vae_backward; any other call on v in between (encode,
+ * decode, another forward) replaces them. */
 void vae_forward(Vae *v, const float *x, const float *eps, int b, VaeLoss *out, double *kl_dim,
                  float *recon_each);
 /* Backward of the last vae_forward: grads += d(sum over the batch of the

@@ -9,6 +9,7 @@
  * applies Adam to each block while it is still in cache. Each block's result
  * does not depend on which thread computed it, and the row split depends
  * only on the thread count, so a run is bit-reproducible per thread count. */
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -17,7 +18,9 @@
 #include "nn/loss.h"
 #include "vae_impl.h"
 
-enum { MODE_LOSS = 1, MODE_DX = 2, MODE_FORWARD = 4 };
+/* What a pool job does: rows phase (forward, input gradients), weights
+ * phase (gradients overwrite and Adam follows, or gradients accumulate). */
+enum { MODE_FORWARD = 1, MODE_DX = 2, MODE_ADAM = 4 };
 
 const float *vae_layer_input(const Vae *v, int i)
 {
@@ -98,7 +101,7 @@ static void weights_part(void *arg, int part, int parts)
     (void)parts;
     Vae *v = arg;
     VaeWork *w = v->work;
-    int acc = !(w->mode & MODE_LOSS); /* training overwrites; vae_backward accumulates */
+    int acc = !(w->mode & MODE_ADAM); /* training overwrites; vae_backward accumulates */
     AdamConfig ac = adam_default();
     ac.lr = w->lr;
     VaeScratch *s = &w->scratch[part];
@@ -125,7 +128,7 @@ static void weights_part(void *arg, int part, int parts)
             woff = l->w_off + (size_t)item->r0 * l->in;
             wn = (size_t)(item->r1 - item->r0) * l->in;
         }
-        if (!(w->mode & MODE_LOSS))
+        if (!(w->mode & MODE_ADAM))
             continue;
         adam_step(v->params + woff, v->grads + woff, v->adam_m + woff, v->adam_v + woff, wn, &ac,
                   w->adam_t);
@@ -137,7 +140,7 @@ static void weights_part(void *arg, int part, int parts)
 static void run_weights(Vae *v, int train, float lr)
 {
     VaeWork *w = v->work;
-    w->mode = train ? MODE_LOSS : 0;
+    w->mode = train ? MODE_ADAM : 0;
     w->lr = lr;
     w->adam_t = v->adam_t + 1;
     atomic_store_explicit(&w->next_item, 0, memory_order_relaxed);
@@ -161,6 +164,7 @@ static void sum_loss(Vae *v, VaeLoss *out)
 static void start(Vae *v, const float *x, const float *eps, int b, int mode)
 {
     VaeWork *w = v->work;
+    assert(b >= 1 && b <= v->max_batch);
     w->x = x;
     w->eps = eps;
     w->zin = NULL;
