@@ -74,6 +74,9 @@ typedef struct {
     bool z_dirty;          /* decode before the next draw */
     uint8_t decoded[VAE_X];
     bool decoded_valid;
+    uint64_t decodes;                 /* decodes done so far */
+    uint8_t recent_sha1[32][20];      /* SHA-1 of the last 32 decodes (ring) */
+    UiRect slider_rows[VAE_MAX_Z];    /* where each dimension's slider was drawn */
     int hover;             /* map point under the mouse, -1 none */
     int nearest;           /* map point nearest to z, -1 none */
     int highlight;         /* legend label emphasised, -1 none */
@@ -117,6 +120,7 @@ void map_reset_view(App *a);
 void map_to_screen(const App *a, float x, float y, float *sx, float *sy);
 void map_from_screen(const App *a, float sx, float sy, float *x, float *y);
 void map_draw_points(App *a, UiRect r);
+float map_point_alpha(const App *a);
 /* dump.c */
 int app_dump_state(const App *a, const char *path, Err *e);
 /* shot.c */

@@ -3,15 +3,22 @@
  *   {"z": [...], "decoded_sha1": hex of the 784 decoded bytes shown (or
  *    null), "view": {"center": [x, y], "scale": px per unit, "map_rect":
  *    [x, y, w, h], "window": [w, h], "drawable": [w, h]}, "model": {...},
- *    "training": {"running": false}, "fps": n, "ui": {...}, "map": {...}}
+ *    "training": {"running": false}, "fps": n, "ui": {...}, "map": {...},
+ *    "decodes": count, "recent_decodes": [SHA-1 of up to 32 last decodes]}
+ * The decoded bytes themselves are in "decoded" (784 numbers, 0..255).
  * Written atomically with cJSON. */
 #include <cjson/cJSON.h>
 #include <math.h>
-#include <nettle/sha1.h>
 #include <string.h>
 
 #include "app_impl.h"
 #include "core/afile.h"
+
+static void sha1_hex(const uint8_t dig[20], char hex[41])
+{
+    for (int i = 0; i < 20; i++)
+        snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+}
 
 static cJSON *ints(const int *v, int n)
 {
@@ -47,20 +54,21 @@ static cJSON *state_json(const App *a)
     for (int d = 0; d < a->z_dim; d++)
         cJSON_AddItemToArray(z, cJSON_CreateNumber(a->z[d]));
     if (a->decoded_valid) {
-        struct sha1_ctx ctx;
-        uint8_t dig[SHA1_DIGEST_SIZE];
-        sha1_init(&ctx);
-        sha1_update(&ctx, sizeof a->decoded, a->decoded);
-        sha1_digest(&ctx, sizeof dig, dig);
-        char hex[2 * SHA1_DIGEST_SIZE + 1];
-        for (int i = 0; i < SHA1_DIGEST_SIZE; i++)
-            snprintf(hex + 2 * i, 3, "%02x", dig[i]);
+        char hex[41];
+        sha1_hex(a->recent_sha1[(a->decodes - 1) % 32], hex);
         cJSON_AddStringToObject(root, "decoded_sha1", hex);
         cJSON *px = cJSON_AddArrayToObject(root, "decoded");
         for (int i = 0; i < VAE_X; i++)
             cJSON_AddItemToArray(px, cJSON_CreateNumber(a->decoded[i]));
     } else {
         cJSON_AddNullToObject(root, "decoded_sha1");
+    }
+    cJSON_AddNumberToObject(root, "decodes", (double)a->decodes);
+    cJSON *recent = cJSON_AddArrayToObject(root, "recent_decodes");
+    for (uint64_t k = a->decodes > 32 ? a->decodes - 32 : 0; k < a->decodes; k++) {
+        char hex[41];
+        sha1_hex(a->recent_sha1[k % 32], hex);
+        cJSON_AddItemToArray(recent, cJSON_CreateString(hex));
     }
     cJSON *view = cJSON_AddObjectToObject(root, "view");
     float c[2] = {a->view.cx, a->view.cy};
@@ -82,7 +90,20 @@ static cJSON *state_json(const App *a)
     cJSON_AddNumberToObject(ui, "text_scale", a->text_scale);
     cJSON_AddItemToObject(ui, "font_px", ints(a->font_px, UI_FONTS));
     cJSON_AddNumberToObject(ui, "toasts", a->ui.ntoasts);
+    cJSON *sl = cJSON_AddArrayToObject(ui, "slider_rows");
+    for (int d = 0; d < a->z_dim; d++) {
+        const UiRect *q = &a->slider_rows[d];
+        cJSON_AddItemToArray(sl, ints((const int[]){q->x, q->y, q->w, q->h}, 4));
+    }
     cJSON *map = cJSON_AddObjectToObject(root, "map");
+    cJSON *pal = cJSON_AddArrayToObject(map, "palette");
+    for (int k = 0; k < 10; k++) {
+        UiColor c = app_label_ui_color(a, k);
+        cJSON_AddItemToArray(pal, ints((const int[]){c.r, c.g, c.b}, 3));
+    }
+    UiColor bg = a->ui.theme.panel;
+    cJSON_AddItemToObject(map, "background", ints((const int[]){bg.r, bg.g, bg.b}, 3));
+    cJSON_AddNumberToObject(map, "point_alpha", map_point_alpha(a));
     cJSON_AddBoolToObject(map, "ready", a->map_ready);
     cJSON_AddNumberToObject(map, "points", a->map_ready ? (double)a->model.job.n : 0);
     cJSON_AddNumberToObject(map, "hover", a->hover);

@@ -2,6 +2,7 @@
  * decoded digit (decoded on the UI thread with its own copy of the weights,
  * at most once per frame, just before drawing) and the nearest map point. */
 #include <float.h>
+#include <nettle/sha1.h>
 #include <math.h>
 #include <string.h>
 
@@ -59,6 +60,13 @@ void app_decode_if_dirty(App *a)
     to_bytes(xhat, a->decoded);
     gfx_image_set(&a->gr, a->img_decoded, a->decoded);
     a->decoded_valid = true;
+    /* Remember a fingerprint of each decode, so a script can check that a
+     * drag produced a sequence of different images. */
+    struct sha1_ctx ctx;
+    sha1_init(&ctx);
+    sha1_update(&ctx, sizeof a->decoded, a->decoded);
+    sha1_digest(&ctx, 20, a->recent_sha1[a->decodes % 32]);
+    a->decodes++;
     a->z_dirty = false;
     if (a->nearest >= 0)
         app_upload_point_image(a, a->img_nearest, a->nearest);

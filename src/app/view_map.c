@@ -261,6 +261,11 @@ void view_map(App *a)
     }
 }
 
+float map_point_alpha(const App *a)
+{
+    return a->model.job.n > 20000 ? 0.6f : 0.85f; /* dense clouds need more see-through */
+}
+
 void map_draw_points(App *a, UiRect r)
 {
     GfxPointsStyle st;
@@ -269,7 +274,7 @@ void map_draw_points(App *a, UiRect r)
     st.scale = a->view.scale;
     float dense = a->model.job.n > 20000 ? 0.75f : 1.0f;
     st.size = fmaxf(2.0f, (float)ui_text_height(&a->ui, UI_FONT_BODY) * 0.2f * dense);
-    st.alpha = a->model.job.n > 20000 ? 0.6f : 0.85f;
+    st.alpha = map_point_alpha(a);
     st.highlight = a->highlight;
     for (int k = 0; k < 10; k++)
         app_label_color(a, k, st.colors[k]);

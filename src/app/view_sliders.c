@@ -66,7 +66,9 @@ void view_sliders(App *a)
             snprintf(label, sizeof label, "z%d  %.2f", d + 1, (double)kl[d]);
         else
             snprintf(label, sizeof label, "z%d", d + 1);
-        changed |= ui_slider(ui, label, &z[d], -4.0f, 4.0f, "%+.2f");
+        UiRect row = ui_row(ui, 0);
+        a->slider_rows[d] = row;
+        changed |= ui_slider_at(ui, row, label, &z[d], -4.0f, 4.0f, "%+.2f");
     }
     if (changed)
         app_set_z(a, z);
