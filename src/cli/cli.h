@@ -37,5 +37,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
+int cmd_project(int argc, char **argv);
 
 #endif

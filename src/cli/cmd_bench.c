@@ -13,6 +13,9 @@
 #include "cli.h"
 #include "core/timer.h"
 #include "data/dataset.h"
+#include "embed/pca.h"
+#include "embed/quality.h"
+#include "embed/tsne.h"
 #include "nn/nn.h"
 #include "vae/vae.h"
 
@@ -302,6 +305,119 @@ static int bench_train(int argc, char **argv)
     return EXIT_OK;
 }
 
+/* t-SNE on the first N MNIST images (test set first, then train: N = 10,000
+ * is the test set, 70,000 all of MNIST), reduced to 50 dims by PCA as in
+ * bench/tsne_compare.py; phase times, iterations/s, KL and map quality. */
+static int bench_tsne(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"n", required_argument, 0, 'n'},       {"threads", required_argument, 0, 't'},
+        {"iters", required_argument, 0, 'i'},   {"theta", required_argument, 0, 'a'},
+        {"no-quality", no_argument, 0, 'q'},    {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    long n = 10000, threads = 2, iters = 1000;
+    double theta = 0.5;
+    int quality = 1, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        int bad = 0;
+        switch (c) {
+        case 'n': bad = cli_parse_long("bench", "--n", optarg, 100, 70000, &n); break;
+        case 't': bad = cli_parse_long("bench", "--threads", optarg, 1, 64, &threads); break;
+        case 'i': bad = cli_parse_long("bench", "--iters", optarg, 1, 100000, &iters); break;
+        case 'a': bad = cli_parse_double("bench", "--theta", optarg, 0, 2, &theta); break;
+        case 'q': quality = 0; break;
+        case 'h':
+            printf("usage: zspace bench tsne [--n N] [--threads T] [--iters I] [--theta T]\n"
+                   "                         [--no-quality]\n\n"
+                   "t-SNE (perplexity 30, Barnes-Hut theta 0.5) of the first N MNIST images\n"
+                   "(default 10000: the test set; up to 70000 with the training set), after\n"
+                   "PCA to 50 dims. Prints the time of each phase, iterations per second, the\n"
+                   "final KL divergence, 10-NN label accuracy in the map and trustworthiness\n"
+                   "(k = 10; N <= 20000 only), and the cores other processes used meanwhile.\n");
+            return EXIT_OK;
+        default: return cli_bad_option("bench", c, argv);
+        }
+        if (bad)
+            return EXIT_USAGE;
+    }
+    if (optind < argc)
+        return cli_usage("bench", "unexpected argument '%s'", argv[optind]);
+    Dataset ds;
+    Err e = {0};
+    if (dataset_load("mnist", &ds, &e) != ERR_OK)
+        return cli_fail(&e);
+    openblas_set_num_threads(1); /* our threads call sgemm themselves */
+    const size_t nn = (size_t)n, nt = nn < ds.test.n ? nn : ds.test.n, x = (size_t)ds.test.x;
+    float *img = malloc(nn * x * sizeof *img), *x50 = malloc(nn * 50 * sizeof *x50);
+    int32_t *lab = malloc(nn * sizeof *lab);
+    int status = EXIT_OK;
+    Pca pca = {0};
+    TsneState s = {0};
+    if (!img || !x50 || !lab) {
+        err_set(&e, ERR_NOMEM, "bench tsne: out of memory for %zu images", nn);
+        status = cli_fail(&e);
+        goto out;
+    }
+    memcpy(img, ds.test.images, nt * x * sizeof *img);
+    memcpy(img + nt * x, ds.train.images, (nn - nt) * x * sizeof *img);
+    for (size_t i = 0; i < nn; i++)
+        lab[i] = i < nt ? ds.test.labels[i] : ds.train.labels[i - nt];
+    double busy0 = machine_busy_s(), cpu0 = process_cpu_s(), t0 = timer_now();
+    if (pca_fit(&pca, img, nn, (int)x, 50, &e) != ERR_OK) {
+        status = cli_fail(&e);
+        goto out;
+    }
+    pca_transform(&pca, img, nn, x50);
+    double t1 = timer_now();
+    TsneParams p;
+    tsne_params_default(&p);
+    p.theta = theta;
+    p.threads = (int)threads;
+    if (tsne_init(&s, x50, nn, 50, &p, NULL, NULL, &e) != ERR_OK) {
+        status = cli_fail(&e);
+        goto out;
+    }
+    double t2 = timer_now();
+    if (tsne_step(&s, (int)iters, &e) != ERR_OK) {
+        status = cli_fail(&e);
+        goto out;
+    }
+    double t3 = timer_now();
+    double own = process_cpu_s() - cpu0, other = machine_busy_s() - busy0 - own;
+    double kl = tsne_kl(&s), acc = 0.0, tw = -1.0;
+    if (quality && quality_knn_accuracy(s.y, nn, 2, lab, 10, (int)threads, &acc, &e) != ERR_OK) {
+        status = cli_fail(&e);
+        goto out;
+    }
+    if (quality && nn <= 20000 &&
+        quality_trustworthiness(x50, 50, s.y, 2, nn, 10, (int)threads, &tw, &e) != ERR_OK) {
+        status = cli_fail(&e);
+        goto out;
+    }
+    printf("tsne mnist N=%zu threads=%ld theta=%g: pca-50 %.2f s, knn %.2f s, affinities %.2f s, "
+           "%d iterations %.2f s (%.0f it/s); t-SNE total %.2f s\n",
+           nn, threads, theta, t1 - t0, s.time_knn, s.time_affinity, s.iter, t3 - t2,
+           s.iter / (t3 - t2), t3 - t1);
+    printf("  KL %.4f", kl);
+    if (quality)
+        printf(", 10-NN accuracy %.4f", acc);
+    if (tw >= 0.0)
+        printf(", trustworthiness(10) %.4f", tw);
+    printf("; own %.2f cores, other processes %.2f cores meanwhile\n", own / (t3 - t0),
+           other > 0 ? other / (t3 - t0) : 0.0);
+out:
+    tsne_free(&s);
+    pca_free(&pca);
+    free(img);
+    free(x50);
+    free(lab);
+    dataset_free(&ds);
+    return status;
+}
+
 typedef struct {
     const char *name;
     const char *summary;
@@ -311,6 +427,7 @@ typedef struct {
 static const Bench benches[] = {
     {"load", "time to load a whole dataset (IDX parse + float conversion)", bench_load},
     {"train", "VAE training throughput (samples/s, GFLOP/s) for Z = 2, 20, 64", bench_train},
+    {"tsne", "t-SNE of MNIST (PCA-50): phase times, it/s, KL, 10-NN accuracy", bench_tsne},
 };
 
 int cmd_bench(int argc, char **argv)

@@ -10,6 +10,17 @@
  * stack and no pointers. Leaves hold up to BH_LEAF points (or any number of
  * points at the deepest level: duplicates) and are summed exactly.
  *
+ * Grouped traversal: the tree is walked once per group of up to BH_GROUP
+ * points (the largest cells that small), not once per point. A cell is
+ * accepted when side < theta * (distance from its centre of mass to the
+ * group's bounding box), which implies the per-point Barnes-Hut criterion for
+ * every point of the group (so the result is at least as accurate as plain
+ * BH at the same theta). The walk yields one interaction list of
+ * (position, mass) entries, accepted cells and the points of opened leaves,
+ * and every point of the group then sums over that list in a dense loop that
+ * the compiler vectorises (AVX-512: 16 entries per instruction). This moves
+ * the cost from pointer-chasing per point to arithmetic, several times faster.
+ *
  * Thread rule: bh_build runs on one thread; bh_repulse on disjoint point
  * ranges may then run concurrently (the tree is read-only). */
 #ifndef ZSPACE_EMBED_BHTREE_H
@@ -34,17 +45,29 @@ typedef struct {
     float *ys;            /* (N, 2) points in sorted order */
     BhNode *nodes;
     size_t n_nodes, cap_nodes;
+    uint32_t *groups; /* node indices of the groups, in sorted-point order */
+    size_t n_groups, cap_groups;
 } BhTree;
+
+/* A thread's interaction list (scratch, grown as needed). */
+typedef struct {
+    float *x, *y, *m;
+    size_t n, cap;
+} BhList;
 
 /* (Re)build the tree over y (N, 2), reusing t's buffers. Returns 0, or -1 when
  * memory runs out (t stays valid and empty). */
 int bh_build(BhTree *t, const float *y, size_t n);
 
-/* For sorted positions [s0, s1): rep[perm[s]] (2 floats) = sum over other
- * points j of w_sj^2 (y_s - y_j) under the Barnes-Hut approximation with
- * opening angle theta, w = 1 / (1 + d^2). Returns the part's sum of w (its
- * share of Z). */
-double bh_repulse(const BhTree *t, size_t s0, size_t s1, double theta, float *rep);
+/* Split the built tree into groups (t->groups). Returns 0 or -1 (no memory). */
+int bh_groups(BhTree *t);
+
+/* For the points of groups [g0, g1): rep[perm[s]] (2 floats) = sum over
+ * other points j of w_sj^2 (y_s - y_j) under the grouped Barnes-Hut
+ * approximation with opening angle theta, w = 1 / (1 + d^2). Returns the
+ * part's sum of w (its share of Z), or -1 when the list cannot grow. */
+double bh_repulse(const BhTree *t, size_t g0, size_t g1, double theta, BhList *l, float *rep);
+void bh_list_free(BhList *l);
 
 void bh_free(BhTree *t);
 

@@ -51,6 +51,8 @@
 
 /* The calibration target: |H_i - ln(perplexity)| below this for every row. */
 #define TSNE_ENTROPY_TOL 1e-5
+/* Iterations between renumberings of the points (see TsneState). */
+#define TSNE_REORDER 50
 
 typedef struct {
     double perplexity;    /* effective number of neighbours (30); k = floor(3 perplexity) */
@@ -75,9 +77,14 @@ typedef struct {
     double z;           /* Z of the last gradient evaluation */
     double time_knn, time_affinity; /* seconds spent in tsne_init's two phases */
 
-    /* Internal. */
-    float *update, *gains, *grad;  /* (N, 2) */
-    size_t *rowptr;                /* (N + 1) CSR of symmetric P */
+    /* Internal. The optimisation works on its own numbering of the points,
+     * renumbered every TSNE_REORDER iterations into the Z-order of the layout
+     * so that map neighbours (which P's nonzeros mostly are) sit close in
+     * memory: the attractive pass then hits cache instead of RAM. s->y is
+     * written back in the caller's order at the end of every tsne_step. */
+    float *yi, *update, *gains, *grad; /* (N, 2) in internal order */
+    uint32_t *order;               /* (N) internal index -> caller's index */
+    size_t *rowptr;                /* (N + 1) CSR of symmetric P, internal order */
     int32_t *col;                  /* (nnz) */
     float *val;                    /* (nnz), sums to 1 */
     const atomic_bool *cancel;

@@ -1,0 +1,457 @@
+/* zspace project: 2-D maps (or k-D PCA) of any N x D float CSV, written as
+ * CSV. Thin: CSV in and out here, the numbers in src/embed. The VAE input
+ * (-m MODEL: project a model's latent means) arrives with the engine. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cblas.h>
+
+#include "cli.h"
+#include "core/afile.h"
+#include "core/timer.h"
+#include "embed/pca.h"
+#include "embed/tsne.h"
+
+static void help(void)
+{
+    printf("usage: zspace project --input FILE.csv --method tsne|pca [options] [-o MAP.csv]\n\n"
+           "Projects N points of D dimensions to 2-D (t-SNE or PCA; PCA also to k dims) and\n"
+           "writes a CSV with header 'x,y,label' (PCA to k != 2 dims: 'pc1,...,pck,label').\n\n"
+           "  -i, --input FILE       the points; '-' reads standard input\n"
+           "      --method M         tsne or pca (default tsne)\n"
+           "      --n N              use only the first N points\n"
+           "      --perplexity P     t-SNE perplexity (default 30; needs N >= 3P + 1)\n"
+           "      --iters I          t-SNE iterations (default 1000; the first 250 exaggerated)\n"
+           "      --theta T          Barnes-Hut opening angle (default 0.5; 0 = exact, O(N^2))\n"
+           "      --seed S           seed for the random init used when D < 2 (default 1)\n"
+           "      --threads T        threads for t-SNE (default 2)\n"
+           "      --dims K           PCA output dimensions (default 2)\n"
+           "  -o, --output FILE      write here (atomically) instead of standard output\n"
+           "  -v, --verbose          progress and a summary on stderr\n"
+           "  -h, --help             this help\n\n"
+           "Input CSV: one point per line, fields separated by ',', no quoting; blank lines\n"
+           "are skipped. The first line is a header if any of its fields is not a number.\n"
+           "Labels: only with a header, a column named exactly 'label' is taken verbatim as\n"
+           "the point's label (any text without commas) and copied to the output; every\n"
+           "other column must be a finite number in every row. Without a label column the\n"
+           "output's label field is empty. Errors name the line and column.\n\n"
+           "t-SNE: exact kNN (k = 3P), perplexity-calibrated affinities, early exaggeration\n"
+           "12 for 250 iterations, learning rate max(N/12, 200), PCA initialisation; see\n"
+           "src/embed/tsne.h. With -o a summary line (KL divergence, times) goes to stdout.\n"
+           "Progress: a bar on stderr when it is a terminal.\n");
+}
+
+typedef struct {
+    size_t n;          /* points */
+    int d;             /* numeric columns */
+    float *x;          /* (N, D) */
+    char **labels;     /* (N) or NULL: no label column */
+} Points;
+
+static void points_free(Points *p)
+{
+    if (p->labels)
+        for (size_t i = 0; i < p->n; i++)
+            free(p->labels[i]);
+    free(p->labels);
+    free(p->x);
+    memset(p, 0, sizeof *p);
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t len = strlen(s);
+    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' ||
+                       s[len - 1] == '\n'))
+        s[--len] = '\0';
+    return s;
+}
+
+/* Split line in place at commas into fields (grown as needed). */
+static int split(char *line, char ***fields, size_t *cap)
+{
+    int nf = 0;
+    for (char *p = line;;) {
+        if ((size_t)nf == *cap) {
+            size_t nc = *cap ? 2 * *cap : 64;
+            char **f = realloc(*fields, nc * sizeof *f);
+            if (!f)
+                return -1;
+            *fields = f;
+            *cap = nc;
+        }
+        char *comma = strchr(p, ',');
+        if (comma)
+            *comma = '\0';
+        (*fields)[nf++] = trim(p);
+        if (!comma)
+            break;
+        p = comma + 1;
+    }
+    return nf;
+}
+
+static int is_number(const char *s)
+{
+    char *end;
+    if (!*s)
+        return 0;
+    errno = 0;
+    (void)strtod(s, &end);
+    return *end == '\0';
+}
+
+/* Read the CSV (rules in help()). At most max_n points (0: all). */
+static int read_points(const char *path, size_t max_n, Points *pts, Err *e)
+{
+    memset(pts, 0, sizeof *pts);
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!f)
+        return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+    char *line = NULL, **fields = NULL;
+    size_t linecap = 0, fcap = 0, cap = 0, lineno = 0;
+    int nf0 = -1, label_col = -1, rc = ERR_OK;
+    ssize_t len;
+    while ((len = getline(&line, &linecap, f)) != -1) {
+        lineno++;
+        if (strlen(line) != (size_t)len) {
+            rc = err_set(e, ERR_FORMAT, "%s: line %zu: contains a NUL byte", path, lineno);
+            break;
+        }
+        char *t = trim(line);
+        if (!*t)
+            continue;
+        int nf = split(t, &fields, &fcap);
+        if (nf < 0) {
+            rc = err_set(e, ERR_NOMEM, "%s: out of memory", path);
+            break;
+        }
+        if (nf0 < 0) { /* first line: header or data? */
+            int header = 0;
+            for (int c = 0; c < nf; c++)
+                header |= !is_number(fields[c]);
+            nf0 = nf;
+            if (header) {
+                for (int c = 0; c < nf; c++) {
+                    const char *name = fields[c];
+                    if (!strcmp(name, "label") || !strcmp(name, "\"label\"")) {
+                        if (label_col >= 0) {
+                            rc = err_set(e, ERR_FORMAT, "%s: line %zu: two 'label' columns",
+                                         path, lineno);
+                            break;
+                        }
+                        label_col = c;
+                    }
+                }
+                pts->d = nf - (label_col >= 0);
+                if (rc == ERR_OK && pts->d < 1)
+                    rc = err_set(e, ERR_FORMAT, "%s: line %zu: no numeric columns", path,
+                                 lineno);
+                if (rc != ERR_OK)
+                    break;
+                if (label_col >= 0 && !(pts->labels = calloc(1, sizeof *pts->labels))) {
+                    rc = err_set(e, ERR_NOMEM, "%s: out of memory", path);
+                    break;
+                }
+                continue;
+            }
+            pts->d = nf;
+        }
+        if (nf != nf0) {
+            rc = err_set(e, ERR_FORMAT, "%s: line %zu: %d field%s, expected %d", path, lineno, nf,
+                         nf == 1 ? "" : "s", nf0);
+            break;
+        }
+        if (max_n && pts->n == max_n)
+            break;
+        if (pts->n == cap) {
+            size_t nc = cap ? 2 * cap : 1024;
+            float *nx = realloc(pts->x, nc * (size_t)pts->d * sizeof *nx);
+            if (nx)
+                pts->x = nx;
+            char **nl = pts->labels ? realloc(pts->labels, nc * sizeof *nl) : NULL;
+            if (nl)
+                pts->labels = nl;
+            if (!nx || (pts->labels && !nl)) {
+                rc = err_set(e, ERR_NOMEM, "%s: out of memory at line %zu", path, lineno);
+                break;
+            }
+            cap = nc;
+        }
+        float *row = pts->x + pts->n * (size_t)pts->d;
+        int col = 0;
+        for (int c = 0; c < nf && rc == ERR_OK; c++) {
+            if (c == label_col)
+                continue;
+            char *end;
+            errno = 0;
+            double v = strtod(fields[c], &end);
+            if (!*fields[c] || *end != '\0')
+                rc = err_set(e, ERR_FORMAT, "%s: line %zu, column %d: '%.40s' is not a number",
+                             path, lineno, c + 1, fields[c]);
+            else if (!isfinite(v) || fabs(v) > 3.0e38)
+                rc = err_set(e, ERR_FORMAT, "%s: line %zu, column %d: %s is not allowed", path,
+                             lineno, c + 1, isnan(v) ? "NaN" : "an infinite or huge value");
+            else
+                row[col++] = (float)v;
+        }
+        if (rc != ERR_OK)
+            break;
+        if (pts->labels) {
+            pts->labels[pts->n] = strdup(fields[label_col]);
+            if (!pts->labels[pts->n]) {
+                rc = err_set(e, ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+        }
+        pts->n++;
+    }
+    if (rc == ERR_OK && ferror(f))
+        rc = err_set(e, ERR_IO, "%s: read error", path);
+    if (rc == ERR_OK && pts->n == 0)
+        rc = err_set(e, ERR_FORMAT, "%s: no data rows", path);
+    free(line);
+    free(fields);
+    if (f != stdin)
+        fclose(f);
+    if (rc != ERR_OK)
+        points_free(pts);
+    return rc;
+}
+
+/* Write (N, k) coordinates with labels as CSV to path (atomic) or stdout. */
+static int write_map(const char *path, const float *y, size_t n, int k, char **labels, Err *e)
+{
+    AFile a;
+    FILE *f = stdout;
+    if (path) {
+        if (afile_open(&a, path, e) != ERR_OK)
+            return ERR_IO;
+        f = a.f;
+    }
+    if (k == 2) {
+        fputs("x,y,label\n", f);
+    } else {
+        for (int c = 0; c < k; c++)
+            fprintf(f, "pc%d,", c + 1);
+        fputs("label\n", f);
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (int c = 0; c < k; c++)
+            fprintf(f, "%.7g,", y[i * (size_t)k + c]);
+        fprintf(f, "%s\n", labels ? labels[i] : "");
+    }
+    if (path)
+        return afile_commit(&a, e);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return err_set(e, ERR_IO, "standard output: write failed");
+    return ERR_OK;
+}
+
+/* The progress display: a bar on a terminal, plain lines with --verbose. */
+typedef struct {
+    int tty, verbose;
+    double t0;
+    int last_pct;
+} Progress;
+
+static void progress(Progress *p, int done, int total)
+{
+    int pct = total ? (int)(100L * done / total) : 100;
+    if (pct == p->last_pct)
+        return;
+    p->last_pct = pct;
+    double el = timer_now() - p->t0;
+    if (p->tty) {
+        char bar[31];
+        int fill = pct * 30 / 100;
+        for (int i = 0; i < 30; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[30] = '\0';
+        double eta = done > 0 ? el * (total - done) / done : 0.0;
+        fprintf(stderr, "\rtsne [%s] %4d/%d  %.1f s  eta %.1f s ", bar, done, total, el, eta);
+        if (done == total)
+            fputs("\r\033[K", stderr);
+    } else if (p->verbose && pct % 10 == 0) {
+        fprintf(stderr, "tsne: iteration %d/%d (%.1f s)\n", done, total, el);
+    }
+}
+
+int cmd_project(int argc, char **argv)
+{
+    enum { O_METHOD = 256, O_N, O_PERP, O_ITERS, O_THETA, O_SEED, O_THREADS, O_DIMS };
+    static const struct option opts[] = {
+        {"input", required_argument, 0, 'i'},   {"method", required_argument, 0, O_METHOD},
+        {"n", required_argument, 0, O_N},       {"perplexity", required_argument, 0, O_PERP},
+        {"iters", required_argument, 0, O_ITERS}, {"theta", required_argument, 0, O_THETA},
+        {"seed", required_argument, 0, O_SEED}, {"threads", required_argument, 0, O_THREADS},
+        {"dims", required_argument, 0, O_DIMS}, {"output", required_argument, 0, 'o'},
+        {"verbose", no_argument, 0, 'v'},       {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    const char *input = NULL, *output = NULL, *method = "tsne";
+    long n_max = 0, iters = 1000, seed = 1, threads = 2, dims = 2;
+    double perplexity = 30.0, theta = 0.5;
+    int verbose = 0, dims_set = 0, c;
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, ":i:o:vh", opts, NULL)) != -1) {
+        int bad = 0;
+        switch (c) {
+        case 'i': input = optarg; break;
+        case 'o': output = optarg; break;
+        case 'v': verbose = 1; break;
+        case O_METHOD: method = optarg; break;
+        case O_N: bad = cli_parse_long("project", "--n", optarg, 1, 100000000, &n_max); break;
+        case O_PERP:
+            bad = cli_parse_double("project", "--perplexity", optarg, 1, 10000, &perplexity);
+            break;
+        case O_ITERS: bad = cli_parse_long("project", "--iters", optarg, 0, 1000000, &iters); break;
+        case O_THETA: bad = cli_parse_double("project", "--theta", optarg, 0, 2, &theta); break;
+        case O_SEED: bad = cli_parse_long("project", "--seed", optarg, 0, LONG_MAX, &seed); break;
+        case O_THREADS:
+            bad = cli_parse_long("project", "--threads", optarg, 1, 64, &threads);
+            break;
+        case O_DIMS:
+            bad = cli_parse_long("project", "--dims", optarg, 1, 100000, &dims);
+            dims_set = 1;
+            break;
+        case 'h': help(); return EXIT_OK;
+        default: return cli_bad_option("project", c, argv);
+        }
+        if (bad)
+            return EXIT_USAGE;
+    }
+    if (optind < argc)
+        return cli_usage("project", "unexpected argument '%s'", argv[optind]);
+    if (!input)
+        return cli_usage("project", "--input FILE.csv is required");
+    int is_tsne = !strcmp(method, "tsne");
+    if (!is_tsne && strcmp(method, "pca"))
+        return cli_usage("project", "--method '%s': expected tsne or pca", method);
+    if (is_tsne && dims_set && dims != 2)
+        return cli_usage("project", "--dims applies to pca; t-SNE maps to 2 dims");
+
+    /* Our threads each call sgemm: keep OpenBLAS from adding its own. */
+    openblas_set_num_threads(1);
+    Err e = {0};
+    Points pts;
+    double t0 = timer_now();
+    if (read_points(input, (size_t)n_max, &pts, &e) != ERR_OK)
+        return cli_fail(&e);
+    double t_read = timer_now() - t0;
+    int status = EXIT_OK;
+    float *y = NULL;
+    char summary[512];
+    if (!is_tsne) {
+        if (dims > pts.d) {
+            int d = pts.d;
+            points_free(&pts);
+            return cli_usage("project", "--dims %ld: the input has only %d numeric columns",
+                             dims, d);
+        }
+        Pca p;
+        double t1 = timer_now();
+        if (pca_fit(&p, pts.x, pts.n, pts.d, (int)dims, &e) != ERR_OK) {
+            status = cli_fail(&e);
+            goto out;
+        }
+        y = malloc(pts.n * (size_t)dims * sizeof *y);
+        if (!y) {
+            pca_free(&p);
+            err_set(&e, ERR_NOMEM, "project: out of memory for the output");
+            status = cli_fail(&e);
+            goto out;
+        }
+        pca_transform(&p, pts.x, pts.n, y);
+        double kept = 0.0;
+        for (int k = 0; k < p.k; k++)
+            kept += p.variance[k];
+        snprintf(summary, sizeof summary,
+                 "pca: %zu points, %d dims -> %ld: %.1f%% of the variance kept (read %.2f s, "
+                 "pca %.2f s)",
+                 pts.n, pts.d, dims,
+                 p.total_variance > 0 ? 100.0 * kept / p.total_variance : 100.0, t_read,
+                 timer_now() - t1);
+        pca_free(&p);
+    } else {
+        TsneParams tp;
+        tsne_params_default(&tp);
+        tp.perplexity = perplexity;
+        tp.theta = theta;
+        tp.seed = (uint64_t)seed;
+        tp.threads = (int)threads;
+        if ((double)pts.n < 3.0 * perplexity + 1.0) {
+            err_set(&e, ERR_ARG,
+                    "project: %s has %zu points, too few for perplexity %g (t-SNE needs at "
+                    "least 3 x perplexity + 1 = %d); use a smaller --perplexity",
+                    input, pts.n, perplexity, (int)floor(3.0 * perplexity) + 1);
+            status = cli_fail(&e);
+            goto out;
+        }
+        Progress pr = {.tty = isatty(fileno(stderr)), .verbose = verbose, .last_pct = -1};
+        if (pr.tty)
+            fprintf(stderr, "tsne: neighbours and affinities of %zu points...", pts.n);
+        TsneState s;
+        double t1 = timer_now();
+        if (tsne_init(&s, pts.x, pts.n, pts.d, &tp, NULL, NULL, &e) != ERR_OK) {
+            if (pr.tty)
+                fputs("\r\033[K", stderr);
+            status = cli_fail(&e);
+            goto out;
+        }
+        double t2 = timer_now();
+        pr.t0 = t2;
+        while (s.iter < iters) {
+            int chunk = iters - s.iter < 10 ? (int)(iters - s.iter) : 10;
+            if (tsne_step(&s, chunk, &e) != ERR_OK) {
+                if (pr.tty)
+                    fputs("\n", stderr);
+                tsne_free(&s);
+                status = cli_fail(&e);
+                goto out;
+            }
+            progress(&pr, s.iter, (int)iters);
+        }
+        if (iters == 0 && pr.tty)
+            fputs("\r\033[K", stderr);
+        double t3 = timer_now();
+        double kl = tsne_kl(&s);
+        snprintf(summary, sizeof summary,
+                 "tsne: %zu points, %d dims, perplexity %g, %d iterations, theta %g, %ld "
+                 "threads: KL %.4f; time %.2f s (knn %.2f, affinities %.2f, optimisation %.2f; "
+                 "read %.2f)%s",
+                 pts.n, pts.d, perplexity, s.iter, theta, threads, kl, t3 - t1, s.time_knn,
+                 s.time_affinity, t3 - t2, t_read,
+                 s.n_uncalibrated ? " (some rows uncalibrated: duplicate points)" : "");
+        y = malloc(2 * pts.n * sizeof *y);
+        if (y)
+            memcpy(y, s.y, 2 * pts.n * sizeof *y);
+        tsne_free(&s);
+        if (!y) {
+            err_set(&e, ERR_NOMEM, "project: out of memory for the output");
+            status = cli_fail(&e);
+            goto out;
+        }
+        dims = 2;
+    }
+    if (write_map(output, y, pts.n, (int)dims, pts.labels, &e) != ERR_OK) {
+        status = cli_fail(&e);
+        goto out;
+    }
+    if (output)
+        printf("%s -> %s\n", summary, output);
+    else if (verbose)
+        fprintf(stderr, "%s\n", summary);
+out:
+    free(y);
+    points_free(&pts);
+    return status;
+}

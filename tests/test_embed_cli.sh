@@ -1,0 +1,59 @@
+#!/bin/sh
+# test_embed_cli: `zspace project` end to end on small CSVs: PCA and t-SNE
+# outputs (header, rows, labels carried over), CSV rules (header detection,
+# label column), and the errors: malformed rows name the line, NaN is
+# refused, too few points for the perplexity, usage errors exit 2. Each
+# failure case exits non-zero with exactly one stderr line "zspace: ...".
+set -u
+Z=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+. "$(dirname "$0")/cli_expect.sh"
+
+# 3 clusters of 40 points in 4-D with a header and a label column in the middle.
+awk 'BEGIN { srand(7); print "a,b,label,c,d";
+  for (i = 0; i < 120; i++) { k = i % 3;
+    printf "%.4f,%.4f,c%d,%.4f,%.4f\n", 10*k + rand(), rand(), k, -5*k + rand(), rand() } }' >"$T/pts.csv"
+
+expect 0 0 "usage: zspace project" -- "$Z" project --help
+expect 0 0 "pca: 120 points, 4 dims -> 2" -- "$Z" project -i "$T/pts.csv" --method pca -o "$T/pca.csv"
+check "pca header" test "$(head -1 "$T/pca.csv")" = "x,y,label"
+check "pca rows" test "$(wc -l <"$T/pca.csv")" -eq 121
+check "labels carried" test "$(sed -n 2p "$T/pca.csv" | cut -d, -f3)" = "c0"
+expect 0 0 "pc1,pc2,pc3,label" -- "$Z" project -i "$T/pts.csv" --method pca --dims 3
+expect 0 0 "tsne: 120 points, 4 dims, perplexity 10, 300 iterations" \
+    -- "$Z" project -i "$T/pts.csv" --perplexity 10 --iters 300 -o "$T/map.csv"
+check "tsne rows" test "$(wc -l <"$T/map.csv")" -eq 121
+# t-SNE to stdout; -n keeps the first rows; a headerless file has empty labels.
+expect 0 0 "^x,y,label" -- "$Z" project -i "$T/pts.csv" --perplexity 5 --iters 50 --n 60
+check "--n 60" test "$(wc -l <"$T/out")" -eq 61
+tail -n +2 "$T/pts.csv" | cut -d, -f1,2,4,5 >"$T/bare.csv"
+expect 0 0 "^x,y,label" -- "$Z" project -i "$T/bare.csv" --method pca
+check "no labels -> empty field" test "$(sed -n 2p "$T/out" | cut -d, -f3)" = ""
+check "headerless keeps row 1" test "$(wc -l <"$T/out")" -eq 121
+
+# Errors.
+printf 'a,b\n1,2\n3\n' >"$T/ragged.csv"
+expect 1 1 "^zspace: $T/ragged.csv: line 3: 1 field, expected 2" -- "$Z" project -i "$T/ragged.csv" --method pca
+printf 'a,b\n1,2\n3,x\n' >"$T/word.csv"
+expect 1 1 "line 3, column 2: 'x' is not a number" -- "$Z" project -i "$T/word.csv" --method pca
+printf '1,2\n3,nan\n5,6\n' >"$T/nan.csv"
+expect 1 1 "line 2, column 2: NaN is not allowed" -- "$Z" project -i "$T/nan.csv" --method pca
+printf 'a,b\n' >"$T/empty.csv"
+expect 1 1 "no data rows" -- "$Z" project -i "$T/empty.csv"
+expect 1 1 "too few for perplexity 30" -- "$Z" project -i "$T/pts.csv" --n 90
+expect 1 1 "^zspace: $T/missing.csv: No such file" -- "$Z" project -i "$T/missing.csv"
+expect 2 1 "^zspace: project: --input FILE.csv is required" -- "$Z" project
+expect 2 1 "^zspace: project: --method 'umap': expected tsne or pca" -- "$Z" project -i "$T/pts.csv" --method umap
+expect 2 1 "^zspace: project: --perplexity 0.5: must be between 1" -- "$Z" project -i "$T/pts.csv" --perplexity 0.5
+expect 2 1 "^zspace: project: --dims applies to pca" -- "$Z" project -i "$T/pts.csv" --dims 3
+expect 2 1 "^zspace: project: --dims 5: the input has only 4 numeric columns" -- "$Z" project -i "$T/pts.csv" --method pca --dims 5
+expect 2 1 "^zspace: project: unknown option '--bogus'" -- "$Z" project --bogus
+
+if [ "$fails" -ne 0 ]; then
+    echo "$fails project check(s) failed"
+    exit 1
+fi
+echo "all project checks passed"
