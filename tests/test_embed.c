@@ -219,10 +219,12 @@ static void small_problem(TsneState *s, size_t n, float spread)
     free(x);
 }
 
-/* Barnes-Hut against the exact gradient. Stated tolerance: relative L2 error
- * of the whole gradient below 2% and of Z below 1% at theta = 0.5 (the
- * approximation error of BH at this theta is typically ~0.5%); at theta = 0.1
- * below 0.3%. */
+/* Barnes-Hut against the exact gradient. Compared on the repulsive term
+ * (alpha = 0), the only approximated part: near convergence the net gradient
+ * is a small difference of attraction and repulsion, so its relative error
+ * says little (BENCHMARKS.md has both). Stated tolerance: relative L2 error
+ * below 1% at theta = 0.5 and 0.2% at theta = 0.1; Z within half that. On
+ * MNIST layouts the measured errors are 0.4-0.6% and 0.3% at theta = 0.5. */
 static void test_bh_gradient_matches_exact(void **state)
 {
     (void)state;
@@ -231,16 +233,18 @@ static void test_bh_gradient_matches_exact(void **state)
     small_problem(&s, n, 5.0f);
     float *ge = malloc(n * 2 * sizeof *ge), *gb = malloc(n * 2 * sizeof *gb);
     void *scratch = NULL;
-    const double tol[2] = {0.02, 0.003}, theta[2] = {0.5, 0.1};
-    double ze = tsne_gradient(s.y, n, s.rowptr, s.col, s.val, 1.0, 0.0, 2, &scratch, ge);
+    const double tol[2] = {0.01, 0.002}, theta[2] = {0.5, 0.1};
+    double ze = tsne_gradient(s.y, n, s.rowptr, s.col, s.val, 0.0, 0.0, 2, &scratch, ge);
     for (int c = 0; c < 2; c++) {
         double zb =
-            tsne_gradient(s.y, n, s.rowptr, s.col, s.val, 1.0, theta[c], 2, &scratch, gb);
+            tsne_gradient(s.y, n, s.rowptr, s.col, s.val, 0.0, theta[c], 2, &scratch, gb);
         double num = 0.0, den = 0.0;
         for (size_t i = 0; i < 2 * n; i++) {
             num += ((double)gb[i] - ge[i]) * ((double)gb[i] - ge[i]);
             den += (double)ge[i] * ge[i];
         }
+        print_message("theta %.1f: repulsion rel. error %.5f, Z rel. error %.6f\n", theta[c],
+                      sqrt(num / den), fabs(zb - ze) / ze);
         assert_true(sqrt(num / den) < tol[c]);
         assert_true(fabs(zb - ze) / ze < tol[c] / 2);
     }
