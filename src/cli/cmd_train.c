@@ -288,7 +288,8 @@ int cmd_train(int argc, char **argv)
     } else if (status == EXIT_OK) {
         char took[32];
         cli_fmt_duration(timer_now() - t_start, took, sizeof took);
-        printf("saved %s (%ld epochs, %s)\n", a.out, info.epochs, took);
+        printf("saved %s (%ld epoch%s, %s)\n", a.out, info.epochs, info.epochs == 1 ? "" : "s",
+               took);
     }
     vae_file_info_free(&info);
     vae_free(&v);
