@@ -142,4 +142,22 @@ check "one line on stderr" test "$(wc -l <"$T/cerr")" -eq 1
 saved=$(sed -n 's/.* holds epoch \([0-9]*\) of .*/\1/p' "$T/cerr")
 expect 0 0 "\"epochs\":	$saved$" -- "$Z" eval -m "$C" --n 50 --json
 check "the saved epoch is the last one printed" test "$(grep -c '^epoch ' "$T/cout")" -eq "$saved"
+
+# Ctrl-C inside the first epoch: nothing to save, and nothing is written.
+F="$T/first.safetensors"
+"$Z" train --epochs 1 --hidden 512 --threads 1 -o "$F" >"$T/fout" 2>"$T/ferr" &
+pid=$!
+i=0
+while ! grep -q '^train MNIST' "$T/fout" 2>/dev/null && [ $i -lt 300 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+sleep 0.2
+kill -INT $pid
+wait $pid
+code=$?
+check "interrupted first epoch exits 130 (got $code)" test "$code" -eq 130
+check "first-epoch message: $(cat "$T/ferr")" grep -q "^zspace: train: interrupted in the first epoch; nothing saved$" "$T/ferr"
+check "no model written" test ! -e "$F"
+check "no temporary file left" test -z "$(ls -A "$T" | grep '^\.first')"
 finish

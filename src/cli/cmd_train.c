@@ -205,6 +205,9 @@ int cmd_train(int argc, char **argv)
     snprintf(info.dataset, sizeof info.dataset, "%s", a.dataset);
     info.seed = (uint64_t)a.seed;
 
+    static atomic_int interrupted;
+    atomic_store(&interrupted, 0);
+    cli_interrupt_install(&interrupted);
     char hidden[96];
     vae_hidden_str(&a.cfg, hidden, sizeof hidden);
     printf("train %s: %zu images (test %zu), latent %d, hidden %s, beta %g, batch %ld, lr %g, "
@@ -213,9 +216,6 @@ int cmd_train(int argc, char **argv)
            a.threads, a.threads == 1 ? "" : "s", a.seed, a.out);
     fflush(stdout);
 
-    static atomic_int interrupted;
-    atomic_store(&interrupted, 0);
-    cli_interrupt_install(&interrupted);
     TrainView tv = {.epochs = a.epochs, .n_train = train.n};
     cli_bar_init(&tv.bar);
     VaeTrainOpts to;

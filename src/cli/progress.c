@@ -26,7 +26,10 @@ void cli_interrupt_install(atomic_int *flag)
     interrupt_flag = flag;
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESETHAND; /* a second signal gets the default action */
+    /* One-shot: a second signal gets the default action. SA_RESTART: a
+     * write or fsync of the model in progress completes instead of failing
+     * with EINTR. */
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
