@@ -100,6 +100,36 @@ expect 0 0 "^epoch 2/2  train [0-9.]* (recon [0-9.]*, kl [0-9.]*)  test [0-9.]* 
 check "train printed one line per epoch" test "$(grep -c '^epoch ' "$T/out")" -eq 2
 check "train saved the model" test -s "$M"
 
+# The file passes the checks Python's safetensors library makes on load (it
+# is not packaged for Debian 12, so they are restated here with the standard
+# library): header <= 100 MB of UTF-8 JSON, every tensor with dtype, shape and
+# data_offsets, sizes matching, and the sorted ranges covering the data buffer
+# exactly, without holes; metadata values are strings.
+check "the model passes the safetensors library's load checks" python3 -c '
+import json, struct, sys
+b = open(sys.argv[1], "rb").read()
+n = struct.unpack("<Q", b[:8])[0]
+assert n <= 100_000_000 and 8 + n <= len(b) and n % 8 == 0
+h = json.loads(b[8:8 + n].decode("utf-8"))
+meta = h.pop("__metadata__")
+assert all(isinstance(v, str) for v in meta.values())
+assert meta["format_version"] == "1" and meta["latent"] == "3" and meta["hidden"] == "32"
+end = 0
+for name, t in sorted(h.items(), key=lambda kv: kv[1]["data_offsets"]):
+    assert t["dtype"] == "F32"
+    s, e = t["data_offsets"]
+    count = 1
+    for d in t["shape"]:
+        count *= d
+    assert s == end and e - s == 4 * count, name
+    end = e
+assert end == len(b) - 8 - n
+assert sorted(h) == sorted(["enc.0.weight", "enc.0.bias", "mu.weight", "mu.bias", "logvar.weight",
+    "logvar.bias", "dec.0.weight", "dec.0.bias", "dec.1.weight", "dec.1.bias"])
+assert h["enc.0.weight"]["shape"] == [32, 784] and h["dec.1.weight"]["shape"] == [784, 32]
+losses = json.loads(meta["losses"])
+assert len(losses["train"]) == 2 and len(losses["test_kl"]) == 2
+' "$M"
 expect 0 0 "^neg_elbo  *[0-9]" -- "$Z" eval -m "$M" --n 200
 expect 0 0 "^active_units  [0-3] of 3" -- "$Z" eval -m "$M" --n 200
 expect 0 0 "^iwae_ll  *-[0-9.]* nats/image (K = 5" -- "$Z" eval -m "$M" --n 100 --iw 5
