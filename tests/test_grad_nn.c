@@ -22,6 +22,7 @@
 #include "core/rng.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
+#include "nn/sparse.h"
 
 #define ATOL 3e-3
 #define RTOL 1e-2
@@ -112,18 +113,18 @@ static void test_linear_dense(void **state)
     }
 }
 
-/* ---- linear with sparse input and transposed weight ---- */
+/* ---- sparse-input first layer (transposed weight) ---- */
 typedef struct {
     int B, in, out;
-    float *x, *wt, *b, *y, *R, *nz_val;
-    int *nz_idx;
+    float *x, *wt, *b, *y, *R;
+    SparseRows s;
 } LinT;
 
 static double lint_loss(void *c_)
 {
     LinT *c = c_;
-    linear_t_forward_sparse(c->y, c->x, c->wt, c->b, c->B, c->in, c->out, 0, c->nz_idx,
-                            c->nz_val);
+    sparse_rows_build(&c->s, c->x, 0, c->B);
+    sparse_forward(c->y, c->x, &c->s, 0, c->B, c->wt, c->b, c->out, 0);
     return dot(c->y, c->R, (size_t)c->B * c->out);
 }
 
@@ -132,23 +133,26 @@ static void test_linear_sparse(void **state)
     (void)state;
     Rng r;
     rng_seed(&r, 12);
-    LinT c = {.B = 4, .in = 10, .out = 150}; /* 150: one 128-wide chunk and a tail */
+    LinT c = {.B = 4, .in = 70, .out = 150}; /* two pixel tiles; a 128 chunk and a tail */
     size_t nx = (size_t)c.B * c.in, nw = (size_t)c.out * c.in, ny = (size_t)c.B * c.out;
     c.x = malloc(nx * 4), c.wt = malloc(nw * 4), c.b = malloc(c.out * 4);
     c.y = malloc(ny * 4), c.R = malloc(ny * 4);
-    c.nz_idx = malloc(c.B * (c.in + 1) * sizeof(int)), c.nz_val = malloc(c.B * c.in * 4);
-    int *nz_b = malloc(c.B * sizeof(int));
-    float *nzv = malloc(c.B * 4), *dwt = calloc(nw, 4), *db = calloc(c.out, 4);
-    for (size_t i = 0; i < nx; i++) /* about half the inputs exactly zero, like pixels */
-        c.x[i] = rng_uniform(&r) < 0.5f ? 0.0f : rng_uniform(&r);
+    void *rm = aligned_alloc(64, sparse_rows_bytes(c.B, c.in));
+    void *cm = aligned_alloc(64, sparse_cols_bytes(c.B));
+    sparse_rows_init(&c.s, rm, c.B, c.in);
+    SparseCols sc;
+    sparse_cols_init(&sc, cm, c.B);
+    float *dwt = calloc(nw, 4), *db = calloc(c.out, 4);
+    for (size_t i = 0; i < nx; i++) /* a quarter nonzero: the sparse path */
+        c.x[i] = rng_uniform(&r) < 0.75f ? 0.0f : rng_uniform(&r);
     fill(&r, c.wt, nw, 0.5f), fill(&r, c.b, c.out, 0.5f), fill(&r, c.R, ny, 1);
-    linear_t_backward_weight_sparse(dwt, c.R, c.x, c.B, c.in, c.out, 0, 4, 1, nz_b, nzv);
-    linear_t_backward_weight_sparse(dwt, c.R, c.x, c.B, c.in, c.out, 4, c.in, 1, nz_b, nzv);
+    sparse_rows_build(&c.s, c.x, 0, c.B);
+    sparse_backward_weight(dwt, c.R, c.x, &c.s, c.out, 0, c.in, 1, &sc);
     bias_backward(db, c.R, c.B, c.out, 1);
     check_grad("dWt", c.wt, dwt, nw, lint_loss, &c, 1e-2f);
     check_grad("db", c.b, db, c.out, lint_loss, &c, 1e-2f);
-    free(c.x), free(c.wt), free(c.b), free(c.y), free(c.R), free(c.nz_idx), free(c.nz_val);
-    free(nz_b), free(nzv), free(dwt), free(db);
+    free(c.x), free(c.wt), free(c.b), free(c.y), free(c.R), free(rm), free(cm);
+    free(dwt), free(db);
 }
 
 /* ---- BCE from logits ---- */

@@ -17,6 +17,7 @@
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/pool.h"
+#include "nn/sparse.h"
 #include "nn/vmath.h"
 
 static void fill(Rng *r, float *p, size_t n, float scale)
@@ -98,43 +99,62 @@ static void test_linear_vs_naive(void **state)
     }
 }
 
-/* The sparse transposed kernels agree with the dense naive ones on inputs
- * with exact zeros, including all-zero rows and columns. */
+/* The sparse first-layer kernels agree with the dense naive ones on inputs
+ * with exact zeros (including all-zero rows and pixels), at a density on
+ * each side of SPARSE_DENSE_ABOVE (sparse and GEMM paths), with a partial
+ * last vector (in = 150) and partial pixel tiles, and split calls. */
 static void test_sparse_vs_dense(void **state)
 {
     (void)state;
     Rng r;
     rng_seed(&r, 22);
-    int B = 6, in = 50, outs[] = {16, 128, 300};
-    for (int s = 0; s < 3; s++) {
-        int out = outs[s];
-        size_t nx = (size_t)B * in, nw = (size_t)in * out, ny = (size_t)B * out;
-        float *x = calloc(nx, 4), *w = malloc(nw * 4), *wt = malloc(nw * 4), *b = malloc(out * 4);
-        float *y = malloc(ny * 4), *yr = malloc(ny * 4), *dy = malloc(ny * 4);
-        float *dwt = malloc(nw * 4), *dwr = calloc(nw, 4), *dbr = calloc(out, 4), *db = malloc(out * 4);
-        int *nzi = malloc(B * (in + 1) * sizeof(int)), *nzb = malloc(B * sizeof(int));
-        float *nzv = malloc(B * in * 4);
-        for (int i = 0; i < B - 1; i++) /* the last row stays all zero */
-            for (int k = 5; k < in; k++) /* pixels 0..4 are zero everywhere */
-                x[i * in + k] = rng_uniform(&r) < 0.7f ? 0.0f : rng_uniform(&r);
-        fill(&r, w, nw, 0.3f), fill(&r, b, out, 0.3f), fill(&r, dy, ny, 1);
-        for (int o = 0; o < out; o++)
-            for (int k = 0; k < in; k++)
-                wt[(size_t)k * out + o] = w[(size_t)o * in + k];
-        linear_t_forward_sparse(y, x, wt, b, B, in, out, 1, nzi, nzv);
-        linear_forward_naive(yr, x, w, b, B, in, out, 1);
-        assert_close(y, yr, ny, 1e-5f, 1e-5f);
-        linear_t_backward_weight_sparse(dwt, dy, x, B, in, out, 0, 20, 0, nzb, nzv);
-        linear_t_backward_weight_sparse(dwt, dy, x, B, in, out, 20, in, 0, nzb, nzv);
-        bias_backward(db, dy, B, out, 0);
-        linear_backward_naive(NULL, dwr, dbr, dy, x, w, B, in, out);
-        for (int o = 0; o < out; o++)
-            for (int k = 0; k < in; k++)
-                assert_float_equal(dwt[(size_t)k * out + o], dwr[(size_t)o * in + k], 1e-5f);
-        assert_close(db, dbr, out, 1e-5f, 1e-5f);
-        free(x), free(w), free(wt), free(b), free(y), free(yr), free(dy), free(dwt), free(dwr);
-        free(dbr), free(db), free(nzi), free(nzb), free(nzv);
-    }
+    int B = 6, in = 150, outs[] = {16, 128, 300};
+    float densities[] = {0.2f, 0.9f};
+    for (int s = 0; s < 3; s++)
+        for (int d = 0; d < 2; d++) {
+            int out = outs[s];
+            size_t nx = (size_t)B * in, nw = (size_t)in * out, ny = (size_t)B * out;
+            float *x = calloc(nx, 4), *w = malloc(nw * 4), *wt = malloc(nw * 4);
+            float *b = malloc(out * 4), *y = malloc(ny * 4), *yr = malloc(ny * 4);
+            float *dy = malloc(ny * 4), *dwt = malloc(nw * 4), *dwr = calloc(nw, 4);
+            float *dbr = calloc(out, 4);
+            void *rm = aligned_alloc(64, sparse_rows_bytes(B, in));
+            void *cm = aligned_alloc(64, sparse_cols_bytes(B));
+            SparseRows sr;
+            SparseCols sc;
+            sparse_rows_init(&sr, rm, B, in);
+            sparse_cols_init(&sc, cm, B);
+            for (int i = 0; i < B - 1; i++) /* the last row stays all zero */
+                for (int k = 5; k < in; k++) /* pixels 0..4 are zero everywhere */
+                    x[i * in + k] = rng_uniform(&r) < densities[d] ? rng_uniform(&r) : 0.0f;
+            fill(&r, w, nw, 0.3f), fill(&r, b, out, 0.3f), fill(&r, dy, ny, 1);
+            for (int o = 0; o < out; o++)
+                for (int k = 0; k < in; k++)
+                    wt[(size_t)k * out + o] = w[(size_t)o * in + k];
+            long nnz = sparse_rows_build(&sr, x, 0, 2) + sparse_rows_build(&sr, x, 2, B);
+            long want = 0;
+            for (size_t i = 0; i < nx; i++)
+                want += x[i] != 0.0f;
+            assert_int_equal(nnz, want);
+            sparse_forward(y, x, &sr, 0, 3, wt, b, out, 1);
+            sparse_forward(y, x, &sr, 3, B, wt, b, out, 1);
+            linear_forward_naive(yr, x, w, b, B, in, out, 1);
+            assert_close(y, yr, ny, 1e-5f, 1e-5f);
+            /* overwrite, in two calls on tile boundaries */
+            sparse_backward_weight(dwt, dy, x, &sr, out, 0, SPARSE_TILE, 0, &sc);
+            sparse_backward_weight(dwt, dy, x, &sr, out, SPARSE_TILE, in, 0, &sc);
+            linear_backward_naive(NULL, dwr, dbr, dy, x, w, B, in, out);
+            for (int o = 0; o < out; o++)
+                for (int k = 0; k < in; k++)
+                    assert_float_equal(dwt[(size_t)k * out + o], dwr[(size_t)o * in + k], 1e-5f);
+            sparse_backward_weight(dwt, dy, x, &sr, out, 0, in, 1, &sc); /* accumulate: 2x */
+            for (int o = 0; o < out; o++)
+                for (int k = 0; k < in; k++)
+                    assert_float_equal(dwt[(size_t)k * out + o], 2 * dwr[(size_t)o * in + k],
+                                       2e-5f);
+            free(x), free(w), free(wt), free(b), free(y), free(yr), free(dy), free(dwt);
+            free(dwr), free(dbr), free(rm), free(cm);
+        }
 }
 
 static void test_bce_vs_naive(void **state)

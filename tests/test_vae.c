@@ -164,7 +164,8 @@ static void test_encode_decode_match_reference(void **state)
         assert_float_equal(lg[j], ref_lg[7 * SX + j], 1e-4);
     float mu2[Z];
     vae_encode(&v, x + 11 * SX, 1, mu2, NULL);
-    assert_memory_equal(mu2, mu + 11 * Z, sizeof mu2);
+    for (int j = 0; j < Z; j++) /* a lone row may take the dense path: ulps apart */
+        assert_float_equal(mu2[j], mu[11 * Z + j], 1e-5);
     free(x), free(lg), free(xh), free(ref_lg), free(theta);
     vae_free(&v);
 }

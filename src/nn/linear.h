@@ -1,11 +1,9 @@
 /* linear: fully connected layers, y = x W^T + b, on row-major batches.
  *
- * Shapes: x (B, in), y (B, out), W (out, in) like PyTorch, b (out). The
- * "_t" kernels take the weight transposed, Wt (in, out): the first encoder
- * layer is stored that way so its sparse input (most MNIST pixels are 0) can
- * walk contiguous rows of Wt per nonzero pixel, in the forward pass and in
- * the weight gradient. Dense kernels call cblas_sgemm; *_naive kernels are
- * plain loops with double accumulators, the references for tests.
+ * Shapes: x (B, in), y (B, out), W (out, in) like PyTorch, b (out). (The
+ * first encoder layer, with its sparse input, is nn/sparse.h.) Kernels call
+ * cblas_sgemm; *_naive kernels are plain loops with double accumulators, the
+ * references for tests.
  *
  * Forward kernels overwrite y. Backward kernels accumulate (+=) into the
  * gradients when `acc` is non-zero and overwrite them when it is 0 (the
@@ -36,15 +34,6 @@ void linear_backward_naive(float *dx, float *dw, float *db, const float *dy, con
  * gradient w.r.t. the activation into the gradient w.r.t. the pre-activation). */
 void relu_backward_inplace(float *dy, const float *y, long n);
 
-/* Sparse-input forward with transposed weight: y = x Wt + b (ReLU if relu).
- * Only the nonzero entries of each row of x are visited. Scratch: nz_idx
- * has B * (in + 1) entries, nz_val B * in. */
-void linear_t_forward_sparse(float *y, const float *x, const float *wt, const float *b, int B,
-                             int in, int out, int relu, int *nz_idx, float *nz_val);
-/* Rows k0..k1 of dWt (in, out): dWt[k] (+)= sum_b x[b, k] dy[b, :], visiting
- * only the nonzero x[b, k]. nz_b/nz_val are scratch of B entries. */
-void linear_t_backward_weight_sparse(float *dwt, const float *dy, const float *x, int B, int in,
-                                     int out, int k0, int k1, int acc, int *nz_b, float *nz_val);
 /* db (+)= column sums of dy (B, out). */
 void bias_backward(float *db, const float *dy, int B, int out, int acc);
 

@@ -121,6 +121,8 @@ static int plan_items(VaeWork *w)
         const VaeLinear *l = &w->lin[i];
         int rows = l->transposed ? l->in : l->out, width = l->transposed ? l->out : l->in;
         int step = ITEM_FLOATS / width > 0 ? ITEM_FLOATS / width : 1;
+        if (l->transposed) /* the sparse gradient works on whole pixel tiles */
+            step = (step + SPARSE_TILE - 1) / SPARSE_TILE * SPARSE_TILE;
         for (int r = 0; r < rows; r += step)
             w->items[n++] = (VaeGradItem){i, r, r + step < rows ? r + step : rows, 0};
         if (l->transposed)
@@ -152,8 +154,10 @@ static int alloc_acts(Vae *v)
         total += 2 * round_up(B * (size_t)w->lin[i].out, ALIGN_FLOATS);
     total += 2 * round_up(B * (size_t)v->cfg.z, ALIGN_FLOATS) + 2 * round_up(B, ALIGN_FLOATS);
     w->mem = aligned_alloc(64, round_up(total * sizeof(float), 64));
-    if (!w->mem)
+    w->sp_mem = aligned_alloc(64, sparse_rows_bytes(v->max_batch, v->cfg.x));
+    if (!w->mem || !w->sp_mem)
         return -1;
+    sparse_rows_init(&w->sp, w->sp_mem, v->max_batch, v->cfg.x);
     float *p = w->mem;
     for (int i = 0; i < w->n_linear; i++) {
         size_t sz = round_up(B * (size_t)w->lin[i].out, ALIGN_FLOATS);
@@ -228,7 +232,8 @@ void vae_free(Vae *v)
 {
     if (v->work) {
         pool_free(v->work->pool);
-        free(v->work->scratch_mem);
+        free(v->work->cols_mem);
+        free(v->work->sp_mem);
         free(v->work->items);
         free(v->work->mem);
         free(v->work);
@@ -246,19 +251,13 @@ int vae_set_threads(Vae *v, int threads, Err *e)
         return ERR_OK;
     pool_free(w->pool);
     w->pool = NULL;
-    free(w->scratch_mem);
-    /* per thread: CSR of up to max_batch rows (forward), one CSC column (dW) */
-    size_t X = (size_t)v->cfg.x, B = (size_t)v->max_batch;
-    size_t n_idx = B * (X + 1), n_val = B * X, per = (n_idx + n_val + B) * 4;
-    w->scratch_mem = malloc(per * (size_t)threads);
-    if (!w->scratch_mem)
+    free(w->cols_mem);
+    size_t per = sparse_cols_bytes(v->max_batch);
+    w->cols_mem = aligned_alloc(64, per * (size_t)threads);
+    if (!w->cols_mem)
         return err_set(e, ERR_NOMEM, "out of memory for thread scratch");
-    char *p = w->scratch_mem;
-    for (int t = 0; t < threads; t++) {
-        w->scratch[t].nz_idx = (int *)(void *)p, p += n_idx * sizeof(int);
-        w->scratch[t].nz_val = (float *)(void *)p, p += n_val * sizeof(float);
-        w->scratch[t].nz_b = (int *)(void *)p, p += B * sizeof(int);
-    }
+    for (int t = 0; t < threads; t++)
+        sparse_cols_init(&w->cols[t], (char *)w->cols_mem + per * (size_t)t, v->max_batch);
     w->threads = threads;
     if (threads > 1) /* our helpers call OpenBLAS; its own threads would compete */
         openblas_set_num_threads(1);

@@ -13,6 +13,7 @@
 
 #include "nn/nn.h"
 #include "nn/pool.h"
+#include "nn/sparse.h"
 #include "vae.h"
 
 enum { VAE_MAX_LINEAR = 2 * VAE_MAX_LAYERS + 2, VAE_MAX_TENSORS = 2 * VAE_MAX_LINEAR + 2 };
@@ -31,18 +32,13 @@ typedef struct {
 } VaeTensor;
 
 /* One unit of the weight-gradient phase: rows r0..r1 of a layer's weight
- * (pixel rows of Wt for layer 0) with their biases, or layer 0's bias alone. */
+ * (pixel rows of Wt for layer 0, whole SPARSE_TILEs) with their biases, or
+ * layer 0's bias alone. */
 typedef struct {
     int layer;
     int r0, r1;
     int bias_only;
 } VaeGradItem;
-
-typedef struct {
-    int *nz_idx;   /* (B * (X + 1)) sparse rows: indices, then per-row counts */
-    float *nz_val; /* (B * X) their values; the first B also serve a sparse column */
-    int *nz_b;     /* (B) row indices of a sparse column */
-} VaeScratch;
 
 struct VaeWork {
     int n_linear; /* 2k + 2 */
@@ -59,10 +55,13 @@ struct VaeWork {
     float *recon, *kl;           /* (B) per-sample loss terms */
     float *mem;                  /* the one allocation behind the buffers above */
 
+    SparseRows sp; /* the batch's input compacted (rows = current B) */
+    void *sp_mem;
+
     NnPool *pool;
     int threads;
-    VaeScratch scratch[NN_MAX_THREADS];
-    void *scratch_mem;
+    SparseCols cols[NN_MAX_THREADS]; /* per-thread weight-gradient scratch */
+    void *cols_mem;
 
     /* the job being run by the pool (set by the owner before pool_run) */
     const float *x, *eps, *zin;
@@ -76,5 +75,9 @@ struct VaeWork {
 
 /* Input of linear layer i for the current job (x, z or a previous output). */
 const float *vae_layer_input(const Vae *v, int i);
+/* Forward linear layers first..last for rows r0..r1 of the current job
+ * (inputs and outputs are whole-batch buffers, indexed by row); the last
+ * layer writes into last_out instead of its activation when non-NULL. */
+void vae_forward_layers(Vae *v, int first, int last, int r0, int r1, float *last_out);
 
 #endif

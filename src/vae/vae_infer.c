@@ -4,27 +4,10 @@
 #include <string.h>
 
 #include "nn/loss.h"
-#include "nn/linear.h"
 #include "vae_impl.h"
 
 enum { MODE_ENCODE, MODE_DECODE };
 enum { PARALLEL_MIN_ROWS = 32 };
-
-static void forward_range(Vae *v, int first, int last, int r0, int r1, VaeScratch *s)
-{
-    VaeWork *w = v->work;
-    for (int i = first; i <= last; i++) {
-        const VaeLinear *l = &w->lin[i];
-        const float *in = vae_layer_input(v, i) + (size_t)r0 * l->in;
-        float *out = (i == last && w->io_out ? w->io_out : w->out[i]) + (size_t)r0 * l->out;
-        const float *wt = v->params + l->w_off, *b = v->params + l->b_off;
-        if (l->transposed)
-            linear_t_forward_sparse(out, in, wt, b, r1 - r0, l->in, l->out, l->relu, s->nz_idx,
-                                    s->nz_val);
-        else
-            linear_forward(out, in, wt, b, r1 - r0, l->in, l->out, l->relu);
-    }
-}
 
 static void infer_part(void *arg, int part, int parts)
 {
@@ -36,15 +19,16 @@ static void infer_part(void *arg, int part, int parts)
         return;
     int k = v->cfg.n_hidden;
     if (w->mode == MODE_ENCODE)
-        forward_range(v, 0, k, (int)lo, (int)hi, &w->scratch[part]);
+        vae_forward_layers(v, 0, k, (int)lo, (int)hi, NULL);
     else
-        forward_range(v, k + 1, w->n_linear - 1, (int)lo, (int)hi, &w->scratch[part]);
+        vae_forward_layers(v, k + 1, w->n_linear - 1, (int)lo, (int)hi, w->io_out);
 }
 
 static void run(Vae *v, int b)
 {
     VaeWork *w = v->work;
     w->b = b;
+    w->sp.rows = b;
     if (b < PARALLEL_MIN_ROWS)
         infer_part(v, 0, 1);
     else

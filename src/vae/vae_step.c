@@ -16,6 +16,7 @@
 #include "nn/adam.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
+#include "nn/sparse.h"
 #include "vae_impl.h"
 
 /* What a pool job does: rows phase (forward, input gradients), weights
@@ -32,21 +33,21 @@ const float *vae_layer_input(const Vae *v, int i)
     return w->out[i - 1];
 }
 
-/* Forward through linear layers first..last for rows r0..r1. */
-static void forward_layers(Vae *v, int first, int last, int r0, int r1, VaeScratch *s)
+void vae_forward_layers(Vae *v, int first, int last, int r0, int r1, float *last_out)
 {
     VaeWork *w = v->work;
-    int n = r1 - r0;
     for (int i = first; i <= last; i++) {
         const VaeLinear *l = &w->lin[i];
-        const float *in = vae_layer_input(v, i) + (size_t)r0 * l->in;
-        float *out = w->out[i] + (size_t)r0 * l->out;
+        const float *in = vae_layer_input(v, i);
+        float *out = i == last && last_out ? last_out : w->out[i];
         const float *wt = v->params + l->w_off, *b = v->params + l->b_off;
-        if (l->transposed)
-            linear_t_forward_sparse(out, in, wt, b, n, l->in, l->out, l->relu, s->nz_idx,
-                                    s->nz_val);
-        else
-            linear_forward(out, in, wt, b, n, l->in, l->out, l->relu);
+        if (l->transposed) { /* layer 0: compact these rows of x, then the sparse kernel */
+            sparse_rows_build(&w->sp, in, r0, r1);
+            sparse_forward(out, in, &w->sp, r0, r1, wt, b, l->out, l->relu);
+        } else {
+            linear_forward(out + (size_t)r0 * l->out, in + (size_t)r0 * l->in, wt, b, r1 - r0,
+                           l->in, l->out, l->relu);
+        }
     }
 }
 
@@ -84,11 +85,11 @@ static void rows_part(void *arg, int part, int parts)
     if (n <= 0)
         return;
     if (w->mode & MODE_FORWARD) {
-        forward_layers(v, 0, k, r0, r1, &w->scratch[part]);
+        vae_forward_layers(v, 0, k, r0, r1, NULL);
         const float *ml = w->out[k] + (size_t)r0 * 2 * Z;
         reparam_forward(w->z + (size_t)r0 * Z, ml, w->eps + (size_t)r0 * Z, n, Z);
         gaussian_kl_forward(w->kl + r0, NULL, ml, n, Z);
-        forward_layers(v, k + 1, w->n_linear - 1, r0, r1, &w->scratch[part]);
+        vae_forward_layers(v, k + 1, w->n_linear - 1, r0, r1, NULL);
         float *logits = w->out[w->n_linear - 1] + (size_t)r0 * X;
         bce_logits_fused(w->recon + r0, logits, logits, w->x + (size_t)r0 * X, n, X);
     }
@@ -104,7 +105,7 @@ static void weights_part(void *arg, int part, int parts)
     int acc = !(w->mode & MODE_ADAM); /* training overwrites; vae_backward accumulates */
     AdamConfig ac = adam_default();
     ac.lr = w->lr;
-    VaeScratch *s = &w->scratch[part];
+    SparseCols *cols = &w->cols[part];
     for (;;) {
         int it = atomic_fetch_add_explicit(&w->next_item, 1, memory_order_relaxed);
         if (it >= w->n_items)
@@ -117,8 +118,8 @@ static void weights_part(void *arg, int part, int parts)
             bias_backward(v->grads + l->b_off, dy, w->b, l->out, acc);
             woff = wn = 0;
         } else if (l->transposed) {
-            linear_t_backward_weight_sparse(v->grads + l->w_off, dy, x, w->b, l->in, l->out,
-                                            item->r0, item->r1, acc, s->nz_b, s->nz_val);
+            sparse_backward_weight(v->grads + l->w_off, dy, x, &w->sp, l->out, item->r0,
+                                   item->r1, acc, cols);
             woff = l->w_off + (size_t)item->r0 * l->out;
             wn = (size_t)(item->r1 - item->r0) * l->out;
             bn = 0;
@@ -169,6 +170,7 @@ static void start(Vae *v, const float *x, const float *eps, int b, int mode)
     w->eps = eps;
     w->zin = NULL;
     w->b = b;
+    w->sp.rows = b;
     w->mode = mode;
     pool_run(w->pool, rows_part, v);
 }
