@@ -14,8 +14,12 @@ each tool reports it, 10-NN leave-one-out label accuracy in 2-D and
 trustworthiness (k = 10, sklearn.manifold.trustworthiness; skipped above
 N = 20,000, where its N x N distance matrix would not fit comfortably).
 
+With --input FILE.csv any CSV with a header and an integer 'label' column
+(e.g. a VAE's latent means) replaces the MNIST/PCA input.
+
 usage: /usr/bin/python3 bench/tsne_compare.py --zspace build-x/src/cli/zspace
-           [--n 10000] [--methods zspace,sklearn,rtsne] [--threads 2]
+           [--n 10000] [--input FILE.csv] [--methods zspace,sklearn,rtsne]
+           [--threads 2]
 """
 import argparse
 import os
@@ -111,17 +115,27 @@ def main():
     ap.add_argument("--iters", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workdir", default=None, help="keep inputs and maps here")
+    ap.add_argument("--input", default=None, help="a CSV with header and 'label' column")
     a = ap.parse_args()
 
     work = a.workdir or tempfile.mkdtemp(prefix="tsne_compare.")
     os.makedirs(work, exist_ok=True)
-    raw, pca = os.path.join(work, "mnist%d.csv" % a.n), os.path.join(work, "pca50_%d.csv" % a.n)
-    x784, labels = mnist(a.data, a.n)
-    write_csv(raw, x784, labels)
-    subprocess.run([a.zspace, "project", "-i", raw, "--method", "pca", "--dims", "50",
-                    "-o", pca], check=True, capture_output=True)
-    d = np.genfromtxt(pca, delimiter=",", skip_header=1)
-    x50, labels = d[:, :50].astype(np.float32), d[:, 50].astype(int)
+    if a.input:
+        pca = a.input
+        d = np.genfromtxt(pca, delimiter=",", names=True)
+        cols = [c for c in d.dtype.names if c != "label"]
+        x50 = np.column_stack([d[c] for c in cols]).astype(np.float32)
+        labels = d["label"].astype(int)
+        a.n = len(labels)
+    else:
+        raw = os.path.join(work, "mnist%d.csv" % a.n)
+        pca = os.path.join(work, "pca50_%d.csv" % a.n)
+        x784, labels = mnist(a.data, a.n)
+        write_csv(raw, x784, labels)
+        subprocess.run([a.zspace, "project", "-i", raw, "--method", "pca", "--dims", "50",
+                        "-o", pca], check=True, capture_output=True)
+        d = np.genfromtxt(pca, delimiter=",", skip_header=1)
+        x50, labels = d[:, :50].astype(np.float32), d[:, 50].astype(int)
 
     rows = []
     load0 = os.getloadavg()[0]
@@ -146,8 +160,9 @@ def main():
         print("done %s: %.2f s" % (m, t), file=sys.stderr)
     load1 = os.getloadavg()[0]
 
-    print("t-SNE on MNIST, N = %d, PCA-50 input, perplexity %g, %d iterations, %d threads"
-          % (a.n, a.perplexity, a.iters, a.threads))
+    what = a.input or "MNIST, PCA-50"
+    print("t-SNE on %s, N = %d, D = %d, perplexity %g, %d iterations, %d threads"
+          % (what, a.n, x50.shape[1], a.perplexity, a.iters, a.threads))
     print("load average (1 min) before %.2f, after %.2f, on %d cores" % (load0, load1,
                                                                          os.cpu_count()))
     print("| method | wall s | final KL | 10-NN acc | trustworthiness(10) |")
