@@ -315,6 +315,46 @@ static void test_kl_decreases_and_clusters_separate(void **state)
     free(lab);
 }
 
+/* Warm start (the explorer's latent movie): a new state started from a
+ * finished layout, without exaggeration, keeps the map where it was. */
+static void test_warm_start_keeps_the_map(void **state)
+{
+    (void)state;
+    const size_t n = 600;
+    const int d = 10;
+    float *x = clusters(n, d, 4, 3.0f, 12, NULL);
+    TsneParams p;
+    tsne_params_default(&p);
+    p.perplexity = 20.0;
+    TsneState s, w;
+    Err e = {0};
+    assert_int_equal(tsne_init(&s, x, n, d, &p, NULL, NULL, &e), ERR_OK);
+    assert_int_equal(tsne_step(&s, 500, &e), ERR_OK);
+    double kl = tsne_kl(&s), spread = 0.0, moved = 0.0;
+    for (size_t i = 0; i < 2 * n; i++)
+        spread += (double)s.y[i] * s.y[i];
+    spread = sqrt(spread / (double)n);
+    p.exag_iters = 0;
+    assert_int_equal(tsne_init(&w, x, n, d, &p, s.y, NULL, &e), ERR_OK);
+    assert_int_equal(tsne_step(&w, 50, &e), ERR_OK);
+    for (size_t i = 0; i < n; i++) {
+        double dx = w.y[2 * i] - s.y[2 * i], dy = w.y[2 * i + 1] - s.y[2 * i + 1];
+        moved += sqrt(dx * dx + dy * dy);
+    }
+    moved /= (double)n;
+    print_message("warm start: mean move %.3f (map rms radius %.2f), KL %.4f -> %.4f\n", moved,
+                  spread, kl, tsne_kl(&w));
+    assert_true(moved < 0.1 * spread);
+    assert_true(tsne_kl(&w) < kl + 0.02);
+    /* tsne_set_layout puts a state back on a given map. */
+    tsne_set_layout(&w, s.y);
+    assert_memory_equal(w.y, s.y, 2 * n * sizeof *s.y);
+    assert_true(fabs(tsne_kl(&w) - kl) < 1e-9);
+    tsne_free(&s);
+    tsne_free(&w);
+    free(x);
+}
+
 static void test_degenerate_inputs(void **state)
 {
     (void)state;
@@ -487,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_bh_gradient_matches_exact),
         cmocka_unit_test(test_exact_gradient_is_kl_derivative),
         cmocka_unit_test(test_kl_decreases_and_clusters_separate),
+        cmocka_unit_test(test_warm_start_keeps_the_map),
         cmocka_unit_test(test_degenerate_inputs),
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_place_and_inverse),

@@ -234,7 +234,11 @@ static int group_list(const BhTree *t, uint32_t g, float th2, BhList *l)
         const BhNode *c = &nodes[id];
         float dx = max3(gx0 - c->cx, c->cx - gx1, 0.0f);
         float dy = max3(gy0 - c->cy, c->cy - gy1, 0.0f);
-        if (c->w2 < th2 * (dx * dx + dy * dy)) {
+        /* Never accept a cell that contains the group (possible for theta >
+         * 1/sqrt(2)): its own points must be listed one by one, so that each
+         * point's self-term is exactly the 1 removed below. */
+        int ancestor = id <= g && c->skip > g;
+        if (!ancestor && c->w2 < th2 * (dx * dx + dy * dy)) {
             if (list_reserve(l, 1))
                 return -1;
             list_push(l, c->cx, c->cy, (float)c->count);
