@@ -34,6 +34,13 @@ expect 0 0 "^x,y,label" -- "$Z" project -i "$T/bare.csv" --method pca
 check "no labels -> empty field" test "$(sed -n 2p "$T/out" | cut -d, -f3)" = ""
 check "headerless keeps row 1" test "$(wc -l <"$T/out")" -eq 121
 
+# Standard input, and Windows line ends.
+expect 0 0 "^x,y,label" -- sh -c "\"$Z\" project -i - --method pca <\"$T/pts.csv\""
+check "stdin rows" test "$(wc -l <"$T/out")" -eq 121
+sed 's/$/\r/' "$T/pts.csv" >"$T/crlf.csv"
+expect 0 0 "^x,y,label" -- "$Z" project -i "$T/crlf.csv" --method pca
+check "crlf labels clean" test "$(sed -n 2p "$T/out" | cut -d, -f3)" = "c0"
+
 # Errors.
 printf 'a,b\n1,2\n3\n' >"$T/ragged.csv"
 expect 1 1 "^zspace: $T/ragged.csv: line 3: 1 field, expected 2" -- "$Z" project -i "$T/ragged.csv" --method pca
