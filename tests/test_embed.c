@@ -315,40 +315,6 @@ static void test_kl_decreases_and_clusters_separate(void **state)
     free(lab);
 }
 
-/* The layout does not depend on the thread count, bit for bit (tsne.h),
- * with Barnes-Hut and with the exact gradient. */
-static void test_same_layout_for_any_thread_count(void **state)
-{
-    (void)state;
-    const size_t n = 500;
-    const int d = 8;
-    float *x = clusters(n, d, 3, 3.0f, 31, NULL);
-    const double theta[2] = {0.5, 0.0};
-    for (int c = 0; c < 2; c++) {
-        float *first = NULL;
-        for (int threads = 1; threads <= 3; threads++) {
-            TsneParams p;
-            tsne_params_default(&p);
-            p.perplexity = 15.0;
-            p.theta = theta[c];
-            p.threads = threads;
-            TsneState s;
-            Err e = {0};
-            assert_int_equal(tsne_init(&s, x, n, d, &p, NULL, NULL, &e), ERR_OK);
-            assert_int_equal(tsne_step(&s, 120, &e), ERR_OK);
-            if (!first) {
-                first = malloc(2 * n * sizeof *first);
-                memcpy(first, s.y, 2 * n * sizeof *first);
-            } else {
-                assert_memory_equal(first, s.y, 2 * n * sizeof *first);
-            }
-            tsne_free(&s);
-        }
-        free(first);
-    }
-    free(x);
-}
-
 /* Warm start (the explorer's latent movie): a new state started from a
  * finished layout, without exaggeration, keeps the map where it was. */
 static void test_warm_start_keeps_the_map(void **state)
@@ -561,7 +527,6 @@ int main(void)
         cmocka_unit_test(test_bh_gradient_matches_exact),
         cmocka_unit_test(test_exact_gradient_is_kl_derivative),
         cmocka_unit_test(test_kl_decreases_and_clusters_separate),
-        cmocka_unit_test(test_same_layout_for_any_thread_count),
         cmocka_unit_test(test_warm_start_keeps_the_map),
         cmocka_unit_test(test_degenerate_inputs),
         cmocka_unit_test(test_cancel),

@@ -12,8 +12,11 @@ int model_load(Model *m, const char *path, const char *dataset, Err *e)
     memset(m, 0, sizeof *m);
     pthread_mutex_init(&m->job.mu_lock, NULL);
     snprintf(m->path, sizeof m->path, "%s", path);
-    const char *slash = strrchr(path, '/');
-    snprintf(m->name, sizeof m->name, "%s", slash ? slash + 1 : path);
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base) < sizeof m->name ? strlen(base) : sizeof m->name - 1;
+    memcpy(m->name, base, n);
+    m->name[n] = '\0';
     m->test_loss = NAN;
     struct stat st;
     if (stat(path, &st) != 0)

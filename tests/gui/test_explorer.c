@@ -39,10 +39,16 @@ static int run(const char *script_text, const char *extra, const char *err_path,
 {
     const char *script = tu_write("script.txt", script_text, strlen(script_text));
     char cmd[16384];
+    /* Under AddressSanitizer the window's process keeps ASan/UBSan checks but
+     * not leak checks: Mesa's llvmpipe, libX11 and libdbus keep allocations
+     * for the life of the process from JIT-compiled frames LeakSanitizer
+     * cannot attribute (so no suppression can name them). The app's own
+     * code is leak-checked headless (test_ui) and by the unit tests. */
+    const char *asan = getenv("ASAN_OPTIONS");
     snprintf(cmd, sizeof cmd,
-             "%s XDG_CACHE_HOME=%s xvfb-run -a -s '-screen 0 1280x800x24' %s explore --script %s "
+             "ASAN_OPTIONS='%s%sdetect_leaks=0' %s XDG_CACHE_HOME=%s xvfb-run -a -s '-screen 0 1280x800x24' %s explore --script %s "
              "%s 2>%s",
-             env ? env : "", tu_tmpdir(), zspace, script, extra ? extra : "", err_path);
+             asan ? asan : "", asan && *asan ? ":" : "", env ? env : "", tu_tmpdir(), zspace, script, extra ? extra : "", err_path);
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
