@@ -152,6 +152,12 @@ static void test_knn_matches_naive(void **state)
             assert_true(idx1[i * k + a] != (int32_t)i);
         }
     }
+    /* Few queries take the direct path, many the sgemm path: same answers. */
+    assert_int_equal(knn_query(x, n, x + 10 * d, 3, d, k, 0, idx1, d1, 1, NULL, &e), ERR_OK);
+    assert_int_equal(knn_query(x, n, x + 10 * d, 40, d, k, 0, idx2, d2, 1, NULL, &e), ERR_OK);
+    assert_memory_equal(idx1, idx2, 3 * k * sizeof *idx1);
+    assert_int_equal(idx1[0], 10); /* not a self search: the point finds itself */
+    assert_true(d1[0] == 0.0f);
     assert_int_equal(knn_query(x, n, x, n, d, (int)n, 1, idx1, d1, 1, NULL, &e), ERR_ARG);
     free(x);
     free(idx1);
@@ -313,6 +319,40 @@ static void test_kl_decreases_and_clusters_separate(void **state)
     tsne_free(&s);
     free(x);
     free(lab);
+}
+
+/* The layout does not depend on the thread count, bit for bit (tsne.h),
+ * with Barnes-Hut and with the exact gradient. */
+static void test_same_layout_for_any_thread_count(void **state)
+{
+    (void)state;
+    const size_t n = 500;
+    const int d = 8;
+    float *x = clusters(n, d, 3, 3.0f, 31, NULL);
+    const double theta[2] = {0.5, 0.0};
+    for (int c = 0; c < 2; c++) {
+        float *first = NULL;
+        for (int threads = 1; threads <= 3; threads++) {
+            TsneParams p;
+            tsne_params_default(&p);
+            p.perplexity = 15.0;
+            p.theta = theta[c];
+            p.threads = threads;
+            TsneState s;
+            Err e = {0};
+            assert_int_equal(tsne_init(&s, x, n, d, &p, NULL, NULL, &e), ERR_OK);
+            assert_int_equal(tsne_step(&s, 120, &e), ERR_OK);
+            if (!first) {
+                first = malloc(2 * n * sizeof *first);
+                memcpy(first, s.y, 2 * n * sizeof *first);
+            } else {
+                assert_memory_equal(first, s.y, 2 * n * sizeof *first);
+            }
+            tsne_free(&s);
+        }
+        free(first);
+    }
+    free(x);
 }
 
 /* Warm start (the explorer's latent movie): a new state started from a
@@ -527,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_bh_gradient_matches_exact),
         cmocka_unit_test(test_exact_gradient_is_kl_derivative),
         cmocka_unit_test(test_kl_decreases_and_clusters_separate),
+        cmocka_unit_test(test_same_layout_for_any_thread_count),
         cmocka_unit_test(test_warm_start_keeps_the_map),
         cmocka_unit_test(test_degenerate_inputs),
         cmocka_unit_test(test_cancel),

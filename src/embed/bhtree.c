@@ -276,15 +276,16 @@ int bh_groups(BhTree *t)
     return 0;
 }
 
-double bh_repulse(const BhTree *t, size_t g0, size_t g1, double theta, BhList *l, float *rep)
+int bh_repulse(const BhTree *t, size_t g0, size_t g1, double theta, BhList *l, float *rep,
+               double *gz)
 {
     const float th2 = (float)(theta * theta);
     const float *ys = t->ys;
-    double z = 0.0;
     for (size_t g = g0; g < g1; g++) {
         const BhNode *gn = &t->nodes[t->groups[g]];
+        double z = 0.0;
         if (group_list(t, t->groups[g], th2, l))
-            return -1.0;
+            return -1;
         const float *lx = l->x, *ly = l->y, *lm = l->m;
         const size_t ln = l->n;
         for (uint32_t s = gn->first; s < gn->first + gn->count; s++) {
@@ -294,7 +295,7 @@ double bh_repulse(const BhTree *t, size_t g0, size_t g1, double theta, BhList *l
              * point itself is in the list (d = 0): it adds exactly 1 to zs
              * and nothing to the force, removed below. (Float reductions
              * vectorise only when reordering is allowed: -fopenmp-simd and
-             * this pragma allow it here and nowhere else.) */
+             * this pragma allow it for this loop alone.) */
 #pragma omp simd reduction(+ : zs, fx, fy)
             for (size_t a = 0; a < ln; a++) {
                 float dx = xi - lx[a], dy = yi - ly[a];
@@ -308,8 +309,9 @@ double bh_repulse(const BhTree *t, size_t g0, size_t g1, double theta, BhList *l
             rep[2 * (size_t)i + 1] = fy;
             z += (double)zs - 1.0;
         }
+        gz[g] = z;
     }
-    return z;
+    return 0;
 }
 
 void bh_free(BhTree *t)

@@ -21,8 +21,9 @@
  * the compiler vectorises (AVX-512: 16 entries per instruction). This moves
  * the cost from pointer-chasing per point to arithmetic, several times faster.
  *
- * Thread rule: bh_build runs on one thread; bh_repulse on disjoint point
- * ranges may then run concurrently (the tree is read-only). */
+ * Thread rule: bh_build and bh_groups run on one thread; bh_repulse calls on
+ * disjoint group ranges may then run concurrently (the tree is read-only,
+ * each call writes only its groups' points and gz entries). */
 #ifndef ZSPACE_EMBED_BHTREE_H
 #define ZSPACE_EMBED_BHTREE_H
 
@@ -64,9 +65,11 @@ int bh_groups(BhTree *t);
 
 /* For the points of groups [g0, g1): rep[perm[s]] (2 floats) = sum over
  * other points j of w_sj^2 (y_s - y_j) under the grouped Barnes-Hut
- * approximation with opening angle theta, w = 1 / (1 + d^2). Returns the
- * part's sum of w (its share of Z), or -1 when the list cannot grow. */
-double bh_repulse(const BhTree *t, size_t g0, size_t g1, double theta, BhList *l, float *rep);
+ * approximation with opening angle theta, w = 1 / (1 + d^2), and gz[g] = the
+ * group's sum of w (its share of Z; summing gz in order gives the same Z for
+ * any split into calls). Returns 0, or -1 when the list cannot grow. */
+int bh_repulse(const BhTree *t, size_t g0, size_t g1, double theta, BhList *l, float *rep,
+               double *gz);
 void bh_list_free(BhList *l);
 
 void bh_free(BhTree *t);

@@ -12,7 +12,7 @@
 
 #include "par.h"
 
-enum { QB = 256, RB = 1024 };
+enum { QB = 256, RB = 1024, KNN_DIRECT = 4 };
 
 typedef struct {
     const float *ref, *q;
@@ -112,15 +112,68 @@ static inline int admit(DistIdx *bq, size_t *f, size_t cap, int k, float *th, fl
     return 1;
 }
 
+/* Query qi's buffer bq (fill entries, >= k) -> its k best with exact
+ * distances (the direct sum of squared differences has no cancellation),
+ * sorted by (distance, index), into idx/dist2. */
+static void finish_query(const KnnCtx *c, size_t qi, DistIdx *bq, size_t fill)
+{
+    const int k = c->k, d = c->d;
+    if (fill > (size_t)k)
+        select_k(bq, fill, (size_t)k);
+    const float *qv = c->q + qi * (size_t)d;
+    for (int s = 0; s < k; s++) {
+        const float *rv = c->ref + (size_t)bq[s].i * (size_t)d;
+        float acc = 0.0f;
+#pragma omp simd reduction(+ : acc)
+        for (int l = 0; l < d; l++)
+            acc += (qv[l] - rv[l]) * (qv[l] - rv[l]);
+        bq[s].d = acc;
+    }
+    qsort(bq, (size_t)k, sizeof *bq, cmp_dist_idx);
+    for (int s = 0; s < k; s++) {
+        c->dist2[qi * (size_t)k + s] = bq[s].d;
+        c->idx[qi * (size_t)k + s] = bq[s].i;
+    }
+}
+
+/* Few queries (the explorer's clicks and drawn digits): distances computed
+ * directly, no norms of the whole reference set, no sgemm. */
+static int knn_direct(const KnnCtx *c)
+{
+    const int k = c->k, d = c->d;
+    const size_t cap = (size_t)BUF_MULT * k;
+    DistIdx *bq = malloc(cap * sizeof *bq);
+    if (!bq)
+        return -1;
+    for (size_t qi = 0; qi < c->m; qi++) {
+        const float *qv = c->q + qi * (size_t)d;
+        size_t f = 0;
+        float th = INFINITY;
+        for (size_t j = 0; j < c->n; j++) {
+            const float *rv = c->ref + j * (size_t)d;
+            float acc = 0.0f;
+#pragma omp simd reduction(+ : acc)
+            for (int l = 0; l < d; l++)
+                acc += (qv[l] - rv[l]) * (qv[l] - rv[l]);
+            admit(bq, &f, cap, k, &th, acc, j, 0, qi);
+        }
+        finish_query(c, qi, bq, f);
+    }
+    free(bq);
+    return 0;
+}
+
 static void knn_part(void *arg, int t, int nt)
 {
     KnnCtx *c = arg;
     const int k = c->k, d = c->d;
     const size_t cap = (size_t)BUF_MULT * k;
-    float *tile = malloc((size_t)QB * RB * sizeof *tile);
-    DistIdx *buf = malloc((size_t)QB * cap * sizeof *buf);
-    size_t *fill = malloc(QB * sizeof *fill);
-    float *thr = malloc(QB * sizeof *thr);
+    /* A handful of queries (the explorer's clicks) need only that many rows. */
+    const size_t qrows = c->m < QB ? (c->m ? c->m : 1) : QB, rcols = c->n < RB ? c->n : RB;
+    float *tile = malloc(qrows * rcols * sizeof *tile);
+    DistIdx *buf = malloc(qrows * cap * sizeof *buf);
+    size_t *fill = malloc(qrows * sizeof *fill);
+    float *thr = malloc(qrows * sizeof *thr);
     if (!tile || !buf || !fill || !thr) {
         atomic_store(&c->nomem, 1);
         goto out;
@@ -177,28 +230,8 @@ static void knn_part(void *arg, int t, int nt)
                 thr[a] = th;
             }
         }
-        /* The k best, with exact distances (the direct sum of squared
-         * differences has no cancellation), sorted by (distance, index). */
-        for (size_t a = 0; a < qn; a++) {
-            size_t qi = q0 + a;
-            DistIdx *bq = buf + a * cap;
-            if (fill[a] > (size_t)k)
-                select_k(bq, fill[a], (size_t)k);
-            const float *qv = c->q + qi * (size_t)d;
-            for (int s = 0; s < k; s++) {
-                const float *rv = c->ref + (size_t)bq[s].i * (size_t)d;
-                float acc = 0.0f;
-#pragma omp simd reduction(+ : acc)
-                for (int l = 0; l < d; l++)
-                    acc += (qv[l] - rv[l]) * (qv[l] - rv[l]);
-                bq[s].d = acc;
-            }
-            qsort(bq, (size_t)k, sizeof *bq, cmp_dist_idx);
-            for (int s = 0; s < k; s++) {
-                c->dist2[qi * (size_t)k + s] = bq[s].d;
-                c->idx[qi * (size_t)k + s] = bq[s].i;
-            }
-        }
+        for (size_t a = 0; a < qn; a++)
+            finish_query(c, q0 + a, buf + a * cap, fill[a]);
     }
 out:
     free(tile);
@@ -207,14 +240,17 @@ out:
     free(thr);
 }
 
+/* Squared row norms, only used to pre-select candidates (the survivors'
+ * distances are recomputed directly), so float accumulation is enough. */
 static void sq_norms(const float *x, size_t n, int d, float *out)
 {
     for (size_t i = 0; i < n; i++) {
         const float *v = x + i * (size_t)d;
-        double acc = 0.0;
+        float acc = 0.0f;
+#pragma omp simd reduction(+ : acc)
         for (int l = 0; l < d; l++)
-            acc += (double)v[l] * v[l];
-        out[i] = (float)acc;
+            acc += v[l] * v[l];
+        out[i] = acc;
     }
 }
 
@@ -231,6 +267,13 @@ int knn_query(const float *ref, size_t n, const float *q, size_t m, int d, int k
                        avail);
     if (n > INT32_MAX)
         return err_set(e, ERR_ARG, "knn: %zu points exceed the index range", n);
+    if (!self && m <= KNN_DIRECT) {
+        KnnCtx c = {.ref = ref, .q = q, .n = n, .m = m, .d = d, .k = k, .idx = idx,
+                    .dist2 = dist2};
+        if (knn_direct(&c) != 0)
+            return err_set(e, ERR_NOMEM, "knn: out of memory for %d candidates", k);
+        return ERR_OK;
+    }
     float *rnorm = malloc(n * sizeof *rnorm);
     float *qnorm = self ? rnorm : malloc((m ? m : 1) * sizeof *qnorm);
     if (!rnorm || !qnorm) {

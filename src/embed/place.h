@@ -16,6 +16,11 @@
  * point in empty space between clusters, and the inverse map is piecewise
  * smooth, not a true inverse: both are documented limits in the explorer.
  *
+ * Cost: brute force over the reference points (knn.h; up to 4 queries go
+ * through a direct loop, more through sgemm tiles). At N = 10,000 one inverse
+ * (2-D) query takes ~0.08 ms and placing one 64-d point ~0.13 ms on one
+ * core; 64 points ~2.5 ms.
+ *
  * Thread rule: pure functions of their inputs; safe from any thread. */
 #ifndef ZSPACE_EMBED_PLACE_H
 #define ZSPACE_EMBED_PLACE_H

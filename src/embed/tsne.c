@@ -12,7 +12,7 @@
 #include "par.h"
 #include "pca.h"
 
-enum { CALIB_STEPS = 200 };
+enum { CALIB_STEPS = 200, GROUP_CHUNK = 4 };
 
 void tsne_params_default(TsneParams *p)
 {
@@ -204,9 +204,10 @@ typedef struct {
     const BhTree *tree;
     BhList *lists;        /* (threads) interaction-list scratch */
     size_t max_row;       /* longest row of P */
-    size_t gstart[65];    /* thread t handles groups [gstart[t], gstart[t + 1]) */
+    atomic_size_t next;   /* next Barnes-Hut group to take (dynamic schedule) */
+    double *gz;           /* (groups) each group's share of Z */
     float *attr, *rep;
-    double zpart[64];
+    double zpart[64];     /* per part: 0, or -1 when out of memory */
 } GradCtx;
 
 /* attr_i = sum_j p_ij w_ij (y_i - y_j) for rows [lo, hi). Two passes per
@@ -239,11 +240,10 @@ static void attractive(const GradCtx *c, size_t lo, size_t hi, float *dx, float 
     }
 }
 
-/* Exact repulsion for rows [lo, hi); returns their share of Z. */
-static double repulsive_exact(const GradCtx *c, size_t lo, size_t hi)
+/* Exact repulsion for rows [lo, hi); each row's share of Z into gz[i]. */
+static void repulsive_exact(const GradCtx *c, size_t lo, size_t hi)
 {
     const float *y = c->y;
-    double z = 0.0;
     for (size_t i = lo; i < hi; i++) {
         double xi = y[2 * i], yi = y[2 * i + 1], fx = 0.0, fy = 0.0, zi = 0.0;
         for (size_t j = 0; j < c->n; j++) {
@@ -257,9 +257,8 @@ static double repulsive_exact(const GradCtx *c, size_t lo, size_t hi)
         }
         c->rep[2 * i] = (float)fx;
         c->rep[2 * i + 1] = (float)fy;
-        z += zi;
+        c->gz[i] = zi;
     }
-    return z;
 }
 
 static void grad_part(void *arg, int t, int nt)
@@ -274,9 +273,25 @@ static void grad_part(void *arg, int t, int nt)
     }
     attractive(c, lo, hi, dx, dx + c->max_row);
     free(dx);
-    c->zpart[t] = c->theta > 0.0 ? bh_repulse(c->tree, c->gstart[t], c->gstart[t + 1],
-                                              c->theta, &c->lists[t], c->rep)
-                                 : repulsive_exact(c, lo, hi);
+    c->zpart[t] = 0.0;
+    if (!(c->theta > 0.0)) {
+        repulsive_exact(c, lo, hi);
+        return;
+    }
+    /* Groups differ in cost (list lengths vary across the map), so threads
+     * take GROUP_CHUNK groups at a time from a shared counter; the result does
+     * not depend on who took which (Z is summed per group, in order). */
+    const size_t ng = c->tree->n_groups;
+    for (;;) {
+        size_t g0 = atomic_fetch_add_explicit(&c->next, GROUP_CHUNK, memory_order_relaxed);
+        if (g0 >= ng)
+            break;
+        size_t g1 = g0 + GROUP_CHUNK < ng ? g0 + GROUP_CHUNK : ng;
+        if (bh_repulse(c->tree, g0, g1, c->theta, &c->lists[t], c->rep, c->gz)) {
+            c->zpart[t] = -1.0;
+            return;
+        }
+    }
 }
 
 /* The scratch behind tsne_gradient's `bh` pointer. */
@@ -285,6 +300,8 @@ typedef struct {
     BhList lists[64];
     float *attr, *rep;
     size_t cap;
+    double *gz;
+    size_t cap_gz;
 } BhScratch;
 
 void tsne_bh_free(void *bh)
@@ -297,6 +314,7 @@ void tsne_bh_free(void *bh)
         bh_list_free(&b->lists[t]);
     free(b->attr);
     free(b->rep);
+    free(b->gz);
     free(b);
 }
 
@@ -331,22 +349,25 @@ double tsne_gradient(const float *y, size_t n, const size_t *rowptr, const int32
     int nt = threads < 1 ? 1 : threads > 64 ? 64 : threads;
     if ((size_t)nt > n)
         nt = n ? (int)n : 1;
-    if (theta > 0.0) { /* balance the groups by their points */
-        size_t g = 0;
-        for (int t = 0; t <= nt; t++) {
-            size_t first = n * (size_t)t / (size_t)nt;
-            while (g < b->tree.n_groups && b->tree.nodes[b->tree.groups[g]].first < first)
-                g++;
-            c.gstart[t] = t == nt ? b->tree.n_groups : g;
-        }
+    /* Z's parts: one per group (Barnes-Hut) or per row (exact), summed in
+     * order below, so the result is the same for any thread count. */
+    size_t nz = theta > 0.0 ? b->tree.n_groups : n;
+    if (b->cap_gz < nz) {
+        free(b->gz);
+        b->gz = malloc(nz * sizeof *b->gz);
+        b->cap_gz = b->gz ? nz : 0;
+        if (!b->gz)
+            return -1.0;
     }
+    c.gz = b->gz;
+    atomic_init(&c.next, 0);
     par_run(nt, grad_part, &c);
     double z = 0.0;
-    for (int t = 0; t < nt; t++) {
+    for (int t = 0; t < nt; t++)
         if (c.zpart[t] < 0.0)
             return -1.0;
-        z += c.zpart[t];
-    }
+    for (size_t g = 0; g < nz; g++)
+        z += b->gz[g];
     const float a = (float)alpha, iz = (float)(1.0 / z);
     for (size_t i = 0; i < 2 * n; i++)
         grad[i] = a * b->attr[i] - iz * b->rep[i];

@@ -47,6 +47,10 @@
  *       publish a copy of s.y;          // 5 iterations ~ 10 ms at N = 10,000
  *   tsne_free(&s);
  *
+ * Determinism: the same input, parameters and seed give the same layout, bit
+ * for bit, for any thread count (work is split so that every sum is formed
+ * in a fixed order).
+ *
  * Thread rule: a TsneState is owned by one thread (in the explorer: the
  * projection worker). tsne_init and tsne_step use `threads` pthreads inside
  * the call and none outside it. Between calls the owner may read s->y (the
