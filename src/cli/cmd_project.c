@@ -425,8 +425,8 @@ int cmd_project(int argc, char **argv)
         double t3 = timer_now();
         double kl = tsne_kl(&s);
         snprintf(summary, sizeof summary,
-                 "tsne: %zu points, %d dims, perplexity %g, %d iterations, theta %g, %ld "
-                 "threads: KL %.4f; time %.2f s (knn %.2f, affinities %.2f, optimisation %.2f; "
+                 "tsne: %zu points, %d dims, perplexity %g, %d iterations, theta %g, threads "
+                 "%ld: KL %.4f; time %.2f s (knn %.2f, affinities %.2f, optimisation %.2f; "
                  "read %.2f)%s",
                  pts.n, pts.d, perplexity, s.iter, theta, threads, kl, t3 - t1, s.time_knn,
                  s.time_affinity, t3 - t2, t_read,
