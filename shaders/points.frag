@@ -1,4 +1,5 @@
-// points.frag: round sprites with a one-pixel antialiased rim.
+// points.frag: round sprites with a one-pixel antialiased rim, written with
+// premultiplied alpha (the cloud is drawn into a cached layer, see points.c).
 #version 330 core
 in vec4 v_color;
 
@@ -12,5 +13,6 @@ void main()
     float a = clamp(0.5 * u_size - r + 0.5, 0.0, 1.0);
     if (a <= 0.0)
         discard;
-    o_color = vec4(v_color.rgb, v_color.a * a);
+    float alpha = v_color.a * a;
+    o_color = vec4(v_color.rgb * alpha, alpha);
 }

@@ -16,6 +16,13 @@ int gfx_points_init(GfxPoints *p, const char *shader_dir, Err *e)
     memset(p, 0, sizeof *p);
     if (gfx_program_load(&p->prog, shader_dir, "points.vert", "points.frag", NULL, e) != ERR_OK)
         return e ? e->code : ERR_FORMAT;
+    if (gfx_program_load(&p->layer_prog, shader_dir, "layer.vert", "layer.frag", NULL, e) !=
+        ERR_OK) {
+        gfx_program_free(&p->prog);
+        return e ? e->code : ERR_FORMAT;
+    }
+    glGenVertexArrays(1, &p->empty_vao);
+    glGenFramebuffers(1, &p->fbo);
     glGenVertexArrays(1, &p->vao);
     glGenBuffers(1, &p->vbo);
     glBindVertexArray(p->vao);
@@ -35,7 +42,14 @@ void gfx_points_free(GfxPoints *p)
         glDeleteBuffers(1, &p->vbo);
     if (p->vao)
         glDeleteVertexArrays(1, &p->vao);
+    if (p->empty_vao)
+        glDeleteVertexArrays(1, &p->empty_vao);
+    if (p->fbo)
+        glDeleteFramebuffers(1, &p->fbo);
+    if (p->tex)
+        glDeleteTextures(1, &p->tex);
     gfx_program_free(&p->prog);
+    gfx_program_free(&p->layer_prog);
     memset(p, 0, sizeof *p);
 }
 
@@ -54,28 +68,93 @@ void gfx_points_set(GfxPoints *p, const float *xy, const uint8_t *labels, int n)
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)n * sizeof *v), v, GL_STATIC_DRAW);
     free(v);
     p->n = n;
+    p->version++;
 }
 
-void gfx_points_draw(const GfxPoints *p, const GfxPointsStyle *st, UiRect r, int fb_h)
+int gfx_points_reload(GfxPoints *p, const char *shader_dir, Err *e)
 {
-    if (p->n == 0 || r.w <= 0 || r.h <= 0)
+    GfxProgram a = {0}, b = {0};
+    if (gfx_program_load(&a, shader_dir, p->prog.vert, p->prog.frag, NULL, e) != ERR_OK)
+        return e ? e->code : ERR_FORMAT;
+    if (gfx_program_load(&b, shader_dir, p->layer_prog.vert, p->layer_prog.frag, NULL, e) !=
+        ERR_OK) {
+        gfx_program_free(&a);
+        return e ? e->code : ERR_FORMAT;
+    }
+    gfx_program_free(&p->prog);
+    gfx_program_free(&p->layer_prog);
+    p->prog = a;
+    p->layer_prog = b;
+    p->valid = false;
+    return ERR_OK;
+}
+
+/* Make the layer texture w x h (reallocating only on a size change). */
+static void layer_size(GfxPoints *p, int w, int h)
+{
+    if (p->tex && p->tex_w == w && p->tex_h == h)
         return;
-    int gy = fb_h - r.y - r.h;
-    glViewport(r.x, gy, r.w, r.h);
-    glEnable(GL_SCISSOR_TEST);
-    glScissor(r.x, gy, r.w, r.h);
+    if (!p->tex)
+        glGenTextures(1, &p->tex);
+    glBindTexture(GL_TEXTURE_2D, p->tex);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glBindFramebuffer(GL_FRAMEBUFFER, p->fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, p->tex, 0);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    p->tex_w = w;
+    p->tex_h = h;
+    p->valid = false;
+}
+
+/* Render the cloud into the layer (premultiplied alpha, cleared to 0). */
+static void redraw_layer(GfxPoints *p, const GfxPointsStyle *st, int w, int h)
+{
+    glBindFramebuffer(GL_FRAMEBUFFER, p->fbo);
+    glViewport(0, 0, w, h);
+    glDisable(GL_SCISSOR_TEST);
+    glClearColor(0, 0, 0, 0);
+    glClear(GL_COLOR_BUFFER_BIT);
     glEnable(GL_PROGRAM_POINT_SIZE);
     glEnable(GL_BLEND);
-    glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+    glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
     glUseProgram(p->prog.id);
     glUniform2f(gfx_uniform(&p->prog, "u_center"), st->cx, st->cy);
     glUniform1f(gfx_uniform(&p->prog, "u_scale"), st->scale);
-    glUniform2f(gfx_uniform(&p->prog, "u_viewport"), (float)r.w, (float)r.h);
+    glUniform2f(gfx_uniform(&p->prog, "u_viewport"), (float)w, (float)h);
     glUniform1f(gfx_uniform(&p->prog, "u_size"), st->size);
     glUniform1f(gfx_uniform(&p->prog, "u_alpha"), st->alpha);
     glUniform1i(gfx_uniform(&p->prog, "u_highlight"), st->highlight);
     glUniform3fv(gfx_uniform(&p->prog, "u_colors"), 10, &st->colors[0][0]);
     glBindVertexArray(p->vao);
     glDrawArrays(GL_POINTS, 0, p->n);
+    glBindVertexArray(0);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    p->drawn = *st;
+    p->drawn_version = p->version;
+    p->valid = true;
+    p->redraws++;
+}
+
+void gfx_points_draw(GfxPoints *p, const GfxPointsStyle *st, UiRect r, int fb_h)
+{
+    if (p->n == 0 || r.w <= 0 || r.h <= 0)
+        return;
+    layer_size(p, r.w, r.h);
+    if (!p->valid || p->drawn_version != p->version || memcmp(&p->drawn, st, sizeof *st) != 0)
+        redraw_layer(p, st, r.w, r.h);
+    int gy = fb_h - r.y - r.h;
+    glViewport(r.x, gy, r.w, r.h);
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(r.x, gy, r.w, r.h);
+    glEnable(GL_BLEND);
+    glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+    glUseProgram(p->layer_prog.id);
+    glUniform1i(gfx_uniform(&p->layer_prog, "u_tex"), 0);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, p->tex);
+    glBindVertexArray(p->empty_vao);
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
     glBindVertexArray(0);
 }
