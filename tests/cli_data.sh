@@ -43,6 +43,10 @@ ZSPACE_DATA="$T" expect 1 0 "run ./bootstrap to fetch" -- "$Z" data --no-verify
 ZSPACE_DATA="$T" expect 1 0 "MNIST: incomplete" -- "$Z" data --dataset mnist --no-verify
 expect 2 1 "^zspace: data: --dataset 'cifar': expected mnist or fashion" -- "$Z" data --dataset cifar
 
+# The explorer without any display: a clear error, never an invisible window.
+XDG_CACHE_HOME="$T" expect 1 1 "^zspace: no display to open a window on" -- \
+    env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "$Z" explore
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails CLI check(s) failed"
     exit 1

@@ -11,8 +11,26 @@ int gfx_window_init(GfxWindow *gw, const char *title, int w, int h, Err *e)
     /* A HiDPI-aware window: without this hint macOS/Wayland scale us up
      * blurrily; with it the drawable is in real pixels. */
     SDL_SetHint(SDL_HINT_VIDEO_HIGHDPI_DISABLED, "0");
+    const char *chosen = SDL_getenv("SDL_VIDEODRIVER");
+    int has_display = (SDL_getenv("DISPLAY") && *SDL_getenv("DISPLAY")) ||
+                      (SDL_getenv("WAYLAND_DISPLAY") && *SDL_getenv("WAYLAND_DISPLAY"));
+    if (!has_display && !(chosen && *chosen))
+        return err_set(e, ERR_IO, "no display to open a window on (DISPLAY is not set): "
+                                  "run on a desktop, or under xvfb-run");
     if (SDL_InitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
         return err_set(e, ERR_IO, "cannot start SDL video: %s", SDL_GetError());
+    /* With no display SDL quietly falls back to its offscreen or KMS drivers,
+     * and the app would run with no visible window. Unless the user chose a
+     * driver on purpose (SDL_VIDEODRIVER), only a real desktop will do. */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    if (!(chosen && *chosen) && driver && strcmp(driver, "x11") != 0 &&
+        strcmp(driver, "wayland") != 0) {
+        SDL_QuitSubSystem(SDL_INIT_VIDEO | SDL_INIT_EVENTS);
+        return err_set(e, ERR_IO,
+                       "no display to open a window on (SDL chose its '%s' driver): set DISPLAY, "
+                       "or run under xvfb-run",
+                       driver);
+    }
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MAJOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_MINOR_VERSION, 3);
     SDL_GL_SetAttribute(SDL_GL_CONTEXT_PROFILE_MASK, SDL_GL_CONTEXT_PROFILE_CORE);
