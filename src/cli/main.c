@@ -9,7 +9,7 @@ static const CliCommand commands[] = {
     {"train", "train a VAE on MNIST or Fashion-MNIST and save it as safetensors", cmd_train},
     {"eval", "evaluate a saved model: -ELBO, KL per latent dimension, IWAE bound", cmd_eval},
     {"explore", "open the latent space explorer window (the default command)", cmd_explore},
-    {"bench", "benchmarks: data loading (more as the engine lands)", cmd_bench},
+    {"bench", "benchmarks: data loading, training throughput, t-SNE (see BENCHMARKS.md)", cmd_bench},
     {"project", "2-D maps of points from a CSV: t-SNE or PCA", cmd_project},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
