@@ -153,6 +153,7 @@ static int alloc_acts(Vae *v)
     for (int i = 0; i < w->n_linear; i++)
         total += 2 * round_up(B * (size_t)w->lin[i].out, ALIGN_FLOATS);
     total += 2 * round_up(B * (size_t)v->cfg.z, ALIGN_FLOATS) + 2 * round_up(B, ALIGN_FLOATS);
+    total += round_up(B * (size_t)v->cfg.x, ALIGN_FLOATS);
     w->mem = aligned_alloc(64, round_up(total * sizeof(float), 64));
     w->sp_mem = aligned_alloc(64, sparse_rows_bytes(v->max_batch, v->cfg.x));
     if (!w->mem || !w->sp_mem)
@@ -169,7 +170,8 @@ static int alloc_acts(Vae *v)
     w->z = p, p += zs;
     w->dz = p, p += zs;
     w->recon = p, p += round_up(B, ALIGN_FLOATS);
-    w->kl = p;
+    w->kl = p, p += round_up(B, ALIGN_FLOATS);
+    w->xbuf = p;
     return 0;
 }
 

@@ -53,6 +53,7 @@ struct VaeWork {
     float *dout[VAE_MAX_LINEAR]; /* (B, lin.out) gradient w.r.t. pre-activation (last: = out) */
     float *z, *dz;               /* (B, Z) */
     float *recon, *kl;           /* (B) per-sample loss terms */
+    float *xbuf;                 /* (B, X) a batch gathered by vae_train_step_rows */
     float *mem;                  /* the one allocation behind the buffers above */
 
     SparseRows sp; /* the batch's input compacted (rows = current B) */
@@ -65,6 +66,8 @@ struct VaeWork {
 
     /* the job being run by the pool (set by the owner before pool_run) */
     const float *x, *eps, *zin;
+    const float *gather_images;   /* non-NULL: the rows phase first copies */
+    const uint32_t *gather_rows;  /* gather_images rows gather_rows[r] into xbuf */
     int b;
     int mode;
     float lr;
@@ -72,6 +75,12 @@ struct VaeWork {
     float *io_out; /* encode/decode destination */
     atomic_int next_item;
 };
+
+/* vae_train_step on the images rows[0..b) of `images` (N, X), gathered
+ * into an internal buffer by the threads of the step itself (the epoch
+ * driver's batches; saves a serial copy per step). */
+int vae_train_step_rows(Vae *v, const float *images, const uint32_t *rows, const float *eps, int b,
+                        float lr, VaeLoss *out, Err *e);
 
 /* Input of linear layer i for the current job (x, z or a previous output). */
 const float *vae_layer_input(const Vae *v, int i);

@@ -84,6 +84,10 @@ static void rows_part(void *arg, int part, int parts)
     int r0 = (int)lo, r1 = (int)hi, n = r1 - r0;
     if (n <= 0)
         return;
+    if (w->gather_rows)
+        for (int r = r0; r < r1; r++)
+            memcpy(w->xbuf + (size_t)r * X, w->gather_images + (size_t)w->gather_rows[r] * X,
+                   (size_t)X * sizeof *w->xbuf);
     if (w->mode & MODE_FORWARD) {
         vae_forward_layers(v, 0, k, r0, r1, NULL);
         const float *ml = w->out[k] + (size_t)r0 * 2 * Z;
@@ -162,23 +166,29 @@ static void sum_loss(Vae *v, VaeLoss *out)
     out->loss = out->recon + v->cfg.beta * out->kl;
 }
 
-static void start(Vae *v, const float *x, const float *eps, int b, int mode)
+/* Point the job at a batch and run the rows phase: x (B, X), or, when rows
+ * is non-NULL, images rows[0..b) copied into xbuf by the rows phase itself. */
+static void start(Vae *v, const float *x, const float *images, const uint32_t *rows,
+                  const float *eps, int b, int mode)
 {
     VaeWork *w = v->work;
     assert(b >= 1 && b <= v->max_batch);
-    w->x = x;
+    w->x = rows ? w->xbuf : x;
+    w->gather_images = images;
+    w->gather_rows = rows;
     w->eps = eps;
     w->zin = NULL;
     w->b = b;
     w->sp.rows = b;
     w->mode = mode;
     pool_run(w->pool, rows_part, v);
+    w->gather_rows = NULL;
 }
 
 void vae_forward(Vae *v, const float *x, const float *eps, int b, VaeLoss *out, double *kl_dim,
                  float *recon_each)
 {
-    start(v, x, eps, b, MODE_FORWARD);
+    start(v, x, NULL, NULL, eps, b, MODE_FORWARD);
     VaeLoss tmp;
     sum_loss(v, out ? out : &tmp);
     VaeWork *w = v->work;
@@ -206,10 +216,10 @@ void vae_adam_step(Vae *v, float lr)
     adam_step(v->params, v->grads, v->adam_m, v->adam_v, v->n_params, &ac, v->adam_t);
 }
 
-int vae_train_step(Vae *v, const float *x, const float *eps, int b, float lr, VaeLoss *out,
-                   Err *e)
+/* After the rows phase of a training step: check the loss, then the weights
+ * phase with Adam. */
+static int finish_train(Vae *v, float lr, VaeLoss *out, Err *e)
 {
-    start(v, x, eps, b, MODE_FORWARD | MODE_DX);
     VaeLoss l;
     sum_loss(v, &l);
     if (out)
@@ -220,4 +230,18 @@ int vae_train_step(Vae *v, const float *x, const float *eps, int b, float lr, Va
     run_weights(v, 1, lr);
     v->adam_t++;
     return ERR_OK;
+}
+
+int vae_train_step(Vae *v, const float *x, const float *eps, int b, float lr, VaeLoss *out,
+                   Err *e)
+{
+    start(v, x, NULL, NULL, eps, b, MODE_FORWARD | MODE_DX);
+    return finish_train(v, lr, out, e);
+}
+
+int vae_train_step_rows(Vae *v, const float *images, const uint32_t *rows, const float *eps, int b,
+                        float lr, VaeLoss *out, Err *e)
+{
+    start(v, NULL, images, rows, eps, b, MODE_FORWARD | MODE_DX);
+    return finish_train(v, lr, out, e);
 }

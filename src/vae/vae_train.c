@@ -1,5 +1,6 @@
-/* vae_train: the epoch driver (see vae_train_epoch in vae.h). The batch
- * and noise buffers are allocated once per epoch, never per batch. */
+/* vae_train: the epoch driver (see vae_train_epoch in vae.h). The
+ * permutation and noise buffers are allocated once per epoch, never per
+ * batch; the step's own threads gather each batch's rows. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +28,9 @@ int vae_train_epoch(Vae *v, const DataSplit *train, Rng *rng, const VaeTrainOpts
         return err_set(e, ERR_ARG, "training split has %zu images", train->n);
     size_t n = train->n;
     uint32_t *perm = malloc(n * sizeof *perm);
-    float *xb = malloc((size_t)B * X * sizeof *xb), *eps = malloc((size_t)B * Z * sizeof *eps);
+    float *eps = malloc((size_t)B * Z * sizeof *eps);
     int rc = ERR_OK;
-    if (!perm || !xb || !eps) {
+    if (!perm || !eps) {
         rc = err_set(e, ERR_NOMEM, "out of memory for an epoch of %zu images", n);
         goto done;
     }
@@ -46,12 +47,9 @@ int vae_train_epoch(Vae *v, const DataSplit *train, Rng *rng, const VaeTrainOpts
         }
         size_t s = bi * (size_t)B;
         int b = n - s < (size_t)B ? (int)(n - s) : B;
-        for (int r = 0; r < b; r++)
-            memcpy(xb + (size_t)r * X, train->images + (size_t)perm[s + r] * X,
-                   (size_t)X * sizeof *xb);
         rng_normal_fill(rng, eps, (size_t)b * Z);
         VaeLoss l;
-        if ((rc = vae_train_step(v, xb, eps, b, o->lr, &l, e)))
+        if ((rc = vae_train_step_rows(v, train->images, perm + s, eps, b, o->lr, &l, e)))
             break;
         sum_r += l.recon * b;
         sum_k += l.kl * b;
@@ -72,7 +70,6 @@ int vae_train_epoch(Vae *v, const DataSplit *train, Rng *rng, const VaeTrainOpts
     }
 done:
     free(perm);
-    free(xb);
     free(eps);
     return rc;
 }
