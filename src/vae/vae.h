@@ -20,9 +20,9 @@
  *
  * Thread rule: a Vae (and everything reachable from it) is owned by one
  * thread at a time; different Vae instances may be used concurrently from
- * different threads. A Vae may run its own helper threads inside a call
- * (vae_set_threads); they never outlive the call's work and never touch
- * another Vae. Determinism: the same seed, data, config and thread count give
+ * different threads. A Vae may own helper threads (vae_set_threads): they
+ * work only inside this Vae's calls, sleep in between, never touch another
+ * Vae, and are joined by vae_free. Determinism: the same seed, data, config and thread count give
  * bit-identical parameters. */
 #ifndef ZSPACE_VAE_VAE_H
 #define ZSPACE_VAE_VAE_H
