@@ -1,5 +1,5 @@
 /* knn: see knn.h. Tiles are QB queries x RB references: QB*RB floats (1 MiB)
- * stay in L2 while the heap updates read them. */
+ * stay in L2 while the selection reads them back. */
 #include "knn.h"
 
 #include <cblas.h>

@@ -2,14 +2,19 @@
  * computed tile by tile as one sgemm each (|q|^2 + |r|^2 - 2 q.r).
  *
  * Why brute force: at the sizes zspace projects (N <= 70,000 points of
- * D <= 784, usually D = 50 or the latent size) a blocked sgemm runs at most of
- * the machine's peak and beats tree searches, which degrade badly above ~20
- * dimensions (timings in BENCHMARKS.md). Each query keeps a max-heap of its k
- * best candidates; most candidates fail the heap-top test, so selection costs
- * about one compare per distance. After selection the k distances are
- * recomputed exactly (in double, from the vectors) because the sgemm form
- * loses digits to cancellation for near-duplicates, and the list is sorted by
- * (distance, index): results are identical for any thread count.
+ * D <= 784, usually D = 50 or the latent size) a blocked sgemm does the
+ * O(N^2 D) work near the machine's peak, and tree searches (vantage-point,
+ * k-d) lose most of their pruning above ~20 dimensions. All of MNIST
+ * (70,000 x 50, k = 90) takes ~5 s on 2 cores (BENCHMARKS.md).
+ *
+ * Selection: each query keeps a buffer of candidates below a threshold (the
+ * k-th best distance at the last pruning); a vectorised compare rejects most,
+ * and a quickselect prunes the buffer when it fills (knn.c). The k survivors'
+ * distances are then recomputed directly from the vectors, because the sgemm
+ * form loses digits to cancellation for near-duplicates, and each list is
+ * sorted by (distance, index): results are identical for any thread count.
+ * Up to 4 non-self queries skip sgemm and loop directly (the explorer's
+ * clicks: no pass over all reference norms).
  *
  * Thread rule: knn_query splits the queries over `threads` pthreads, each of
  * which calls cblas_sgemm on its own tiles; inputs are read-only during the
