@@ -1,0 +1,53 @@
+/* slurp: see slurp.h. */
+#include "slurp.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int io_slurp(const char *path, size_t max, uint8_t **data, size_t *len, Err *e)
+{
+    *data = NULL;
+    *len = 0;
+    int is_stdin = !strcmp(path, "-");
+    const char *name = is_stdin ? "standard input" : path;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f)
+        return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+    uint8_t *buf = NULL;
+    size_t n = 0, cap = 0;
+    int rc = ERR_OK;
+    for (;;) {
+        if (n + 1 >= cap) { /* room for the data read so far plus the NUL */
+            size_t nc = cap ? 2 * cap : 65536;
+            uint8_t *nb = realloc(buf, nc);
+            if (!nb) {
+                rc = err_set(e, ERR_NOMEM, "%s: out of memory", name);
+                break;
+            }
+            buf = nb;
+            cap = nc;
+        }
+        size_t k = fread(buf + n, 1, cap - 1 - n, f);
+        n += k;
+        if (n > max) {
+            rc = err_set(e, ERR_FORMAT, "%s: too large (more than %zu bytes)", name, max);
+            break;
+        }
+        if (k == 0)
+            break;
+    }
+    if (rc == ERR_OK && ferror(f))
+        rc = err_set(e, ERR_IO, "%s: read error", name);
+    if (!is_stdin)
+        fclose(f);
+    if (rc != ERR_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[n] = 0;
+    *data = buf;
+    *len = n;
+    return ERR_OK;
+}
