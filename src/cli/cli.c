@@ -3,9 +3,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int cli_fail(const Err *e)
 {
@@ -58,5 +62,24 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double min
     if (v < min || v > max)
         return cli_usage(cmd, "%s %g: must be between %g and %g", opt, v, min, max);
     *out = v;
+    return EXIT_OK;
+}
+
+int cli_check_output(const char *cmd, const char *opt, const char *path)
+{
+    struct stat st;
+    if (!*path)
+        return cli_usage(cmd, "%s: empty file name", opt);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return cli_usage(cmd, "%s '%s' is a directory; give a file name", opt, path);
+    char buf[4096];
+    if (strlen(path) >= sizeof buf)
+        return cli_usage(cmd, "%s: path too long", opt);
+    strcpy(buf, path);
+    const char *dir = dirname(buf);
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return cli_usage(cmd, "%s '%s': directory '%s' does not exist", opt, path, dir);
+    if (access(dir, W_OK | X_OK) != 0)
+        return cli_usage(cmd, "%s '%s': directory '%s' is not writable", opt, path, dir);
     return EXIT_OK;
 }

@@ -30,6 +30,10 @@ int cli_bad_option(const char *cmd, int c, char **argv);
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long min, long max, long *out);
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double min, double max,
                      double *out);
+/* An output file option must name a file in an existing, writable
+ * directory: check before any work is done. Usage error (printed, EXIT_USAGE
+ * returned) naming the option otherwise. */
+int cli_check_output(const char *cmd, const char *opt, const char *path);
 
 /* Subcommands. */
 int cmd_data(int argc, char **argv);
@@ -38,5 +42,10 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_project(int argc, char **argv);
+int cmd_interp(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
+int cmd_recon(int argc, char **argv);
+int cmd_manifold(int argc, char **argv);
+int cmd_scatter(int argc, char **argv);
 
 #endif

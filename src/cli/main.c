@@ -11,6 +11,11 @@ static const CliCommand commands[] = {
     {"explore", "open the latent space explorer window (the default command)", cmd_explore},
     {"bench", "benchmarks: data loading, training throughput, t-SNE (see BENCHMARKS.md)", cmd_bench},
     {"project", "2-D maps of points from a CSV: t-SNE or PCA", cmd_project},
+    {"interp", "animate a walk through latent space: classes or two images, GIF / PNG strip", cmd_interp},
+    {"sample", "a grid of images decoded from the prior or from posteriors, as PNG", cmd_sample},
+    {"recon", "test images above their reconstructions, as PNG", cmd_recon},
+    {"manifold", "the decoded 2-D latent plane (the classic VAE figure), as PNG", cmd_manifold},
+    {"scatter", "the latent map coloured by class, with legend and axes, as PNG", cmd_scatter},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 

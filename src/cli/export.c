@@ -1,0 +1,95 @@
+/* export: see export.h. */
+#include "export.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "nn/nn.h"
+
+int export_model_load(ExportModel *m, const char *cmd, const char *path, const char *dataset,
+                      int need_data)
+{
+    memset(m, 0, sizeof *m);
+    m->path = path;
+    if (dataset && !dataset_find(dataset))
+        return cli_usage(cmd, "--dataset '%s': expected mnist or fashion", dataset);
+    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
+    nn_set_threads(nproc < 1 ? 1 : nproc > NN_MAX_THREADS ? NN_MAX_THREADS : (int)nproc);
+    Err e = {0};
+    if (vae_load(path, &m->v, 256, &m->info, &e) != ERR_OK)
+        return cli_fail(&e);
+    if (m->v.cfg.x != 784) {
+        export_model_free(m);
+        err_set(&e, ERR_FORMAT, "%s: images of %d pixels; zspace draws 28x28 (784)", path,
+                m->v.cfg.x);
+        return cli_fail(&e);
+    }
+    const char *name = dataset ? dataset : m->info.dataset;
+    m->ds_info = dataset_find(name);
+    if (!need_data)
+        return EXIT_OK;
+    if (!m->ds_info) {
+        int rc = !name[0] ? cli_usage(cmd, "%s does not name its dataset; pass --dataset", path)
+                          : cli_usage(cmd, "%s was trained on '%s', which zspace does not know; "
+                                           "pass --dataset", path, name);
+        export_model_free(m);
+        return rc;
+    }
+    if (dataset_load(m->ds_info->name, &m->ds, &e) != ERR_OK) {
+        export_model_free(m);
+        return cli_fail(&e);
+    }
+    m->has_ds = 1;
+    return EXIT_OK;
+}
+
+void export_model_free(ExportModel *m)
+{
+    if (m->has_ds)
+        dataset_free(&m->ds);
+    vae_free(&m->v);
+    vae_file_info_free(&m->info);
+    memset(m, 0, sizeof *m);
+}
+
+const char *const *export_class_names(const ExportModel *m)
+{
+    return (m->ds_info ? m->ds_info : dataset_find("mnist"))->class_names;
+}
+
+int export_parse_pair(const char *cmd, const char *opt, const char *s, long min, long max,
+                      const char *form, int *first, int *second)
+{
+    const char *x = strchr(s, 'x');
+    char part[32];
+    size_t n = x ? (size_t)(x - s) : 0;
+    if (!x || n == 0 || n >= sizeof part || !x[1])
+        return cli_usage(cmd, "%s '%s': expected %s", opt, s, form);
+    memcpy(part, s, n);
+    part[n] = '\0';
+    long r, c;
+    if (cli_parse_long(cmd, opt, part, min, max, &r) ||
+        cli_parse_long(cmd, opt, x + 1, min, max, &c))
+        return EXIT_USAGE;
+    *first = (int)r;
+    *second = (int)c;
+    return EXIT_OK;
+}
+
+int export_auto_scale(int cells, int img_px)
+{
+    int s = EXPORT_TARGET_PX / (cells * img_px);
+    return s < 1 ? 1 : s > 8 ? 8 : s;
+}
+
+void export_grid_style(VizGridStyle *s, int scale)
+{
+    viz_grid_style_default(s);
+    s->scale = scale;
+    /* Gaps and margins grow with the scale, so tiles stay apart on big
+     * figures but tiny ones stay dense. */
+    s->pad = scale < 2 ? 1 : scale;
+    s->margin = 2 * s->pad;
+}

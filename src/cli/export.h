@@ -1,0 +1,45 @@
+/* export: what the figure and animation commands (interp, sample, recon,
+ * manifold, scatter) share: loading the model and, when a command needs
+ * images, its dataset; "RxC" grid sizes; the default upscaling. Thread
+ * rule: main thread (CLI). */
+#ifndef ZSPACE_CLI_EXPORT_H
+#define ZSPACE_CLI_EXPORT_H
+
+#include "data/dataset.h"
+#include "vae/vae.h"
+#include "vae/vae_io.h"
+#include "viz/grid.h"
+
+/* Figures aim for about this many pixels across when --scale is not given. */
+enum { EXPORT_TARGET_PX = 1120 };
+
+typedef struct {
+    const char *path;       /* -m */
+    Vae v;
+    VaeFileInfo info;
+    const DatasetInfo *ds_info; /* --dataset, else the model's own; NULL if unknown */
+    Dataset ds;             /* loaded only when asked for */
+    int has_ds;
+} ExportModel;
+
+/* Load the model at path (runtime failure: message, EXIT_FAIL) and, if
+ * need_data, its dataset (--dataset overrides the model's; a model that
+ * names no known dataset is a usage error). Uses all online CPUs. On
+ * failure nothing needs freeing. Returns an exit status. */
+int export_model_load(ExportModel *m, const char *cmd, const char *path, const char *dataset,
+                      int need_data);
+void export_model_free(ExportModel *m);
+/* Class names of the model's dataset (MNIST's digits when unknown). */
+const char *const *export_class_names(const ExportModel *m);
+
+/* "10x10" -> 10, 10, each min..max; otherwise a usage error that shows
+ * `form` (e.g. "ROWSxCOLS, e.g. 10x10"). */
+int export_parse_pair(const char *cmd, const char *opt, const char *s, long min, long max,
+                      const char *form, int *first, int *second);
+/* The default scale: the largest of 1..8 keeping `cells` images of img_px
+ * pixels within EXPORT_TARGET_PX across. */
+int export_auto_scale(int cells, int img_px);
+/* The grid style of zspace's figures at this scale. */
+void export_grid_style(VizGridStyle *s, int scale);
+
+#endif
