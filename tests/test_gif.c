@@ -189,6 +189,12 @@ static const char *write_raw(const char *name, const Img *imgs, int n)
         GifByteType ext[4];
         EGifGCBToExtension(&gcb, ext);
         assert_int_equal(EGifPutExtension(gif, GRAPHICS_EXT_FUNC_CODE, 4, ext), GIF_OK);
+        /* giflib 5.2 drops (leaks) the previous image's local palette when
+         * the next image has none: release it first. */
+        if (!m->local_palette && gif->Image.ColorMap) {
+            GifFreeMapObject(gif->Image.ColorMap);
+            gif->Image.ColorMap = NULL;
+        }
         assert_int_equal(EGifPutImageDesc(gif, m->left, m->top, m->w, m->h, m->interlace,
                                           m->local_palette ? rev : NULL),
                          GIF_OK);
