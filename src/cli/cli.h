@@ -47,5 +47,7 @@ int cmd_sample(int argc, char **argv);
 int cmd_recon(int argc, char **argv);
 int cmd_manifold(int argc, char **argv);
 int cmd_scatter(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+int cmd_study(int argc, char **argv);
 
 #endif

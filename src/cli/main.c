@@ -16,6 +16,8 @@ static const CliCommand commands[] = {
     {"recon", "test images above their reconstructions, as PNG", cmd_recon},
     {"manifold", "the decoded 2-D latent plane (the classic VAE figure), as PNG", cmd_manifold},
     {"scatter", "the latent map coloured by class, with legend and axes, as PNG", cmd_scatter},
+    {"classify", "the digit classifier that judges generated images: train, eval, predict", cmd_classify},
+    {"study", "the blog's experiments reproduced: six VAEs measured, claims judged, a report", cmd_study},
 };
 static const int n_commands = (int)(sizeof commands / sizeof commands[0]);
 

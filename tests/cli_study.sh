@@ -1,0 +1,125 @@
+#!/bin/sh
+# cli_study: `zspace classify` and `zspace study` from the outside.
+#   cli_study.sh ZSPACE usage   flags: usage errors exit 2 with one stderr line
+#   cli_study.sh ZSPACE e2e     (needs MNIST, else skips with 77) a classifier,
+#                               then a tiny study (6 models, 1 epoch on 2,000
+#                               images) end to end: README.md has one row of
+#                               numbers per model and a verdict per claim,
+#                               results.json agrees with it, a second run reuses
+#                               the cache, and a cached file whose metadata does
+#                               not match is retrained
+set -u
+Z=$1
+MODE=${2:-usage}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+. "$(dirname "$0")/cli_expect.sh"
+# Keep the user's cache out of it: defaults resolve under $T.
+export XDG_CACHE_HOME="$T/xdg"
+
+finish() {
+    if [ "$fails" -ne 0 ]; then
+        echo "$fails check(s) failed"
+        exit 1
+    fi
+    echo "all checks passed"
+    exit 0
+}
+
+if [ "$MODE" = usage ]; then
+    expect 0 0 "usage: zspace study" -- "$Z" study --help
+    expect 0 0 "usage: zspace classify train" -- "$Z" classify --help
+    expect 0 0 "study " -- "$Z" --help
+    expect 0 0 "classify " -- "$Z" --help
+    expect 2 1 "^zspace: study: --epochs 0: must be between 1 and 10000" -- "$Z" study --epochs 0
+    expect 2 1 "^zspace: study: --dataset 'cifar': expected mnist or fashion" -- "$Z" study -d cifar
+    expect 2 1 "^zspace: study: --iw -1: must be between 0 and" -- "$Z" study --iw -1
+    expect 2 1 "^zspace: study: --test-limit 5: must be between 100 and" -- "$Z" study --test-limit 5
+    expect 2 1 "^zspace: study: unknown option '--bogus'" -- "$Z" study --bogus
+    expect 2 1 "^zspace: study: unexpected argument 'x'" -- "$Z" study x
+    printf 'x' >"$T/file"
+    expect 2 1 "^zspace: study: -o '$T/file' is a file" -- "$Z" study -o "$T/file"
+    expect 2 1 "^zspace: classify: expected train, eval, predict or samples" -- "$Z" classify
+    expect 2 1 "^zspace: classify: unknown subcommand 'fit'" -- "$Z" classify fit
+    expect 2 1 "^zspace: classify: --epochs 0: must be between 1 and 1000" -- "$Z" classify train -e 0
+    expect 2 1 "^zspace: classify: predict: give PNG or IDX image files" -- "$Z" classify predict
+    expect 2 1 "^zspace: classify: samples: missing -v VAE" -- "$Z" classify samples
+    expect 2 1 "^zspace: classify: unexpected argument 'x'" -- "$Z" classify eval x
+    expect 1 1 "^zspace: .*classifier-mnist.safetensors: no classifier yet; make it with 'zspace classify train'" \
+        -- "$Z" classify eval
+    expect 1 1 "^zspace: $T/absent.safetensors: cannot open" -- "$Z" classify eval -m "$T/absent.safetensors"
+    check "no cache was created by usage errors" test ! -e "$T/xdg"
+    finish
+fi
+
+# ---- e2e ----
+if [ ! -f "${ZSPACE_DATA:-$(dirname "$0")/../data}/train-images-idx3-ubyte" ]; then
+    echo "MNIST not found; skipping"
+    exit 77
+fi
+C="$T/clf.safetensors"
+expect 0 0 "test accuracy" -- "$Z" classify train --epochs 2 --train-limit 10000 -o "$C"
+acc=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$T/out")
+check "classifier on 10,000 images, 2 epochs: accuracy $acc% >= 90%" \
+    awk -v a="$acc" 'BEGIN { exit !(a >= 90) }'
+expect 0 0 "accuracy  " -- "$Z" classify eval -m "$C"
+"$Z" classify predict -m "$C" "$(dirname "$0")/../data/t10k-images-idx3-ubyte" >"$T/pred" 2>"$T/err"
+check "predict prints one line per test image" test "$(wc -l <"$T/pred")" -eq 10000
+check "predict reads test image 0 as a 7" grep -q "#0  7  " "$T/pred"
+
+R="$T/report"
+STUDY="--classifier $C --cache $T/cache --train-limit 2000 --epochs 1 --test-limit 1000 --samples 200 --iw 20 --iw-n 100 -t 2"
+# shellcheck disable=SC2086
+expect 0 0 "wrote $R/README.md" -- "$Z" study $STUDY -o "$R"
+check "6 models were trained, none cached" test "$(grep -c '^\[[1-6]/6\] .*: trained' "$T/out")" -eq 6
+check "6 cache files" test "$(ls "$T/cache" | grep -c '^study-mnist-z.*-n2000\.safetensors$')" -eq 6
+check "README.md written" test -s "$R/README.md"
+# One row per model; every cell after the model's name is a number (with % or not).
+numeric_cells() { # the count of numeric cells after the first in a Markdown table row
+    printf '%s\n' "$1" | awk -F'|' '{
+        n = 0
+        for (i = 3; i < NF; i++) { v = $i; gsub(/[ %]/, "", v); if (v ~ /^-?[0-9]+(\.[0-9]+)?$/) n++ }
+        print n }'
+}
+for m in "Z=2 β=1" "Z=64 β=1" "Z=2 β=0" "Z=2 β=10" "Z=64 β=0" "Z=64 β=10"; do
+    row=$(grep -F "| $m | " "$R/README.md" | head -1)
+    check "README row for $m" test -n "$row"
+    check "README row for $m: 15 numeric cells" test "$(numeric_cells "$row")" -eq 15
+done
+check "a verdict per claim (6)" test "$(grep -c '^- \*\*.*\*\* — \(supported\|contradicted\|inconclusive\|partly supported\)\. ' "$R/README.md")" -eq 6
+check "results.json is JSON with 6 models" python3 -c "
+import json, sys
+r = json.load(open('$R/results.json'))
+assert len(r['models']) == 6, len(r['models'])
+assert r['n_train'] == 2000 and r['n_test'] == 1000
+for m in r['models']:
+    assert 0 <= m['knn_accuracy']['mean'] <= 1
+    assert 0.1 <= m['prior']['max_prob']['mean'] <= 1
+    assert m['iw_k'] == 20 and m['iwae_ll'] < 0
+md = open('$R/README.md').read()
+m = r['models'][0]
+row = '| Z=2 β=1 | %.2f | %.2f | %.2f | %.2f | %d | %.2f%% |' % (m['neg_elbo'], m['recon'], m['kl'], m['iwae_ll'], m['active_units'], 100 * m['knn_accuracy']['mean'])
+assert row in md, row
+"
+
+# Second run: everything from the cache, the same numbers.
+cp "$R/results.json" "$T/first.json"
+# shellcheck disable=SC2086
+expect 0 0 "wrote $R/README.md" -- "$Z" study $STUDY -o "$R"
+check "second run: 6 models from the cache" test "$(grep -c '^\[[1-6]/6\] .*: cached' "$T/out")" -eq 6
+check "second run: the same numbers" python3 -c "
+import json
+a = json.load(open('$T/first.json'))['models']; b = json.load(open('$R/results.json'))['models']
+for x, y in zip(a, b):
+    for k in ('neg_elbo', 'iwae_ll', 'knn_accuracy', 'prior', 'posterior', 'blur_prior'):
+        assert x[k] == y[k], (k, x[k], y[k])
+"
+# A cached file whose metadata does not match (1 epoch under the 2-epoch name) is retrained.
+one=$(ls "$T/cache"/study-mnist-z2-b1-*-e1-*.safetensors)
+two=$(echo "$one" | sed 's/-e1-/-e2-/')
+cp "$one" "$two"
+# shellcheck disable=SC2086
+expect 0 0 "wrote $R/README.md" -- "$Z" study $(echo "$STUDY" | sed 's/--epochs 1/--epochs 2/') -o "$R"
+check "mismatched cache file retrained" grep -q '^\[1/6\] Z=2 beta=1: trained' "$T/out"
+finish
