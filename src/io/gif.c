@@ -223,7 +223,11 @@ static int push_frame(IoGif *g, const uint8_t *canvas, int delay, size_t frame_b
         return err_set(e, ERR_FORMAT, "%s: more than %zu MiB of decoded frames", name,
                        IO_GIF_MAX_DECODED >> 20);
     if (g->n_frames == *cap) {
-        int nc = *cap ? 2 * *cap : 16;
+        /* Grow geometrically, but never past what the budget allows. */
+        size_t budget = IO_GIF_MAX_DECODED / frame_bytes;
+        int nc = *cap ? 2 * *cap : 8;
+        if ((size_t)nc > budget)
+            nc = (int)budget;
         uint8_t *nr = realloc(g->rgba, (size_t)nc * frame_bytes);
         if (nr)
             g->rgba = nr;
@@ -287,7 +291,7 @@ static void composite(uint8_t *canvas, int sw, int sh, const GifByteType *raster
 
 /* The record loop. Cleanup of gif, raster and canvases is the caller's. */
 typedef struct {
-    uint8_t *canvas, *saved; /* (h, w, 4) current screen; copy for DISPOSE_PREVIOUS */
+    uint8_t *canvas, *saved; /* (h, w, 4) current screen; copy for DISPOSE_PREVIOUS (lazily) */
     GifByteType *raster;
 } ReadBufs;
 
@@ -338,8 +342,11 @@ static int read_records(GifFileType *gif, IoGif *g, ReadBufs *b, const char *nam
         b->raster = r;
         if (read_raster(gif, r, w, h, d->Interlace) != GIF_OK)
             return gif_err(e, ERR_FORMAT, name, "bad image data", gif->Error);
-        if (gcb.DisposalMode == DISPOSE_PREVIOUS)
+        if (gcb.DisposalMode == DISPOSE_PREVIOUS) {
+            if (!b->saved && !(b->saved = malloc(frame_bytes)))
+                return err_set(e, ERR_NOMEM, "%s: out of memory", name);
             memcpy(b->saved, b->canvas, frame_bytes);
+        }
         composite(b->canvas, g->w, g->h, r, d->Left, d->Top, w, h, map, gcb.TransparentColor);
         if (push_frame(g, b->canvas, gcb.DelayTime, frame_bytes, &cap, e, name) != ERR_OK)
             return e ? e->code : ERR_FORMAT;
@@ -372,7 +379,7 @@ static int read_buffer(const uint8_t *data, size_t size, const char *name, IoGif
     int rc;
     if (g->w < 1 || g->h < 1 || frame_bytes > IO_GIF_MAX_DECODED) {
         rc = err_set(e, ERR_FORMAT, "%s: screen size %dx%d out of range", name, g->w, g->h);
-    } else if (!(b.canvas = calloc(1, frame_bytes)) || !(b.saved = malloc(frame_bytes))) {
+    } else if (!(b.canvas = calloc(1, frame_bytes))) {
         rc = err_set(e, ERR_NOMEM, "%s: out of memory", name);
     } else {
         rc = read_records(gif, g, &b, name, e);

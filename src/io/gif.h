@@ -24,7 +24,7 @@ enum {
     IO_GIF_LOOP_FOREVER = 0,    /* the extension's loop count 0 */
 };
 /* Reader: decoded frames may total at most this many bytes of RGBA. */
-#define IO_GIF_MAX_DECODED ((size_t)512 << 20)
+#define IO_GIF_MAX_DECODED ((size_t)256 << 20)
 
 typedef struct {
     AFile af;
