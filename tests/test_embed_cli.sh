@@ -52,7 +52,20 @@ printf 'a,b\n' >"$T/empty.csv"
 expect 1 1 "no data rows" -- "$Z" project -i "$T/empty.csv"
 expect 1 1 "too few for perplexity 30" -- "$Z" project -i "$T/pts.csv" --n 90
 expect 1 1 "^zspace: $T/missing.csv: No such file" -- "$Z" project -i "$T/missing.csv"
-expect 2 1 "^zspace: project: --input FILE.csv is required" -- "$Z" project
+expect 2 1 "^zspace: project: give exactly one of --input FILE.csv and -m MODEL" -- "$Z" project
+expect 2 1 "^zspace: project: give exactly one of" -- "$Z" project -i "$T/pts.csv" -m "$T/m.safetensors"
+expect 2 1 "^zspace: project: --dataset goes with -m MODEL" -- "$Z" project -i "$T/pts.csv" --dataset mnist
+expect 1 1 "^zspace: $T/none.safetensors: cannot open" -- "$Z" project -m "$T/none.safetensors"
+
+# -m MODEL: the latent means of the test images, labelled by class (needs MNIST).
+if "$Z" data --dataset mnist --no-verify >/dev/null 2>&1; then
+    expect 0 0 "" -- "$Z" train --latent 3 --epochs 1 --train-limit 300 -o "$T/m.safetensors"
+    expect 0 0 "^x,y,label" -- "$Z" project -m "$T/m.safetensors" --method pca --n 200
+    check "model rows" test "$(wc -l <"$T/out")" -eq 201
+    check "model labels are test labels" test "$(sed -n 2p "$T/out" | cut -d, -f3)" = "7"
+    expect 0 0 "^x,y,label" -- "$Z" project -m "$T/m.safetensors" --method tsne --n 200 --perplexity 10 --iters 100
+    check "model t-SNE rows" test "$(wc -l <"$T/out")" -eq 201
+fi
 expect 2 1 "^zspace: project: --method 'umap': expected tsne or pca" -- "$Z" project -i "$T/pts.csv" --method umap
 expect 2 1 "^zspace: project: --perplexity 0.5: must be between 1" -- "$Z" project -i "$T/pts.csv" --perplexity 0.5
 expect 2 1 "^zspace: project: --dims applies to pca" -- "$Z" project -i "$T/pts.csv" --dims 3

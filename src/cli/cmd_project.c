@@ -1,6 +1,6 @@
-/* zspace project: 2-D maps (or k-D PCA) of any N x D float CSV, written as
- * CSV. Thin: CSV in and out here, the numbers in src/embed. The VAE input
- * (-m MODEL: project a model's latent means) arrives with the engine. */
+/* zspace project: 2-D maps (or k-D PCA) of any N x D float CSV, or of a VAE's
+ * latent means of the test images (-m MODEL), written as CSV. Thin: CSV in and
+ * out and the model's encoder here, the numbers in src/embed. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -16,13 +16,18 @@
 #include "core/timer.h"
 #include "embed/pca.h"
 #include "embed/tsne.h"
+#include "export.h"
 
 static void help(void)
 {
-    printf("usage: zspace project --input FILE.csv --method tsne|pca [options] [-o MAP.csv]\n\n"
+    printf("usage: zspace project --input FILE.csv --method tsne|pca [options] [-o MAP.csv]\n"
+           "       zspace project -m MODEL [--dataset NAME] --method tsne|pca [options] [-o MAP.csv]\n\n"
            "Projects N points of D dimensions to 2-D (t-SNE or PCA; PCA also to k dims) and\n"
            "writes a CSV with header 'x,y,label' (PCA to k != 2 dims: 'pc1,...,pck,label').\n\n"
            "  -i, --input FILE       the points; '-' reads standard input\n"
+           "  -m, --model FILE       instead of --input: the model's latent means (mu) of its\n"
+           "                         dataset's test images, labelled with their classes\n"
+           "  -d, --dataset NAME     with -m: mnist or fashion (default: the model's own)\n"
            "      --method M         tsne or pca (default tsne)\n"
            "      --n N              use only the first N points\n"
            "      --perplexity P     t-SNE perplexity (default 30; needs N >= 3P + 1)\n"
@@ -284,11 +289,47 @@ static void progress(Progress *p, int done, int total)
     }
 }
 
+/* The latent means of the first n_max (0: all) test images of a model's
+ * dataset, labelled by class index. Returns an exit status. */
+static int model_points(const char *path, const char *dataset, size_t n_max, Points *pts)
+{
+    memset(pts, 0, sizeof *pts);
+    ExportModel m;
+    int rc = export_model_load(&m, "project", path, dataset, 1);
+    if (rc != EXIT_OK)
+        return rc;
+    const DataSplit *t = &m.ds.test;
+    size_t n = n_max && n_max < t->n ? n_max : t->n;
+    int z = m.v.cfg.z;
+    pts->x = malloc(n * (size_t)z * sizeof *pts->x);
+    pts->labels = calloc(n, sizeof *pts->labels);
+    int ok = pts->x && pts->labels;
+    for (size_t i = 0; ok && i < n; i++) {
+        pts->labels[i] = malloc(4);
+        ok = pts->labels[i] != NULL;
+        if (ok)
+            snprintf(pts->labels[i], 4, "%u", t->labels[i]);
+    }
+    pts->n = n;
+    pts->d = z;
+    if (ok)
+        vae_encode(&m.v, t->images, n, pts->x, NULL);
+    export_model_free(&m);
+    if (!ok) {
+        points_free(pts);
+        Err e;
+        err_set(&e, ERR_NOMEM, "project: out of memory for %zu latent means", n);
+        return cli_fail(&e);
+    }
+    return EXIT_OK;
+}
+
 int cmd_project(int argc, char **argv)
 {
     enum { O_METHOD = 256, O_N, O_PERP, O_ITERS, O_THETA, O_SEED, O_THREADS, O_DIMS };
     static const struct option opts[] = {
         {"input", required_argument, 0, 'i'},   {"method", required_argument, 0, O_METHOD},
+        {"model", required_argument, 0, 'm'},   {"dataset", required_argument, 0, 'd'},
         {"n", required_argument, 0, O_N},       {"perplexity", required_argument, 0, O_PERP},
         {"iters", required_argument, 0, O_ITERS}, {"theta", required_argument, 0, O_THETA},
         {"seed", required_argument, 0, O_SEED}, {"threads", required_argument, 0, O_THREADS},
@@ -296,16 +337,18 @@ int cmd_project(int argc, char **argv)
         {"verbose", no_argument, 0, 'v'},       {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    const char *input = NULL, *output = NULL, *method = "tsne";
+    const char *input = NULL, *output = NULL, *method = "tsne", *model = NULL, *dataset = NULL;
     long n_max = 0, iters = 1000, seed = 1, threads = 2, dims = 2;
     double perplexity = 30.0, theta = 0.5;
     int verbose = 0, dims_set = 0, c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":i:o:vh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":i:o:m:d:vh", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
         case 'i': input = optarg; break;
+        case 'm': model = optarg; break;
+        case 'd': dataset = optarg; break;
         case 'o': output = optarg; break;
         case 'v': verbose = 1; break;
         case O_METHOD: method = optarg; break;
@@ -331,8 +374,10 @@ int cmd_project(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("project", "unexpected argument '%s'", argv[optind]);
-    if (!input)
-        return cli_usage("project", "--input FILE.csv is required");
+    if (!input == !model)
+        return cli_usage("project", "give exactly one of --input FILE.csv and -m MODEL");
+    if (dataset && !model)
+        return cli_usage("project", "--dataset goes with -m MODEL");
     int is_tsne = !strcmp(method, "tsne");
     if (!is_tsne && strcmp(method, "pca"))
         return cli_usage("project", "--method '%s': expected tsne or pca", method);
@@ -344,8 +389,14 @@ int cmd_project(int argc, char **argv)
     Err e = {0};
     Points pts;
     double t0 = timer_now();
-    if (read_points(input, (size_t)n_max, &pts, &e) != ERR_OK)
+    if (model) {
+        int rc = model_points(model, dataset, (size_t)n_max, &pts);
+        if (rc != EXIT_OK)
+            return rc;
+        input = model;
+    } else if (read_points(input, (size_t)n_max, &pts, &e) != ERR_OK) {
         return cli_fail(&e);
+    }
     double t_read = timer_now() - t0;
     int status = EXIT_OK;
     float *y = NULL;
