@@ -13,26 +13,7 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fails=0
 
-# expect CODE LINES-ON-STDERR PATTERN -- command...
-expect() {
-    code=$1; lines=$2; pattern=$3; shift 4
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    n=$(wc -l <"$T/err")
-    if [ "$got" -ne "$code" ] || [ "$n" -ne "$lines" ] || ! grep -q -- "$pattern" "$T/err" "$T/out"; then
-        echo "FAIL: $* -> exit $got (want $code), $n stderr lines (want $lines), pattern '$pattern'"
-        sed 's/^/  | /' "$T/err" "$T/out" | head -20
-        fails=$((fails + 1))
-    fi
-}
-
-check() { # check DESCRIPTION COMMAND...: a plain assertion
-    what=$1; shift
-    if ! "$@"; then
-        echo "FAIL: $what"
-        fails=$((fails + 1))
-    fi
-}
+. "$(dirname "$0")/cli_expect.sh"
 
 finish() {
     if [ "$fails" -ne 0 ]; then
