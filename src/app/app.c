@@ -42,13 +42,13 @@ static void open_model(App *a)
     Err e = {0};
     int rc = model_load(&a->model, path, ds, &e);
     if (rc != ERR_OK) {
-        if (rc == ERR_IO && !a->opt.model_path)
-            snprintf(a->message, sizeof a->message,
-                     "No trained model yet.\n\nCreate the default one (a few minutes) with\n\n"
-                     "    zspace train --latent 2%s -o %s\n\nthen start zspace again.",
-                     ds && strcmp(ds, "mnist") ? " --dataset fashion" : "", path);
-        else
-            snprintf(a->message, sizeof a->message, "Cannot open the model.\n\n%s", e.msg);
+        if (rc == ERR_IO && !a->opt.model_path) {
+            /* No cached default model: train it in the background; the map
+             * forms live and the result is cached for the next launch. */
+            app_train_default(a, path, ds ? ds : "mnist");
+            return;
+        }
+        snprintf(a->message, sizeof a->message, "Cannot open the model.\n\n%s", e.msg);
         snprintf(a->model.dataset, sizeof a->model.dataset, "%s", ds ? ds : "mnist");
         return;
     }
@@ -63,6 +63,8 @@ static void open_model(App *a)
     const DatasetInfo *info = dataset_find(a->model.dataset);
     snprintf(a->message, sizeof a->message, "Encoding the %s %s images\xe2\x80\xa6",
              info ? info->title : a->model.dataset, a->opt.all_points ? "train and test" : "test");
+    if (!a->opt.model_path)
+        app_train_resume_default(a); /* an interrupted first training goes on */
 }
 
 /* Pick up the encoder's result once it is published. */
@@ -115,6 +117,7 @@ static void handle_event(App *a, const SDL_Event *ev)
             if (app_fonts(a, &e) != ERR_OK)
                 ui_toast(&a->ui, e.msg);
             app_layout(a);
+            app_train_layout(a);
             if (!a->view.user_moved)
                 map_reset_view(a);
         }
@@ -145,7 +148,10 @@ static void handle_event(App *a, const SDL_Event *ev)
         ui_input_scroll(&a->ui, y);
         break;
     }
-    case SDL_KEYDOWN: app_key(a, ev->key.keysym.sym, ev->key.keysym.mod); break;
+    case SDL_KEYDOWN:
+        if (!app_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
+            app_train_key(a, ev->key.keysym.sym, ev->key.keysym.mod);
+        break;
     default: break;
     }
 }
@@ -154,9 +160,16 @@ static void update(App *a)
 {
     ui_begin(&a->ui, a->win.pw, a->win.ph, a->now);
     app_layout(a);
+    app_train_layout(a);
     view_map(a);
     view_decoder(a);
-    view_sliders(a);
+    if (a->train.show) {
+        view_train(a);
+        view_curves(a);
+        view_klbars(a);
+    } else {
+        view_sliders(a);
+    }
     view_status(a);
     if (a->help)
         ui_help(&a->ui, "zspace \xc2\xb7 keys", app_help, app_help_count);
@@ -233,13 +246,14 @@ static int loop(App *a, Err *e)
         if (scripting && script_tick(&a->script, win_id, a->now, ready, &so, e) != ERR_OK)
             return e->code;
         bool busy = scripting || a->ui.active || ui_toasts_active(&a->ui) ||
-                    (a->have_model && !a->map_ready) || a->shot_path[0];
+                    (a->have_model && !a->map_ready) || a->shot_path[0] || app_train_busy(a);
         SDL_Event ev;
         if (!busy && SDL_WaitEventTimeout(&ev, 250))
             handle_event(a, &ev);
         while (SDL_PollEvent(&ev))
             handle_event(a, &ev);
         poll_model(a);
+        app_train_frame(a);
         update(a);
         draw(a);
         if (after_draw(a, &so, e) != ERR_OK)
@@ -277,8 +291,9 @@ static int start(App *a, Err *e)
     a->wake_event = SDL_RegisterEvents(1);
     app_layout(a);
     map_reset_view(a);
-    open_model(a);
+    app_train_init(a);
     a->model_opened = true;
+    open_model(a);
     return ERR_OK;
 }
 
@@ -301,6 +316,7 @@ int app_run(const AppOptions *o, Err *e)
         rc = start(a, e);
     if (rc == ERR_OK)
         rc = loop(a, e);
+    app_train_free(a); /* stops a run, which saves its last complete batch */
     if (a->model_opened)
         model_free(&a->model);
     script_free(&a->script);

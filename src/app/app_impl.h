@@ -22,6 +22,7 @@
 #include "model.h"
 #include "script.h"
 #include "ui/ui.h"
+#include "view_train.h"
 
 enum { APP_CUSTOM_POINTS = 1 };
 
@@ -86,6 +87,9 @@ typedef struct {
     int hover_shown;       /* which point img_hover holds */
     float pan_x, pan_y;    /* last mouse position while panning */
 
+    /* live training (view_train.h) */
+    AppTrain train;
+
     /* automation */
     Script script;
     bool scripted;
@@ -121,6 +125,21 @@ void map_to_screen(const App *a, float x, float y, float *sx, float *sy);
 void map_from_screen(const App *a, float sx, float sy, float *x, float *y);
 void map_draw_points(App *a, UiRect r);
 float map_point_alpha(const App *a);
+/* view_train.c, view_curves.c: live training (view_train.h) */
+void app_train_init(App *a);
+void app_train_free(App *a);
+void app_train_frame(App *a);   /* each frame, before update: snapshots, weights, map */
+void app_train_layout(App *a);  /* after app_layout: room for the training views */
+bool app_train_busy(const App *a); /* something animates: render continuously */
+bool app_train_key(App *a, int32_t key, uint16_t mods);
+/* No model at the default path: train it in the background (map forms live). */
+void app_train_default(App *a, const char *path, const char *dataset);
+/* The default model was loaded but has fewer epochs than the default: go on. */
+void app_train_resume_default(App *a);
+void view_train(App *a);
+void view_curves(App *a);
+void view_klbars(App *a);
+void app_train_dump(const App *a, void *cjson_object); /* fills the dump's "training" */
 /* dump.c */
 int app_dump_state(const App *a, const char *path, Err *e);
 /* shot.c */

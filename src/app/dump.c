@@ -81,7 +81,7 @@ static cJSON *state_json(const App *a)
     cJSON_AddNumberToObject(view, "pixel_scale", a->win.scale);
     cJSON_AddItemToObject(root, "model", model_json(a));
     cJSON *tr = cJSON_AddObjectToObject(root, "training");
-    cJSON_AddBoolToObject(tr, "running", false);
+    app_train_dump(a, tr);
     cJSON_AddNumberToObject(root, "fps", a->fps);
     cJSON *ui = cJSON_AddObjectToObject(root, "ui");
     cJSON_AddBoolToObject(ui, "help", a->help);

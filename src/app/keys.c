@@ -20,6 +20,9 @@ const UiHelpEntry app_help[] = {
     {"F5", "reload shaders"},
     {"Esc", "close help"},
     {"Ctrl Q", "quit"},
+    {"T", "training panel, loss curves, KL bars"},
+    {"Space", "pause / resume training"},
+    {".", "train one batch (while paused)"},
 };
 const int app_help_count = (int)(sizeof app_help / sizeof app_help[0]);
 

@@ -11,6 +11,7 @@ int model_load(Model *m, const char *path, const char *dataset, Err *e)
 {
     memset(m, 0, sizeof *m);
     pthread_mutex_init(&m->job.mu_lock, NULL);
+    pthread_cond_init(&m->job.req_cond, NULL);
     snprintf(m->path, sizeof m->path, "%s", path);
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -36,19 +37,49 @@ int model_load(Model *m, const char *path, const char *dataset, Err *e)
     return ERR_OK;
 }
 
+static void wake(const ModelJob *j);
+
 static void publish(ModelJob *j, int state)
 {
     pthread_mutex_lock(&j->mu_lock);
     j->state = state;
     j->seq++;
     pthread_mutex_unlock(&j->mu_lock);
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = j->wake_event;
-    SDL_PushEvent(&ev);
+    wake(j);
 }
 
-/* Encode the map's points in chunks so a cancel is noticed quickly. */
+/* Encode every map point with the worker's Vae into mu, logvar (N, Z) and
+ * the mean KL of each dimension into kl (Z), in chunks so a cancel is
+ * noticed quickly. */
+static int encode_points(ModelJob *j, float *mu, float *logvar, float *kl)
+{
+    const DataSplit *parts[2] = {&j->ds.test, j->all_points ? &j->ds.train : NULL};
+    int z = j->vae.cfg.z;
+    size_t at = 0;
+    for (int p = 0; p < 2 && parts[p]; p++) {
+        const DataSplit *s = parts[p];
+        for (size_t i = 0; i < s->n; i += 1000) {
+            if (atomic_load_explicit(&j->cancel, memory_order_acquire))
+                return err_set(&j->err, ERR_CANCELLED, "cancelled");
+            size_t k = s->n - i < 1000 ? s->n - i : 1000;
+            vae_encode(&j->vae, s->images + i * (size_t)s->x, k, mu + (at + i) * (size_t)z,
+                       logvar + (at + i) * (size_t)z);
+        }
+        at += s->n;
+    }
+    /* KL(N(mu, sigma^2) || N(0, 1)) per dimension, averaged over points:
+     * 0.5 (mu^2 + sigma^2 - 1 - log sigma^2). */
+    double acc[VAE_MAX_Z] = {0};
+    for (size_t i = 0; i < at; i++)
+        for (int d = 0; d < z; d++) {
+            double m = mu[i * (size_t)z + (size_t)d], lv = logvar[i * (size_t)z + (size_t)d];
+            acc[d] += 0.5 * (m * m + exp(lv) - 1.0 - lv);
+        }
+    for (int d = 0; d < z; d++)
+        kl[d] = (float)(acc[d] / (double)at);
+    return ERR_OK;
+}
+
 static int encode_all(ModelJob *j)
 {
     const DataSplit *parts[2] = {&j->ds.test, j->all_points ? &j->ds.train : NULL};
@@ -62,33 +93,73 @@ static int encode_all(ModelJob *j)
         return err_set(&j->err, ERR_NOMEM, "out of memory encoding %zu points", n);
     size_t at = 0;
     for (int p = 0; p < 2 && parts[p]; p++) {
-        const DataSplit *s = parts[p];
-        memcpy(j->labels + at, s->labels, s->n);
-        for (size_t i = 0; i < s->n; i += 1000) {
-            if (atomic_load_explicit(&j->cancel, memory_order_acquire))
-                return err_set(&j->err, ERR_CANCELLED, "cancelled");
-            size_t k = s->n - i < 1000 ? s->n - i : 1000;
-            vae_encode(&j->vae, s->images + i * (size_t)s->x, k, j->mu + (at + i) * (size_t)z,
-                       j->logvar + (at + i) * (size_t)z);
-        }
-        at += s->n;
+        memcpy(j->labels + at, parts[p]->labels, parts[p]->n);
+        at += parts[p]->n;
     }
-    /* KL(N(mu, sigma^2) || N(0, 1)) per dimension, averaged over points:
-     * 0.5 (mu^2 + sigma^2 - 1 - log sigma^2). */
-    double *acc = calloc((size_t)z, sizeof *acc);
-    if (!acc)
-        return err_set(&j->err, ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        for (int d = 0; d < z; d++) {
-            double m = j->mu[i * (size_t)z + (size_t)d], lv = j->logvar[i * (size_t)z + (size_t)d];
-            acc[d] += 0.5 * (m * m + exp(lv) - 1.0 - lv);
-        }
-    for (int d = 0; d < z; d++)
-        j->kl_dim[d] = (float)(acc[d] / (double)n);
-    free(acc);
+    int rc = encode_points(j, j->mu, j->logvar, j->kl_dim);
+    if (rc != ERR_OK)
+        return rc;
     j->n = n;
     j->z = z;
     return ERR_OK;
+}
+
+static void wake(const ModelJob *j)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = j->wake_event;
+    SDL_PushEvent(&ev);
+}
+
+#define SWAP(a, b)            \
+    do {                      \
+        float *swap_ = (a);   \
+        (a) = (b);            \
+        (b) = swap_;          \
+    } while (0)
+
+/* After the first publish: re-encode whenever the UI sends new weights,
+ * until cancelled (thread rule in model.h). */
+static void serve_requests(ModelJob *j)
+{
+    size_t nz = j->n * (size_t)j->z;
+    j->back_mu = malloc(nz * sizeof *j->back_mu);
+    j->back_logvar = malloc(nz * sizeof *j->back_logvar);
+    j->back_kl = malloc((size_t)j->z * sizeof *j->back_kl);
+    float *out[3] = {malloc(nz * sizeof(float)), malloc(nz * sizeof(float)),
+                     malloc((size_t)j->z * sizeof(float))};
+    pthread_mutex_lock(&j->mu_lock);
+    j->out_mu = out[0];
+    j->out_logvar = out[1];
+    j->out_kl = out[2];
+    pthread_mutex_unlock(&j->mu_lock);
+    if (!j->back_mu || !j->back_logvar || !j->back_kl || !out[0] || !out[1] || !out[2])
+        return; /* no memory: the map stays as first encoded */
+    for (;;) {
+        pthread_mutex_lock(&j->mu_lock);
+        while (!j->req_pending && !atomic_load_explicit(&j->cancel, memory_order_acquire))
+            pthread_cond_wait(&j->req_cond, &j->mu_lock);
+        if (atomic_load_explicit(&j->cancel, memory_order_acquire)) {
+            pthread_mutex_unlock(&j->mu_lock);
+            return;
+        }
+        SWAP(j->req_weights, j->work_weights);
+        j->req_pending = false;
+        uint64_t tag = j->req_tag;
+        pthread_mutex_unlock(&j->mu_lock);
+        memcpy(j->vae.params, j->work_weights, j->vae.n_params * sizeof *j->vae.params);
+        if (encode_points(j, j->back_mu, j->back_logvar, j->back_kl) != ERR_OK)
+            return;
+        pthread_mutex_lock(&j->mu_lock);
+        SWAP(j->back_mu, j->out_mu);
+        SWAP(j->back_logvar, j->out_logvar);
+        SWAP(j->back_kl, j->out_kl);
+        j->out_seq++;
+        j->out_tag = tag;
+        pthread_mutex_unlock(&j->mu_lock);
+        wake(j);
+    }
 }
 
 static void *worker(void *arg)
@@ -101,6 +172,8 @@ static void *worker(void *arg)
     if (rc == ERR_OK)
         rc = encode_all(j);
     publish(j, rc == ERR_OK ? MODEL_READY : MODEL_FAILED);
+    if (rc == ERR_OK)
+        serve_requests(j);
     return NULL;
 }
 
@@ -137,6 +210,67 @@ int model_job_state(ModelJob *j, uint64_t *seq)
     return s;
 }
 
+int model_init_new(Model *m, const VaeConfig *cfg, uint64_t seed, const char *dataset,
+                   const char *path, Err *e)
+{
+    memset(m, 0, sizeof *m);
+    pthread_mutex_init(&m->job.mu_lock, NULL);
+    pthread_cond_init(&m->job.req_cond, NULL);
+    snprintf(m->path, sizeof m->path, "%s", path);
+    const char *base = strrchr(path, '/');
+    snprintf(m->name, sizeof m->name, "%.*s", (int)(sizeof m->name - 1), base ? base + 1 : path);
+    m->test_loss = NAN;
+    vae_file_info_init(&m->info);
+    if (vae_init(&m->vae, cfg, 64, seed, e) != ERR_OK)
+        return e ? e->code : ERR_NOMEM;
+    vae_set_threads(&m->vae, 1, NULL);
+    snprintf(m->dataset, sizeof m->dataset, "%s", dataset_find(dataset) ? dataset : "mnist");
+    snprintf(m->info.dataset, sizeof m->info.dataset, "%s", m->dataset);
+    m->info.seed = seed;
+    m->loaded = true;
+    return ERR_OK;
+}
+
+void model_encode_request(Model *m, const float *weights, uint64_t tag)
+{
+    ModelJob *j = &m->job;
+    if (!j->started)
+        return;
+    if (!j->ui_weights)
+        j->ui_weights = malloc(m->vae.n_params * sizeof *j->ui_weights);
+    if (!j->ui_weights)
+        return;
+    memcpy(j->ui_weights, weights, m->vae.n_params * sizeof *j->ui_weights);
+    pthread_mutex_lock(&j->mu_lock);
+    SWAP(j->ui_weights, j->req_weights);
+    j->req_pending = true;
+    j->req_tag = tag;
+    pthread_cond_signal(&j->req_cond);
+    pthread_mutex_unlock(&j->mu_lock);
+}
+
+bool model_encode_poll(Model *m, uint64_t *tag)
+{
+    ModelJob *j = &m->job;
+    if (!j->started)
+        return false;
+    bool got = false;
+    pthread_mutex_lock(&j->mu_lock);
+    if (j->out_seq != j->ui_seen) {
+        j->ui_seen = j->out_seq;
+        SWAP(j->out_mu, j->mu);
+        SWAP(j->out_logvar, j->logvar);
+        SWAP(j->out_kl, j->kl_dim);
+        if (tag)
+            *tag = j->out_tag;
+        got = true;
+    }
+    pthread_mutex_unlock(&j->mu_lock);
+    if (got)
+        j->reencodes++;
+    return got;
+}
+
 const float *model_point_image(const ModelJob *j, size_t i)
 {
     const DataSplit *t = &j->ds.test;
@@ -149,9 +283,17 @@ void model_free(Model *m)
 {
     ModelJob *j = &m->job;
     if (j->started) {
+        pthread_mutex_lock(&j->mu_lock);
         atomic_store_explicit(&j->cancel, 1, memory_order_release);
+        pthread_cond_broadcast(&j->req_cond); /* wakes a worker waiting for weights */
+        pthread_mutex_unlock(&j->mu_lock);
         pthread_join(j->thread, NULL);
     }
+    float *more[] = {j->req_weights, j->work_weights, j->ui_weights, j->out_mu, j->out_logvar,
+                     j->out_kl, j->back_mu, j->back_logvar, j->back_kl};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+        free(more[i]);
+    pthread_cond_destroy(&j->req_cond);
     vae_free(&j->vae);
     dataset_free(&j->ds);
     free(j->mu);

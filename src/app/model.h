@@ -15,8 +15,17 @@
  *     MODEL_READY it reads the result fields without the lock (they are
  *     immutable from then on) until model_job_free joins the thread.
  *   - `cancel` (atomic) asks the worker to stop early (window closed).
- * Live training (a later issue) will publish repeatedly; it should move to
- * the double-buffered snapshot of DESIGN.md instead of this publish-once. */
+ *
+ * Re-encoding (live training): after the first publish the worker stays
+ * alive and waits on `req_cond` for new weights. The UI fills a weights
+ * buffer of its own, then under `mu_lock` swaps it with `req_weights`, sets
+ * `req_pending` and signals (only pointers move under the lock; the newest
+ * request wins). The worker swaps the inbox with its private `work_weights`,
+ * encodes into its private back buffers (back_*), then under `mu_lock`
+ * swaps them with the published out_* buffers, bumps `out_seq` and wakes
+ * the UI. model_encode_poll, on the UI thread, swaps out_* with the UI's
+ * mu/logvar/kl_dim under the lock. So mu/logvar/kl_dim above change only
+ * on the UI thread, inside model_encode_poll, and stay the UI's to read. */
 #ifndef ZSPACE_APP_MODEL_H
 #define ZSPACE_APP_MODEL_H
 
@@ -55,6 +64,19 @@ typedef struct {
     atomic_int cancel;
     pthread_t thread;
     bool started;
+
+    /* re-encoding with new weights: see the thread rule above */
+    pthread_cond_t req_cond;       /* signalled with mu_lock held: request or cancel */
+    float *req_weights;            /* (n_params) inbox, mu_lock */
+    bool req_pending;              /* mu_lock */
+    uint64_t req_tag;              /* caller's tag of the inbox weights, mu_lock */
+    float *out_mu, *out_logvar, *out_kl; /* published result, mu_lock */
+    uint64_t out_seq, out_tag;     /* mu_lock */
+    float *back_mu, *back_logvar, *back_kl; /* worker only */
+    float *work_weights;           /* worker only */
+    float *ui_weights;             /* UI only: filled before a request */
+    uint64_t ui_seen;              /* UI only: out_seq last taken */
+    uint64_t reencodes;            /* UI only: re-encodes taken */
 } ModelJob;
 
 /* The explorer's model as the UI thread sees it. */
@@ -78,6 +100,19 @@ int model_start_encode(Model *m, bool all_points, uint32_t wake_event, Err *e);
 int model_job_state(ModelJob *j, uint64_t *seq);
 /* Pixels (X floats in [0, 1]) of map point i: test images, then train. */
 const float *model_point_image(const ModelJob *j, size_t i);
+/* A model not read from a file (a training run creates it): config cfg,
+ * weights from seed (the trainer's init gives the same ones), shown on
+ * dataset; path is where the run saves it. */
+int model_init_new(Model *m, const VaeConfig *cfg, uint64_t seed, const char *dataset,
+                   const char *path, Err *e);
+/* Ask the worker to re-encode the map's points with these weights (n_params
+ * floats, the layout of m->vae); tag comes back with the result. The
+ * newest request replaces one not yet started. UI thread; needs the job
+ * started. */
+void model_encode_request(Model *m, const float *weights, uint64_t tag);
+/* Take a finished re-encode into job.mu/logvar/kl_dim (pointer swaps under
+ * the lock). Returns true when new results arrived; *tag gets their tag. */
+bool model_encode_poll(Model *m, uint64_t *tag);
 /* Cancel and join the worker, free everything. */
 void model_free(Model *m);
 
