@@ -240,8 +240,10 @@ static int distinct_cells(const uint8_t *px, int w, int rows, int cols, int k, i
     for (int a = 0; a < n; a++) {
         int same = 0;
         for (int b = 0; b < a && !same; b++) {
-            int ax = margin + (a % cols) * (28 * k + pad), ay = margin + (a / cols) * (28 * k + pad);
-            int bx = margin + (b % cols) * (28 * k + pad), by = margin + (b / cols) * (28 * k + pad);
+            int ax = margin + (a % cols) * (28 * k + pad),
+                ay = margin + (a / cols) * (28 * k + pad);
+            int bx = margin + (b % cols) * (28 * k + pad),
+                by = margin + (b / cols) * (28 * k + pad);
             same = 1;
             for (int y = 0; y < 28 * k && same; y++)
                 same = !memcmp(px + ((size_t)(ay + y) * w + ax) * 4,
@@ -367,7 +369,8 @@ static void test_scatter(void **state)
     const char *out = tu_path("map.png");
     assert_int_equal(run("scatter -m '%s' --n 2000 --size 800x600 -o '%s'", m2, out), 0);
     assert_int_equal(label_colours(out, 800, 600), 10);
-    assert_int_equal(run("scatter -m '%s' --method pca --n 500 --size 640x480 -o '%s'", m3, out), 0);
+    assert_int_equal(run("scatter -m '%s' --method pca --n 500 --size 640x480 -o '%s'", m3, out),
+                     0);
     assert_int_equal(label_colours(out, 640, 480), 10);
     assert_int_equal(run("scatter -m '%s' --method tsne --n 300 --size 640x480 -o '%s'", m3, out),
                      0);
@@ -378,7 +381,8 @@ static void test_scatter(void **state)
     for (int i = 0; i < 500; i++)
         fprintf(f, "%g,%g,%d\n", cos(i * 0.3) * (i % 10), sin(i * 0.3) * (i % 10), i % 10);
     fclose(f);
-    assert_int_equal(run("scatter --input '%s' --size 700x500 -o '%s'", tu_path("map.csv"), out), 0);
+    assert_int_equal(run("scatter --input '%s' --size 700x500 -o '%s'", tu_path("map.csv"), out),
+                     0);
     assert_int_equal(label_colours(out, 700, 500), 10);
 }
 
@@ -411,9 +415,12 @@ int main(int argc, char **argv)
     }
     zspace = argv[1];
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_interp_path), cmocka_unit_test(test_interp_indices),
-        cmocka_unit_test(test_sample),      cmocka_unit_test(test_recon),
-        cmocka_unit_test(test_manifold),    cmocka_unit_test(test_scatter),
+        cmocka_unit_test(test_interp_path),
+        cmocka_unit_test(test_interp_indices),
+        cmocka_unit_test(test_sample),
+        cmocka_unit_test(test_recon),
+        cmocka_unit_test(test_manifold),
+        cmocka_unit_test(test_scatter),
         cmocka_unit_test(test_errors_with_model),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -202,7 +202,8 @@ static const char *write_raw(const char *name, const Img *imgs, int n)
          * rows 0,8,.. then 4,12,.. then 2,6,.. then 1,3,.. */
         static const int start[4] = {0, 4, 2, 1}, step[4] = {8, 8, 4, 2};
         for (int pass = 0; pass < (m->interlace ? 4 : 1); pass++)
-            for (int y = m->interlace ? start[pass] : 0; y < m->h; y += m->interlace ? step[pass] : 1) {
+            for (int y = m->interlace ? start[pass] : 0; y < m->h;
+                 y += m->interlace ? step[pass] : 1) {
                 GifPixelType line[8];
                 memcpy(line, m->fill + y * m->w, (size_t)m->w);
                 assert_int_equal(EGifPutLine(gif, line, m->w), GIF_OK);
@@ -305,10 +306,8 @@ static void test_reader_rejects(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_loop_counts_and_palette_sizes),
-        cmocka_unit_test(test_writer_errors),
-        cmocka_unit_test(test_reader_compositing),
+        cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_loop_counts_and_palette_sizes),
+        cmocka_unit_test(test_writer_errors),  cmocka_unit_test(test_reader_compositing),
         cmocka_unit_test(test_reader_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,7 +17,9 @@
 #include <cmocka.h>
 
 #include "core/rng.h"
+#include "io/gif.h"
 #include "io/png.h"
+#include "viz/anim.h"
 #include "viz/grid.h"
 #include "viz/image.h"
 #include "viz/interp.h"
@@ -112,8 +114,9 @@ static void test_path(void **state)
 static void test_parse_classes(void **state)
 {
     (void)state;
-    static const char *const fashion[10] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"};
+    static const char *const fashion[10] = {"T-shirt/top", "Trouser",   "Pullover", "Dress",
+                                            "Coat",        "Sandal",    "Shirt",    "Sneaker",
+                                            "Bag",         "Ankle boot"};
     int out[8], n;
     Err e = {0};
     assert_int_equal(viz_parse_classes("2,3,8,7,9,1", NULL, out, 8, &n, &e), ERR_OK);
@@ -123,8 +126,8 @@ static void test_parse_classes(void **state)
     assert_int_equal(viz_parse_classes(" 0 ,9", NULL, out, 8, &n, &e), ERR_OK);
     assert_int_equal(n, 2);
     assert_int_equal(out[1], 9);
-    assert_int_equal(viz_parse_classes("sneaker, ANKLE BOOT,t-shirt/top,3", fashion, out, 8, &n, &e),
-                     ERR_OK);
+    assert_int_equal(
+        viz_parse_classes("sneaker, ANKLE BOOT,t-shirt/top,3", fashion, out, 8, &n, &e), ERR_OK);
     assert_int_equal(n, 4);
     assert_int_equal(out[0], 7);
     assert_int_equal(out[1], 9);
@@ -244,7 +247,8 @@ static void test_palette(void **state)
     for (int set = 0; set < 3; set++) {
         for (int a = 0; a < VIZ_LABEL_COLORS; a++)
             for (int b = a + 1; b < VIZ_LABEL_COLORS; b++)
-                assert_true(memcmp(viz_label_rgb(a, (VizPalette)set), viz_label_rgb(b, (VizPalette)set), 3));
+                assert_true(memcmp(viz_label_rgb(a, (VizPalette)set),
+                                   viz_label_rgb(b, (VizPalette)set), 3));
         assert_ptr_equal(viz_label_rgb(-1, (VizPalette)set), viz_label_rgb(9, (VizPalette)set));
         assert_ptr_equal(viz_label_rgb(12, (VizPalette)set), viz_label_rgb(9, (VizPalette)set));
     }
@@ -353,9 +357,8 @@ static void test_scatter(void **state)
         assert_int_equal(w, 900);
         assert_int_equal(h, 640);
         int n_col[VIZ_LABEL_COLORS];
-        assert_int_equal(colours_present(rgba, w, h, light ? VIZ_PALETTE_LIGHT : VIZ_PALETTE_DARK,
-                                         n_col),
-                         10);
+        assert_int_equal(
+            colours_present(rgba, w, h, light ? VIZ_PALETTE_LIGHT : VIZ_PALETTE_DARK, n_col), 10);
         /* The legend swatches alone give ~100 pixels per colour; the
          * clusters' opaque cores give many more. */
         for (int c = 0; c < 10; c++)
@@ -440,7 +443,8 @@ static void test_map_csv(void **state)
         {"", "no points"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        assert_int_not_equal(viz_map_parse(bad[i].text, strlen(bad[i].text), "bad.csv", &m, &e), ERR_OK);
+        assert_int_not_equal(viz_map_parse(bad[i].text, strlen(bad[i].text), "bad.csv", &m, &e),
+                             ERR_OK);
         tu_assert_contains(e.msg, "bad.csv");
         tu_assert_contains(e.msg, bad[i].want);
         assert_null(m.xy);
@@ -456,14 +460,57 @@ static void test_map_csv(void **state)
     assert_int_equal(viz_map_read(tu_path("absent.csv"), &m, &e), ERR_IO);
 }
 
+static void test_gif_frames(void **state)
+{
+    (void)state;
+    /* Three 2x1 frames: (0, 1), (0.5, 0.25), (1, NaN); scale 3. */
+    const float frames[6] = {0, 1, 0.5f, 0.25f, 1, NAN};
+    VizGifOpts o;
+    viz_gif_opts_default(&o);
+    o.img_w = 2;
+    o.img_h = 1;
+    o.scale = 3;
+    o.fps = 25;
+    o.hold_ms = 300;
+    o.stop_every = 2;
+    o.pingpong = 1;
+    const char *path = tu_path("frames.gif");
+    Err e = {0};
+    assert_int_equal(viz_gif_write(path, frames, 3, &o, &e), ERR_OK);
+    IoGif g;
+    assert_int_equal(io_gif_read(path, &g, &e), ERR_OK);
+    assert_int_equal(g.w, 6);
+    assert_int_equal(g.h, 3);
+    assert_int_equal(g.loop, IO_GIF_LOOP_FOREVER);
+    assert_int_equal(g.n_frames, 4); /* 0 1 2 1 */
+    const int order[4] = {0, 1, 2, 1}, delay[4] = {34, 4, 34, 4};
+    for (int t = 0; t < 4; t++) {
+        assert_int_equal(g.delay_cs[t], delay[t]);
+        assert_int_equal(viz_gif_delay_cs(&o, (size_t)order[t]), delay[t]);
+        for (int y = 0; y < 3; y++)
+            for (int x = 0; x < 6; x++) {
+                float v = frames[order[t] * 2 + x / 3];
+                int want = isnan(v) ? 0 : (int)lrintf(255.0f * v);
+                const uint8_t *p = g.rgba + (((size_t)t * 3 + y) * 6 + x) * 4;
+                assert_int_equal(p[0], want);
+                assert_int_equal(p[2], want);
+            }
+    }
+    io_gif_free(&g);
+    o.fps = 0;
+    assert_int_equal(viz_gif_write(path, frames, 3, &o, &e), ERR_ARG);
+    tu_assert_contains(e.msg, "0 fps");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lerp_slerp),   cmocka_unit_test(test_path),
+        cmocka_unit_test(test_lerp_slerp),    cmocka_unit_test(test_path),
         cmocka_unit_test(test_parse_classes), cmocka_unit_test(test_centroids),
-        cmocka_unit_test(test_grid),         cmocka_unit_test(test_palette),
-        cmocka_unit_test(test_text),         cmocka_unit_test(test_scatter),
-        cmocka_unit_test(test_nice_step),    cmocka_unit_test(test_map_csv),
+        cmocka_unit_test(test_grid),          cmocka_unit_test(test_palette),
+        cmocka_unit_test(test_text),          cmocka_unit_test(test_scatter),
+        cmocka_unit_test(test_nice_step),     cmocka_unit_test(test_map_csv),
+        cmocka_unit_test(test_gif_frames),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,7 +4,6 @@
  * centroids and paths from viz/interp.h, frames from vae_decode, files from
  * io/gif.h and viz/grid.h. */
 #include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,7 +11,7 @@
 #include "cli.h"
 #include "core/timer.h"
 #include "export.h"
-#include "io/gif.h"
+#include "viz/anim.h"
 #include "viz/grid.h"
 #include "viz/interp.h"
 
@@ -58,18 +57,36 @@ typedef struct {
 
 static int parse_args(int argc, char **argv, InterpArgs *a)
 {
-    enum { O_PATH = 256, O_FROM, O_TO, O_STEPS, O_SLERP, O_SCALE, O_FPS, O_HOLD, O_PING, O_STRIP,
-           O_SSCALE };
+    enum {
+        O_PATH = 256,
+        O_FROM,
+        O_TO,
+        O_STEPS,
+        O_SLERP,
+        O_SCALE,
+        O_FPS,
+        O_HOLD,
+        O_PING,
+        O_STRIP,
+        O_SSCALE
+    };
     static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},     {"path", required_argument, 0, O_PATH},
-        {"from-index", required_argument, 0, O_FROM}, {"to-index", required_argument, 0, O_TO},
-        {"steps", required_argument, 0, O_STEPS}, {"slerp", no_argument, 0, O_SLERP},
-        {"scale", required_argument, 0, O_SCALE}, {"fps", required_argument, 0, O_FPS},
-        {"hold", required_argument, 0, O_HOLD},   {"pingpong", no_argument, 0, O_PING},
+        {"model", required_argument, 0, 'm'},
+        {"path", required_argument, 0, O_PATH},
+        {"from-index", required_argument, 0, O_FROM},
+        {"to-index", required_argument, 0, O_TO},
+        {"steps", required_argument, 0, O_STEPS},
+        {"slerp", no_argument, 0, O_SLERP},
+        {"scale", required_argument, 0, O_SCALE},
+        {"fps", required_argument, 0, O_FPS},
+        {"hold", required_argument, 0, O_HOLD},
+        {"pingpong", no_argument, 0, O_PING},
         {"png-strip", required_argument, 0, O_STRIP},
         {"strip-scale", required_argument, 0, O_SSCALE},
-        {"dataset", required_argument, 0, 'd'},   {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},            {0, 0, 0, 0},
+        {"dataset", required_argument, 0, 'd'},
+        {"output", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     memset(a, 0, sizeof *a);
     a->from = a->to = -1;
@@ -88,8 +105,12 @@ static int parse_args(int argc, char **argv, InterpArgs *a)
         case 'o': a->gif = optarg; break;
         case 'd': a->dataset = optarg; break;
         case O_PATH: a->path = optarg; break;
-        case O_FROM: bad = cli_parse_long("interp", "--from-index", optarg, 0, 1000000000, &a->from); break;
-        case O_TO: bad = cli_parse_long("interp", "--to-index", optarg, 0, 1000000000, &a->to); break;
+        case O_FROM:
+            bad = cli_parse_long("interp", "--from-index", optarg, 0, 1000000000, &a->from);
+            break;
+        case O_TO:
+            bad = cli_parse_long("interp", "--to-index", optarg, 0, 1000000000, &a->to);
+            break;
         case O_STEPS: bad = cli_parse_long("interp", "--steps", optarg, 1, 1000, &a->steps); break;
         case O_SLERP: a->slerp = 1; break;
         case O_SCALE: bad = cli_parse_long("interp", "--scale", optarg, 1, 32, &a->scale); break;
@@ -98,7 +119,8 @@ static int parse_args(int argc, char **argv, InterpArgs *a)
         case O_PING: a->pingpong = 1; break;
         case O_STRIP: a->strip = optarg; break;
         case O_SSCALE:
-            bad = cli_parse_long("interp", "--strip-scale", optarg, 1, VIZ_MAX_SCALE, &a->strip_scale);
+            bad = cli_parse_long("interp", "--strip-scale", optarg, 1, VIZ_MAX_SCALE,
+                                 &a->strip_scale);
             break;
         case 'h': help(); return -1;
         default: return cli_bad_option("interp", c, argv);
@@ -117,7 +139,8 @@ static int parse_args(int argc, char **argv, InterpArgs *a)
     if (!a->model)
         return cli_usage("interp", "missing -m MODEL");
     if (!a->gif && !a->strip)
-        return cli_usage("interp", "nothing to write: give -o FILE.gif and/or --png-strip FILE.png");
+        return cli_usage("interp",
+                         "nothing to write: give -o FILE.gif and/or --png-strip FILE.png");
     if ((a->gif && cli_check_output("interp", "-o", a->gif)) ||
         (a->strip && cli_check_output("interp", "--png-strip", a->strip)))
         return EXIT_USAGE;
@@ -126,8 +149,8 @@ static int parse_args(int argc, char **argv, InterpArgs *a)
 
 /* The walk's stops: class centroids or two test images' latent means, and a
  * description like "2 -> 3 -> 8" for the summary line. */
-static int make_stops(const InterpArgs *a, ExportModel *m, float **stops, int *n_stops,
-                      char *desc, size_t desc_size)
+static int make_stops(const InterpArgs *a, ExportModel *m, float **stops, int *n_stops, char *desc,
+                      size_t desc_size)
 {
     int Z = m->v.cfg.z;
     const DataSplit *test = &m->ds.test;
@@ -135,8 +158,10 @@ static int make_stops(const InterpArgs *a, ExportModel *m, float **stops, int *n
     *stops = NULL;
     if (!a->path) {
         if ((size_t)a->from >= test->n || (size_t)a->to >= test->n)
-            return cli_usage("interp", "--from-index %ld --to-index %ld: the %s test split has "
-                             "images 0..%zu", a->from, a->to, m->ds.title, test->n - 1);
+            return cli_usage("interp",
+                             "--from-index %ld --to-index %ld: the %s test split has "
+                             "images 0..%zu",
+                             a->from, a->to, m->ds.title, test->n - 1);
         float *s = malloc(2 * (size_t)Z * sizeof *s), x[2 * 784];
         if (!s) {
             err_set(&e, ERR_NOMEM, "interp: out of memory");
@@ -182,45 +207,6 @@ static int make_stops(const InterpArgs *a, ExportModel *m, float **stops, int *n
     *stops = s;
     *n_stops = n;
     return EXIT_OK;
-}
-
-/* Frames (n, 784) in [0, 1] to a looping GIF of 256 greys. */
-static int write_gif(const InterpArgs *a, const float *frames, size_t n, Err *e)
-{
-    int k = (int)a->scale, side = 28 * k;
-    uint8_t pal[256 * 3];
-    for (int i = 0; i < 256; i++)
-        pal[3 * i] = pal[3 * i + 1] = pal[3 * i + 2] = (uint8_t)i;
-    uint8_t *px = malloc((size_t)side * side);
-    if (!px)
-        return err_set(e, ERR_NOMEM, "interp: out of memory");
-    IoGifWriter g;
-    if (io_gif_open(&g, a->gif, side, side, pal, 256, IO_GIF_LOOP_FOREVER, e) != ERR_OK) {
-        free(px);
-        return e->code;
-    }
-    int delay = (int)lround(100.0 / (double)a->fps), hold = (int)lround((double)a->hold / 10.0);
-    delay = delay < 2 ? 2 : delay; /* viewers slow anything faster down to 10 cs */
-    /* Forward, then (ping-pong) back without repeating either end. */
-    size_t total = a->pingpong && n > 2 ? 2 * n - 2 : n;
-    int rc = ERR_OK;
-    for (size_t t = 0; t < total && rc == ERR_OK; t++) {
-        size_t f = t < n ? t : 2 * n - 2 - t;
-        const float *img = frames + f * 784;
-        for (int y = 0; y < side; y++)
-            for (int x = 0; x < side; x++) {
-                float v = img[(y / k) * 28 + x / k];
-                px[(size_t)y * side + x] = (uint8_t)lrintf(255.0f * (v > 0 ? (v < 1 ? v : 1) : 0));
-            }
-        int at_stop = f % (size_t)a->steps == 0;
-        rc = io_gif_frame(&g, px, (size_t)side, delay + (at_stop ? hold : 0), e);
-    }
-    free(px);
-    if (rc != ERR_OK) {
-        io_gif_abort(&g);
-        return rc;
-    }
-    return io_gif_commit(&g, e);
 }
 
 /* One row per leg: frames seg * steps .. (seg + 1) * steps. */
@@ -276,7 +262,14 @@ int cmd_interp(int argc, char **argv)
     }
     viz_path_sample(&path, (int)a.steps, z);
     vae_decode(&m.v, z, n, frames);
-    if ((a.gif && write_gif(&a, frames, n, &e) != ERR_OK) ||
+    VizGifOpts go;
+    viz_gif_opts_default(&go);
+    go.scale = (int)a.scale;
+    go.fps = (int)a.fps;
+    go.hold_ms = (int)a.hold;
+    go.stop_every = (int)a.steps;
+    go.pingpong = a.pingpong;
+    if ((a.gif && viz_gif_write(a.gif, frames, n, &go, &e) != ERR_OK) ||
         (a.strip && write_strip(&a, frames, n_stops - 1, &e) != ERR_OK)) {
         rc = cli_fail(&e);
         goto done;

@@ -32,9 +32,12 @@ int cmd_manifold(int argc, char **argv)
 {
     enum { O_RANGE = 256, O_GRID, O_SCALE };
     static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'}, {"range", required_argument, 0, O_RANGE},
-        {"grid", required_argument, 0, O_GRID}, {"scale", required_argument, 0, O_SCALE},
-        {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
+        {"model", required_argument, 0, 'm'},
+        {"range", required_argument, 0, O_RANGE},
+        {"grid", required_argument, 0, O_GRID},
+        {"scale", required_argument, 0, O_SCALE},
+        {"output", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *model = NULL, *out = NULL;
@@ -48,9 +51,13 @@ int cmd_manifold(int argc, char **argv)
         switch (c) {
         case 'm': model = optarg; break;
         case 'o': out = optarg; break;
-        case O_RANGE: bad = cli_parse_double("manifold", "--range", optarg, 0.01, 50, &range); break;
+        case O_RANGE:
+            bad = cli_parse_double("manifold", "--range", optarg, 0.01, 50, &range);
+            break;
         case O_GRID: bad = cli_parse_long("manifold", "--grid", optarg, 2, 100, &grid); break;
-        case O_SCALE: bad = cli_parse_long("manifold", "--scale", optarg, 1, VIZ_MAX_SCALE, &scale); break;
+        case O_SCALE:
+            bad = cli_parse_long("manifold", "--scale", optarg, 1, VIZ_MAX_SCALE, &scale);
+            break;
         case 'h': help(); return EXIT_OK;
         default: return cli_bad_option("manifold", c, argv);
         }
@@ -72,8 +79,10 @@ int cmd_manifold(int argc, char **argv)
     if (rc)
         return rc;
     if (m.v.cfg.z != 2) {
-        rc = cli_usage("manifold", "%s has a %d-dimensional latent space; the manifold figure "
-                       "needs 2 (try 'zspace sample' or 'zspace scatter')", model, m.v.cfg.z);
+        rc = cli_usage("manifold",
+                       "%s has a %d-dimensional latent space; the manifold figure "
+                       "needs 2 (try 'zspace sample' or 'zspace scatter')",
+                       model, m.v.cfg.z);
         export_model_free(&m);
         return rc;
     }

@@ -12,32 +12,37 @@
 
 static void help(void)
 {
-    printf("usage: zspace recon -m MODEL [--n N] [--start I] [--cols C] [--scale K] -o RECON.png\n\n"
-           "Test images (upper row of each pair) above their reconstructions (lower row):\n"
-           "each image is encoded to its latent mean mu(x) and decoded, so the figure is\n"
-           "deterministic.\n\n"
-           "  -m, --model FILE     the model (required)\n"
-           "      --n N            how many images, 1..1000 (default 16)\n"
-           "      --start I        the first test image (default 0: images I..I+N-1)\n"
-           "      --cols C         images per row, 1..100 (default min(N, 16))\n"
-           "      --scale K        upscaling of each 28x28 image, 1..%d (default: the largest\n"
-           "                       keeping the figure within ~%d px across)\n"
-           "  -d, --dataset NAME   mnist or fashion (default: the model's)\n"
-           "  -o, --output FILE    the PNG to write (required; written atomically)\n"
-           "  -h, --help           this help\n\n"
-           "Prints one line: the images used, the mean squared error of the reconstructions\n"
-           "(pixels in [0, 1]), the image size and the time taken.\n",
-           VIZ_MAX_SCALE, EXPORT_TARGET_PX);
+    printf(
+        "usage: zspace recon -m MODEL [--n N] [--start I] [--cols C] [--scale K] -o RECON.png\n\n"
+        "Test images (upper row of each pair) above their reconstructions (lower row):\n"
+        "each image is encoded to its latent mean mu(x) and decoded, so the figure is\n"
+        "deterministic.\n\n"
+        "  -m, --model FILE     the model (required)\n"
+        "      --n N            how many images, 1..1000 (default 16)\n"
+        "      --start I        the first test image (default 0: images I..I+N-1)\n"
+        "      --cols C         images per row, 1..100 (default min(N, 16))\n"
+        "      --scale K        upscaling of each 28x28 image, 1..%d (default: the largest\n"
+        "                       keeping the figure within ~%d px across)\n"
+        "  -d, --dataset NAME   mnist or fashion (default: the model's)\n"
+        "  -o, --output FILE    the PNG to write (required; written atomically)\n"
+        "  -h, --help           this help\n\n"
+        "Prints one line: the images used, the mean squared error of the reconstructions\n"
+        "(pixels in [0, 1]), the image size and the time taken.\n",
+        VIZ_MAX_SCALE, EXPORT_TARGET_PX);
 }
 
 int cmd_recon(int argc, char **argv)
 {
     enum { O_N = 256, O_START, O_COLS, O_SCALE };
     static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'}, {"n", required_argument, 0, O_N},
-        {"start", required_argument, 0, O_START}, {"cols", required_argument, 0, O_COLS},
-        {"scale", required_argument, 0, O_SCALE}, {"dataset", required_argument, 0, 'd'},
-        {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
+        {"model", required_argument, 0, 'm'},
+        {"n", required_argument, 0, O_N},
+        {"start", required_argument, 0, O_START},
+        {"cols", required_argument, 0, O_COLS},
+        {"scale", required_argument, 0, O_SCALE},
+        {"dataset", required_argument, 0, 'd'},
+        {"output", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *model = NULL, *out = NULL, *dataset = NULL;
@@ -52,9 +57,13 @@ int cmd_recon(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'd': dataset = optarg; break;
         case O_N: bad = cli_parse_long("recon", "--n", optarg, 1, 1000, &n); break;
-        case O_START: bad = cli_parse_long("recon", "--start", optarg, 0, 1000000000, &start); break;
+        case O_START:
+            bad = cli_parse_long("recon", "--start", optarg, 0, 1000000000, &start);
+            break;
         case O_COLS: bad = cli_parse_long("recon", "--cols", optarg, 1, 100, &cols); break;
-        case O_SCALE: bad = cli_parse_long("recon", "--scale", optarg, 1, VIZ_MAX_SCALE, &scale); break;
+        case O_SCALE:
+            bad = cli_parse_long("recon", "--scale", optarg, 1, VIZ_MAX_SCALE, &scale);
+            break;
         case 'h': help(); return EXIT_OK;
         default: return cli_bad_option("recon", c, argv);
         }

@@ -39,11 +39,16 @@ int cmd_sample(int argc, char **argv)
 {
     enum { O_GRID = 256, O_PRIOR, O_POSTERIOR, O_TEMP, O_SCALE };
     static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},  {"grid", required_argument, 0, O_GRID},
-        {"prior", no_argument, 0, O_PRIOR},    {"posterior", no_argument, 0, O_POSTERIOR},
-        {"temperature", required_argument, 0, O_TEMP}, {"seed", required_argument, 0, 's'},
-        {"scale", required_argument, 0, O_SCALE}, {"dataset", required_argument, 0, 'd'},
-        {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
+        {"model", required_argument, 0, 'm'},
+        {"grid", required_argument, 0, O_GRID},
+        {"prior", no_argument, 0, O_PRIOR},
+        {"posterior", no_argument, 0, O_POSTERIOR},
+        {"temperature", required_argument, 0, O_TEMP},
+        {"seed", required_argument, 0, 's'},
+        {"scale", required_argument, 0, O_SCALE},
+        {"dataset", required_argument, 0, 'd'},
+        {"output", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     const char *model = NULL, *out = NULL, *dataset = NULL, *grid = "10x10";
@@ -63,7 +68,9 @@ int cmd_sample(int argc, char **argv)
         case O_POSTERIOR: posterior = 1; break;
         case O_TEMP: bad = cli_parse_double("sample", "--temperature", optarg, 0, 10, &temp); break;
         case 's': bad = cli_parse_long("sample", "--seed", optarg, 0, LONG_MAX, &seed); break;
-        case O_SCALE: bad = cli_parse_long("sample", "--scale", optarg, 1, VIZ_MAX_SCALE, &scale); break;
+        case O_SCALE:
+            bad = cli_parse_long("sample", "--scale", optarg, 1, VIZ_MAX_SCALE, &scale);
+            break;
         case 'h': help(); return EXIT_OK;
         default: return cli_bad_option("sample", c, argv);
         }
@@ -75,8 +82,7 @@ int cmd_sample(int argc, char **argv)
     if (prior && posterior)
         return cli_usage("sample", "--prior and --posterior exclude each other");
     int rows, cols;
-    if (export_parse_pair("sample", "--grid", grid, 1, 100, "ROWSxCOLS, e.g. 10x10", &rows,
-                          &cols))
+    if (export_parse_pair("sample", "--grid", grid, 1, 100, "ROWSxCOLS, e.g. 10x10", &rows, &cols))
         return EXIT_USAGE;
     if (!model)
         return cli_usage("sample", "missing -m MODEL");

@@ -132,8 +132,10 @@ static int run_tsne(const ScatterArgs *a, const float *mu, size_t n, int z, floa
     p.seed = (uint64_t)a->seed;
     p.threads = (int)a->threads;
     if ((double)n < 3 * a->perplexity + 1)
-        return err_set(e, ERR_ARG, "%zu points are too few for t-SNE at perplexity %g "
-                       "(needs 3 x perplexity + 1)", n, a->perplexity);
+        return err_set(e, ERR_ARG,
+                       "%zu points are too few for t-SNE at perplexity %g "
+                       "(needs 3 x perplexity + 1)",
+                       n, a->perplexity);
     CliBar bar;
     cli_bar_init(&bar);
     cli_bar_draw(&bar, 1, "tsne: affinities of %zu points...", n);
@@ -164,11 +166,12 @@ static int model_map(const ScatterArgs *a, ExportModel *m, float **xy_out, int *
     size_t n = a->n && (size_t)a->n < test->n ? (size_t)a->n : test->n;
     *method = a->method ? a->method : Z == 2 ? "identity" : "tsne";
     if (Z < 2)
-        return err_set(e, ERR_ARG, "%s has a 1-dimensional latent space; a map needs 2",
-                       m->path);
+        return err_set(e, ERR_ARG, "%s has a 1-dimensional latent space; a map needs 2", m->path);
     if (!strcmp(*method, "identity") && Z != 2)
-        return err_set(e, ERR_ARG, "--method identity needs Z = 2; %s has Z = %d (use "
-                       "pca or tsne)", m->path, Z);
+        return err_set(e, ERR_ARG,
+                       "--method identity needs Z = 2; %s has Z = %d (use "
+                       "pca or tsne)",
+                       m->path, Z);
     float *mu = malloc(n * (size_t)Z * sizeof *mu), *xy = malloc(n * 2 * sizeof *xy);
     int *cls = malloc(n * sizeof *cls);
     if (!mu || !xy || !cls) {
@@ -204,6 +207,19 @@ static int model_map(const ScatterArgs *a, ExportModel *m, float **xy_out, int *
     *cls_out = cls;
     *n_out = n;
     return ERR_OK;
+}
+
+/* 10000 -> "10,000": titles are read from across a room. */
+static void fmt_count(size_t n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n), o = 0;
+    for (int i = 0; i < len && (size_t)o + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
 }
 
 static const char *base_name(const char *path)
@@ -249,7 +265,10 @@ int cmd_scatter(int argc, char **argv)
         o.x_title = "x";
         o.y_title = "y";
         o.legend_title = map.n_classes ? "label" : NULL;
-        snprintf(title, sizeof title, "%s: %zu points", !strcmp(a.input, "-") ? "map" : base_name(a.input), n);
+        char count[32];
+        fmt_count(n, count, sizeof count);
+        snprintf(title, sizeof title, "%s: %s points",
+                 !strcmp(a.input, "-") ? "map" : base_name(a.input), count);
     } else {
         if ((rc = export_model_load(&m, "scatter", a.model, a.dataset, 1)))
             return rc;
@@ -269,8 +288,13 @@ int cmd_scatter(int argc, char **argv)
         o.y_title = tsne ? "t-SNE 2" : pca ? "PC 2" : "z2";
         o.legend_title = strcmp(m.ds.name, "mnist") ? "class" : "digit";
         o.equal_aspect = 1;
-        snprintf(title, sizeof title, "%s: latent means of %zu %s test images%s", base_name(a.model),
-                 n, m.ds.title, tsne ? ", t-SNE" : pca ? ", PCA" : "");
+        char count[32];
+        fmt_count(n, count, sizeof count);
+        snprintf(title, sizeof title, "%s: latent means of %s %s test images%s", base_name(a.model),
+                 count, m.ds.title,
+                 tsne  ? ", t-SNE"
+                 : pca ? ", PCA"
+                       : "");
     }
     o.class_names = names;
     o.class_counts = counts;
@@ -282,9 +306,10 @@ int cmd_scatter(int argc, char **argv)
         viz_image_save_png(&im, a.out, &e) != ERR_OK) {
         rc = cli_fail(&e);
     } else {
-        printf("scatter: %zu points%s%s -> %s, %dx%d px, %.2f s (projection %.2f s, drawing %.2f s)\n",
-               n, method[0] ? ", " : "", method, a.out, im.w, im.h, timer_now() - t0, t_proj,
-               timer_now() - t1);
+        printf(
+            "scatter: %zu points%s%s -> %s, %dx%d px, %.2f s (projection %.2f s, drawing %.2f s)\n",
+            n, method[0] ? ", " : "", method, a.out, im.w, im.h, timer_now() - t0, t_proj,
+            timer_now() - t1);
     }
     viz_image_free(&im);
     if (a.input) {

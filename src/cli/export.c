@@ -32,8 +32,10 @@ int export_model_load(ExportModel *m, const char *cmd, const char *path, const c
         return EXIT_OK;
     if (!m->ds_info) {
         int rc = !name[0] ? cli_usage(cmd, "%s does not name its dataset; pass --dataset", path)
-                          : cli_usage(cmd, "%s was trained on '%s', which zspace does not know; "
-                                           "pass --dataset", path, name);
+                          : cli_usage(cmd,
+                                      "%s was trained on '%s', which zspace does not know; "
+                                      "pass --dataset",
+                                      path, name);
         export_model_free(m);
         return rc;
     }

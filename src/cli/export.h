@@ -14,11 +14,11 @@
 enum { EXPORT_TARGET_PX = 1120 };
 
 typedef struct {
-    const char *path;       /* -m */
+    const char *path; /* -m */
     Vae v;
     VaeFileInfo info;
     const DatasetInfo *ds_info; /* --dataset, else the model's own; NULL if unknown */
-    Dataset ds;             /* loaded only when asked for */
+    Dataset ds;                 /* loaded only when asked for */
     int has_ds;
 } ExportModel;
 

@@ -100,8 +100,7 @@ int io_gif_open(IoGifWriter *g, const char *path, int w, int h, const uint8_t *p
         const GifByteType sub[3] = {1, (GifByteType)(loop & 0xff), (GifByteType)(loop >> 8)};
         ok = EGifPutExtensionLeader(gif, APPLICATION_EXT_FUNC_CODE) == GIF_OK &&
              EGifPutExtensionBlock(gif, 11, "NETSCAPE2.0") == GIF_OK &&
-             EGifPutExtensionBlock(gif, 3, sub) == GIF_OK &&
-             EGifPutExtensionTrailer(gif) == GIF_OK;
+             EGifPutExtensionBlock(gif, 3, sub) == GIF_OK && EGifPutExtensionTrailer(gif) == GIF_OK;
     }
     if (!ok) {
         int gc = gif->Error;
@@ -123,8 +122,8 @@ int io_gif_frame(IoGifWriter *g, const uint8_t *indices, size_t stride, int dela
     for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
             if (indices[(size_t)y * stride + (size_t)x] >= g->n_colors)
-                return err_set(e, ERR_ARG, "%s: frame %d: pixel (%d, %d) has colour %d of %d",
-                               path, g->frames, x, y, indices[(size_t)y * stride + (size_t)x],
+                return err_set(e, ERR_ARG, "%s: frame %d: pixel (%d, %d) has colour %d of %d", path,
+                               g->frames, x, y, indices[(size_t)y * stride + (size_t)x],
                                g->n_colors);
     /* The rectangle that differs from the previous frame (the whole frame
      * first). An unchanged frame still needs an image to carry its delay:
@@ -262,8 +261,8 @@ static int read_raster(GifFileType *gif, GifByteType *raster, int w, int h, bool
 
 /* Draw raster (an image at left, top of size w x h) onto the canvas,
  * clipped to the screen, skipping the transparent index. */
-static void composite(uint8_t *canvas, int sw, int sh, const GifByteType *raster, int left,
-                      int top, int w, int h, const ColorMapObject *map, int transparent)
+static void composite(uint8_t *canvas, int sw, int sh, const GifByteType *raster, int left, int top,
+                      int w, int h, const ColorMapObject *map, int transparent)
 {
     for (int y = 0; y < h; y++) {
         int cy = top + y;
@@ -315,8 +314,8 @@ static int read_records(GifFileType *gif, IoGif *g, ReadBufs *b, const char *nam
             if (ext && code == GRAPHICS_EXT_FUNC_CODE && ext[0] == 4)
                 DGifExtensionToGCB(4, ext + 1, &gcb);
             else if (ext && code == APPLICATION_EXT_FUNC_CODE && ext[0] == 11)
-                netscape = !memcmp(ext + 1, "NETSCAPE2.0", 11) ||
-                           !memcmp(ext + 1, "ANIMEXTS1.0", 11);
+                netscape =
+                    !memcmp(ext + 1, "NETSCAPE2.0", 11) || !memcmp(ext + 1, "ANIMEXTS1.0", 11);
             while (ext) {
                 if (DGifGetExtensionNext(gif, &ext) != GIF_OK)
                     return gif_err(e, ERR_FORMAT, name, "bad extension block", gif->Error);

@@ -19,16 +19,16 @@
 #include "core/err.h"
 
 enum {
-    IO_GIF_MAX_SIDE = 8192,     /* writer: width and height limit */
-    IO_GIF_LOOP_NONE = -1,      /* no NETSCAPE extension: viewers play once */
-    IO_GIF_LOOP_FOREVER = 0,    /* the extension's loop count 0 */
+    IO_GIF_MAX_SIDE = 8192,  /* writer: width and height limit */
+    IO_GIF_LOOP_NONE = -1,   /* no NETSCAPE extension: viewers play once */
+    IO_GIF_LOOP_FOREVER = 0, /* the extension's loop count 0 */
 };
 /* Reader: decoded frames may total at most this many bytes of RGBA. */
 #define IO_GIF_MAX_DECODED ((size_t)256 << 20)
 
 typedef struct {
     AFile af;
-    void *gif;     /* GifFileType * */
+    void *gif; /* GifFileType * */
     int w, h;
     int n_colors;  /* palette entries in use; indices must be below this */
     int frames;    /* frames written so far */
@@ -53,12 +53,12 @@ int io_gif_commit(IoGifWriter *g, Err *e);
 void io_gif_abort(IoGifWriter *g);
 
 typedef struct {
-    int w, h;          /* logical screen size */
+    int w, h; /* logical screen size */
     int n_frames;
-    uint8_t *rgba;     /* (n_frames, h, w, 4) composited frames, top row first */
-    int *delay_cs;     /* (n_frames) */
-    int loop;          /* IO_GIF_LOOP_NONE, or the NETSCAPE loop count (0 = forever) */
-    int n_colors;      /* entries in the global colour table, 0 if there is none */
+    uint8_t *rgba; /* (n_frames, h, w, 4) composited frames, top row first */
+    int *delay_cs; /* (n_frames) */
+    int loop;      /* IO_GIF_LOOP_NONE, or the NETSCAPE loop count (0 = forever) */
+    int n_colors;  /* entries in the global colour table, 0 if there is none */
 } IoGif;
 
 /* Decode a whole GIF file or buffer. Pixels never drawn stay transparent

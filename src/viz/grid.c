@@ -59,13 +59,14 @@ int viz_grid(VizImage *out, const VizGridStyle *s, const float *images, size_t n
         return err_set(e, ERR_ARG, "grid %dx%d cannot hold %zu images", rows, cols, n);
     if (s->scale < 1 || s->scale > VIZ_MAX_SCALE || s->img_w < 1 || s->img_h < 1 || s->pad < 0 ||
         s->margin < 0 || s->group_rows < 0 || s->group_gap < 0)
-        return err_set(e, ERR_ARG, "bad grid style (scale %d, pad %d, margin %d)", s->scale,
-                       s->pad, s->margin);
+        return err_set(e, ERR_ARG, "bad grid style (scale %d, pad %d, margin %d)", s->scale, s->pad,
+                       s->margin);
     long long lw = 2LL * s->margin + (long long)cols * (s->img_w * s->scale + s->pad);
-    long long lh = 2LL * s->margin + (long long)rows * (s->img_h * s->scale + s->pad + s->group_gap);
+    long long lh =
+        2LL * s->margin + (long long)rows * (s->img_h * s->scale + s->pad + s->group_gap);
     if (lw > VIZ_MAX_SIDE || lh > VIZ_MAX_SIDE)
-        return err_set(e, ERR_ARG, "a %dx%d grid at scale %d is too large (limit %d pixels)",
-                       rows, cols, s->scale, VIZ_MAX_SIDE);
+        return err_set(e, ERR_ARG, "a %dx%d grid at scale %d is too large (limit %d pixels)", rows,
+                       cols, s->scale, VIZ_MAX_SIDE);
     int w, h;
     viz_grid_size(s, rows, cols, &w, &h);
     if (viz_image_init(out, w, h, s->bg, e) != ERR_OK)

@@ -15,15 +15,15 @@
 enum { VIZ_MAX_SCALE = 64 };
 
 typedef struct {
-    int img_w, img_h;   /* one image's pixels (28 x 28) */
-    int scale;          /* upscaling factor, 1..VIZ_MAX_SCALE */
-    int pad;            /* pixels between neighbouring cells */
-    int margin;         /* pixels around the whole grid */
-    int group_rows;     /* 0, or: after every group_rows rows of cells ... */
-    int group_gap;      /* ... this many extra pixels (recon: original/decoded pairs) */
-    uint8_t ink[3];     /* colour of intensity 1 */
-    uint8_t paper[3];   /* colour of intensity 0 */
-    uint8_t bg[3];      /* between cells, in the margin and in empty cells */
+    int img_w, img_h; /* one image's pixels (28 x 28) */
+    int scale;        /* upscaling factor, 1..VIZ_MAX_SCALE */
+    int pad;          /* pixels between neighbouring cells */
+    int margin;       /* pixels around the whole grid */
+    int group_rows;   /* 0, or: after every group_rows rows of cells ... */
+    int group_gap;    /* ... this many extra pixels (recon: original/decoded pairs) */
+    uint8_t ink[3];   /* colour of intensity 1 */
+    uint8_t paper[3]; /* colour of intensity 0 */
+    uint8_t bg[3];    /* between cells, in the margin and in empty cells */
 } VizGridStyle;
 
 /* 28 x 28, scale 2, pad 2, margin 4, no groups, white ink on black paper,

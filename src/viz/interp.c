@@ -95,8 +95,8 @@ void viz_path_sample(const VizPath *p, int steps, float *z)
     }
 }
 
-int viz_class_centroids(Vae *v, const DataSplit *split, size_t n, float *centroids,
-                        size_t *counts, Err *e)
+int viz_class_centroids(Vae *v, const DataSplit *split, size_t n, float *centroids, size_t *counts,
+                        Err *e)
 {
     int Z = v->cfg.z;
     if (split->x != v->cfg.x)
@@ -132,8 +132,7 @@ int viz_class_centroids(Vae *v, const DataSplit *split, size_t n, float *centroi
     return ERR_OK;
 }
 
-int viz_parse_classes(const char *s, const char *const *names, int *out, int max, int *n,
-                      Err *e)
+int viz_parse_classes(const char *s, const char *const *names, int *out, int max, int *n, Err *e)
 {
     *n = 0;
     const char *p = s;

@@ -35,9 +35,9 @@ void viz_lerp(const float *a, const float *b, int z, float t, float *out);
 void viz_slerp(const float *a, const float *b, int z, float t, float *out);
 
 typedef struct {
-    int z;          /* Z */
-    int n_stops;    /* S >= 2 */
-    float *stops;   /* (S, Z) owned */
+    int z;        /* Z */
+    int n_stops;  /* S >= 2 */
+    float *stops; /* (S, Z) owned */
     VizInterp mode;
 } VizPath;
 
@@ -57,14 +57,13 @@ void viz_path_sample(const VizPath *p, int steps, float *z);
 /* Per-class means of the latent means of the first n images of split (0:
  * all): centroids (DATASET_CLASSES, Z) and counts (DATASET_CLASSES) are
  * overwritten; a class without images gets count 0 and a zero centroid. */
-int viz_class_centroids(Vae *v, const DataSplit *split, size_t n, float *centroids,
-                        size_t *counts, Err *e);
+int viz_class_centroids(Vae *v, const DataSplit *split, size_t n, float *centroids, size_t *counts,
+                        Err *e);
 
 /* Parse a list of classes "2,3,8,7,9,1" into out (at most max): each item
  * is a class number 0..9 or, case-insensitively, a class name from names
  * (DATASET_CLASSES entries, may be NULL), e.g. "sneaker,bag". Spaces around
  * items are ignored. ERR_ARG names the offending item. */
-int viz_parse_classes(const char *s, const char *const *names, int *out, int max, int *n,
-                      Err *e);
+int viz_parse_classes(const char *s, const char *const *names, int *out, int max, int *n, Err *e);
 
 #endif

@@ -58,7 +58,7 @@ typedef struct {
     int col_x, col_y, col_label; /* column indices, -1 when absent */
     int n_cols;
     size_t cap;
-    int *num;                    /* (cap) label as digit 0..9, or -1 */
+    int *num; /* (cap) label as digit 0..9, or -1 */
     char distinct[VIZ_MAX_CLASSES][64];
     int n_distinct;
     int all_digits, any_label;
@@ -73,8 +73,10 @@ static int parse_header(Parse *p, const char *line, size_t len, const char *name
         const char *comma = memchr(s, ',', (size_t)(end - s));
         char buf[64];
         const char *f = field(s, comma ? (size_t)(comma - s) : (size_t)(end - s), buf, sizeof buf);
-        int *slot = !strcmp(f, "x") ? &p->col_x : !strcmp(f, "y") ? &p->col_y
-                  : !strcmp(f, "label") ? &p->col_label : NULL;
+        int *slot = !strcmp(f, "x")       ? &p->col_x
+                    : !strcmp(f, "y")     ? &p->col_y
+                    : !strcmp(f, "label") ? &p->col_label
+                                          : NULL;
         if (slot && *slot >= 0)
             return err_set(e, ERR_FORMAT, "%s: line 1: column '%s' appears twice", name, f);
         if (slot)
@@ -126,8 +128,9 @@ static int parse_row(VizMap *m, Parse *p, const char *line, size_t len, size_t l
         if (c == p->col_x || c == p->col_y) {
             const char *f = field(s, flen, buf, sizeof buf);
             if (parse_coord(f, c == p->col_x ? &x : &y) != 0)
-                return err_set(e, ERR_FORMAT, "%s: line %zu, column %d: '%.40s' is not a finite number",
-                               name, lineno, c + 1, f);
+                return err_set(e, ERR_FORMAT,
+                               "%s: line %zu, column %d: '%.40s' is not a finite number", name,
+                               lineno, c + 1, f);
         } else if (c == p->col_label) {
             field(s, flen, label, sizeof label);
         }

@@ -16,13 +16,13 @@
 #include "viz/plot.h"
 
 typedef struct {
-    size_t n;                              /* N points */
-    float *xy;                             /* (N, 2) */
-    int *cls;                              /* (N) class id or -1 */
-    int n_classes;                         /* 0..VIZ_MAX_CLASSES */
-    char names[VIZ_MAX_CLASSES][64];       /* label text of each class id */
-    size_t counts[VIZ_MAX_CLASSES];        /* points per class id */
-    size_t n_other;                        /* points with id -1 */
+    size_t n;                        /* N points */
+    float *xy;                       /* (N, 2) */
+    int *cls;                        /* (N) class id or -1 */
+    int n_classes;                   /* 0..VIZ_MAX_CLASSES */
+    char names[VIZ_MAX_CLASSES][64]; /* label text of each class id */
+    size_t counts[VIZ_MAX_CLASSES];  /* points per class id */
+    size_t n_other;                  /* points with id -1 */
 } VizMap;
 
 /* Parse len bytes of CSV text; name (a file name) goes into messages,

@@ -23,14 +23,14 @@ typedef struct {
 /* Dark: the explorer's theme (ui/theme.c), grid and zero lines pre-blended
  * over the panel colour. Light: black-on-white for print. */
 static const Theme dark = {
-    {0x14, 0x16, 0x1b}, {0x1d, 0x20, 0x27}, {0x2c, 0x30, 0x38}, {0x4d, 0x52, 0x5b},
-    {0x8a, 0x91, 0x9c}, {0xec, 0xee, 0xf1}, {0xa3, 0xa9, 0xb3}, {0x6a, 0x70, 0x7a},
-    VIZ_PALETTE_DARK,
+    {0x14, 0x16, 0x1b}, {0x1d, 0x20, 0x27}, {0x2c, 0x30, 0x38},
+    {0x4d, 0x52, 0x5b}, {0x8a, 0x91, 0x9c}, {0xec, 0xee, 0xf1},
+    {0xa3, 0xa9, 0xb3}, {0x6a, 0x70, 0x7a}, VIZ_PALETTE_DARK,
 };
 static const Theme light = {
-    {0xff, 0xff, 0xff}, {0xff, 0xff, 0xff}, {0xe6, 0xe6, 0xe6}, {0xb4, 0xb4, 0xb4},
-    {0x55, 0x55, 0x55}, {0x22, 0x22, 0x22}, {0x55, 0x55, 0x55}, {0xb8, 0xb8, 0xb8},
-    VIZ_PALETTE_LIGHT,
+    {0xff, 0xff, 0xff}, {0xff, 0xff, 0xff}, {0xe6, 0xe6, 0xe6},
+    {0xb4, 0xb4, 0xb4}, {0x55, 0x55, 0x55}, {0x22, 0x22, 0x22},
+    {0x55, 0x55, 0x55}, {0xb8, 0xb8, 0xb8}, VIZ_PALETTE_LIGHT,
 };
 
 void viz_scatter_opts_default(VizScatterOpts *o)
@@ -93,10 +93,10 @@ static int fonts_open(Fonts *f, const char *pattern, int height, Err *e)
 
 /* The visible data window and where it lands on the canvas. */
 typedef struct {
-    int x0, y0, x1, y1;      /* plot area, pixels [x0, x1) x [y0, y1) */
+    int x0, y0, x1, y1;        /* plot area, pixels [x0, x1) x [y0, y1) */
     double vx0, vx1, vy0, vy1; /* data range shown */
-    double sx, sy;           /* pixels per unit */
-    double xstep, ystep;     /* tick steps */
+    double sx, sy;             /* pixels per unit */
+    double xstep, ystep;       /* tick steps */
 } Frame;
 
 static void frame_fit(Frame *f, const double lo[2], const double hi[2], int equal, int tick_px)
@@ -140,7 +140,7 @@ static int ytick_width(const Frame *f, const VizFont *font)
 }
 
 typedef struct {
-    int n;                      /* entries (classes, plus "other" if any point needs it) */
+    int n; /* entries (classes, plus "other" if any point needs it) */
     char names[VIZ_MAX_CLASSES + 1][96];
     char counts[VIZ_MAX_CLASSES + 1][32];
     const uint8_t *colors[VIZ_MAX_CLASSES + 1];
@@ -209,15 +209,14 @@ static int draw_axes(VizImage *im, const Frame *fr, const Fonts *f, const Theme 
     }
     int gap = f->body.height / 2;
     if (rc == ERR_OK && o->x_title)
-        rc = viz_text_draw(im, &f->body,
-                           (fr->x0 + fr->x1) / 2 - viz_text_width(&f->body, o->x_title) / 2,
-                           fr->y1 + 1 + tick_len * 3 / 2 + f->small.height + gap, o->x_title,
-                           t->text, 0, e);
+        rc = viz_text_draw(
+            im, &f->body, (fr->x0 + fr->x1) / 2 - viz_text_width(&f->body, o->x_title) / 2,
+            fr->y1 + 1 + tick_len * 3 / 2 + f->small.height + gap, o->x_title, t->text, 0, e);
     return rc;
 }
 
-static int draw_legend(VizImage *im, const Legend *l, int x, int y, const Fonts *f,
-                       const Theme *t, const char *title, Err *e)
+static int draw_legend(VizImage *im, const Legend *l, int x, int y, const Fonts *f, const Theme *t,
+                       const char *title, Err *e)
 {
     viz_fill_rect(im, x, y, l->w, l->h, t->panel);
     int rc = ERR_OK, row = y + l->pad * 2 / 3;
@@ -232,16 +231,15 @@ static int draw_legend(VizImage *im, const Legend *l, int x, int y, const Fonts 
         int tx = x + l->pad + l->swatch + l->pad / 2;
         rc = viz_text_draw(im, &f->body, tx, row, l->names[i], t->text, 0, e);
         if (rc == ERR_OK && l->counts[i][0])
-            rc = viz_text_draw(im, &f->small,
-                               x + l->w - l->pad - viz_text_width(&f->small, l->counts[i]),
-                               row + (f->body.ascent - f->small.ascent), l->counts[i], t->dim, 0,
-                               e);
+            rc = viz_text_draw(
+                im, &f->small, x + l->w - l->pad - viz_text_width(&f->small, l->counts[i]),
+                row + (f->body.ascent - f->small.ascent), l->counts[i], t->dim, 0, e);
     }
     return rc;
 }
 
-int viz_scatter(VizImage *out, const float *xy, const int *cls, size_t n,
-                const VizScatterOpts *o, Err *e)
+int viz_scatter(VizImage *out, const float *xy, const int *cls, size_t n, const VizScatterOpts *o,
+                Err *e)
 {
     memset(out, 0, sizeof *out);
     if (o->width < 200 || o->height < 150 || o->width > VIZ_MAX_SIDE || o->height > VIZ_MAX_SIDE)
@@ -291,10 +289,12 @@ int viz_scatter(VizImage *out, const float *xy, const int *cls, size_t n,
     int margin = f.body.height, gap = f.body.height / 2, tick_len = f.small.height / 3 + 2;
     int top = margin + (o->title ? f.title.height + gap : f.small.height / 2);
     int left_fixed = margin + (o->y_title ? f.body.height + gap : 0) + tick_len * 3 / 2 + 1;
-    int bottom = margin + tick_len * 3 / 2 + f.small.height + (o->x_title ? gap + f.body.height : 0);
+    int bottom =
+        margin + tick_len * 3 / 2 + f.small.height + (o->x_title ? gap + f.body.height : 0);
     int right = margin + (leg.n ? leg.w + margin : 0);
     Frame fr;
-    int ytw = viz_text_width(&f.small, "\xe2\x88\x92" "0.0");
+    int ytw = viz_text_width(&f.small, "\xe2\x88\x92"
+                                       "0.0");
     for (int pass = 0; pass < 4; pass++) {
         fr.x0 = left_fixed + ytw;
         fr.x1 = o->width - right;
@@ -320,11 +320,11 @@ int viz_scatter(VizImage *out, const float *xy, const int *cls, size_t n,
     viz_fill_rect(out, fr.x0, fr.y0, fr.x1 - fr.x0, fr.y1 - fr.y0, t->panel);
     /* Grid lines, the zero lines a little brighter. */
     for (long i = (long)ceil(fr.vx0 / fr.xstep); i * fr.xstep <= fr.vx1; i++)
-        viz_fill_rect(out, (int)lround(to_px_x(&fr, (double)i * fr.xstep)), fr.y0, 1,
-                      fr.y1 - fr.y0, i == 0 ? t->zero : t->grid);
+        viz_fill_rect(out, (int)lround(to_px_x(&fr, (double)i * fr.xstep)), fr.y0, 1, fr.y1 - fr.y0,
+                      i == 0 ? t->zero : t->grid);
     for (long i = (long)ceil(fr.vy0 / fr.ystep); i * fr.ystep <= fr.vy1; i++)
-        viz_fill_rect(out, fr.x0, (int)lround(to_px_y(&fr, (double)i * fr.ystep)), fr.x1 - fr.x0,
-                      1, i == 0 ? t->zero : t->grid);
+        viz_fill_rect(out, fr.x0, (int)lround(to_px_y(&fr, (double)i * fr.ystep)), fr.x1 - fr.x0, 1,
+                      i == 0 ? t->zero : t->grid);
 
     /* Points: a fixed shuffled order (seeded) so the picture is reproducible. */
     double area = (double)(fr.x1 - fr.x0) * (fr.y1 - fr.y0);
@@ -351,8 +351,8 @@ int viz_scatter(VizImage *out, const float *xy, const int *cls, size_t n,
         if (!isfinite(x) || !isfinite(y))
             continue;
         const uint8_t *c = cls[i] >= 0 && cls[i] < o->n_classes ? viz_label_rgb(cls[i], t->palette)
-                           : o->n_classes ? t->other
-                                          : viz_label_rgb(0, t->palette);
+                           : o->n_classes                       ? t->other
+                                                                : viz_label_rgb(0, t->palette);
         viz_disc(out, (float)to_px_x(&fr, x), (float)to_px_y(&fr, y), r, c, alpha);
     }
     free(order);

@@ -36,8 +36,8 @@ void viz_scatter_opts_default(VizScatterOpts *o);
  * (viz_image_free). Class c < n_classes takes label colour c; other ids
  * (e.g. -1) are drawn dim grey and listed as "other" when n_classes > 0.
  * Non-finite points are skipped. */
-int viz_scatter(VizImage *out, const float *xy, const int *cls, size_t n,
-                const VizScatterOpts *o, Err *e);
+int viz_scatter(VizImage *out, const float *xy, const int *cls, size_t n, const VizScatterOpts *o,
+                Err *e);
 
 /* The tick step for a span covered by about `target` ticks: 1, 2 or 5 times
  * a power of ten. Exposed for tests. */

@@ -45,8 +45,8 @@ int viz_text_width(const VizFont *f, const char *s)
     return w;
 }
 
-int viz_text_draw(VizImage *im, const VizFont *f, int x, int y, const char *s,
-                  const uint8_t rgb[3], int vertical, Err *e)
+int viz_text_draw(VizImage *im, const VizFont *f, int x, int y, const char *s, const uint8_t rgb[3],
+                  int vertical, Err *e)
 {
     if (!*s)
         return ERR_OK;
@@ -66,7 +66,8 @@ int viz_text_draw(VizImage *im, const VizFont *f, int x, int y, const char *s,
     if (SDL_MUSTLOCK(surf))
         SDL_LockSurface(surf);
     for (int r = 0; r < surf->h; r++) {
-        const uint32_t *row = (const uint32_t *)((const uint8_t *)surf->pixels + (size_t)r * surf->pitch);
+        const uint32_t *row =
+            (const uint32_t *)((const uint8_t *)surf->pixels + (size_t)r * surf->pitch);
         for (int c = 0; c < surf->w; c++) {
             uint32_t a = row[c] >> 24;
             if (!a)

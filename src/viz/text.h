@@ -14,10 +14,10 @@
 #include "viz/image.h"
 
 typedef struct {
-    void *ttf;   /* TTF_Font * */
-    int px;      /* requested pixel size */
-    int height;  /* line height in pixels */
-    int ascent;  /* baseline below the top of a line */
+    void *ttf;  /* TTF_Font * */
+    int px;     /* requested pixel size */
+    int height; /* line height in pixels */
+    int ascent; /* baseline below the top of a line */
 } VizFont;
 
 /* Open the best match of a fontconfig pattern (NULL: "DejaVu Sans") at px
@@ -30,7 +30,7 @@ int viz_text_width(const VizFont *f, const char *s);
  * (clipped to the image). vertical != 0 turns it 90 degrees
  * counter-clockwise (reading upwards, for a y-axis title) with the top-left
  * of the turned box at (x, y). */
-int viz_text_draw(VizImage *im, const VizFont *f, int x, int y, const char *s,
-                  const uint8_t rgb[3], int vertical, Err *e);
+int viz_text_draw(VizImage *im, const VizFont *f, int x, int y, const char *s, const uint8_t rgb[3],
+                  int vertical, Err *e);
 
 #endif
