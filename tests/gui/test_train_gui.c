@@ -1,0 +1,274 @@
+/* test_train_gui: live training in the explorer window, end to end under
+ * xvfb-run (suite gui). Each test writes a --script, runs `zspace explore`
+ * and reads the dump-state JSON it leaves.
+ *
+ *   1. First launch with an empty cache: the default model trains in the
+ *      background (on a ZSPACE_TRAIN_LIMIT subset), the window keeps
+ *      drawing, the per-batch loss falls, the map's points move, and
+ *      quitting mid-run leaves a loadable model at the default path.
+ *   2. Next launch: the unfinished default model goes on training; Space
+ *      pauses, '.' trains exactly one batch, the Stop button (found through
+ *      dump-state) stops mid-epoch; the model file loads and holds complete
+ *      epochs only.
+ *   3. A fully trained default model is just loaded: no training starts.
+ *
+ * usage: test_train_gui ZSPACE_BINARY
+ * Skips (77) without xvfb-run, a GL 3.3 context or MNIST. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "data/dataset.h"
+#include "test_util.h"
+#include "vae/vae.h"
+#include "vae/vae_io.h"
+
+static const char *zspace;
+static char cache[4096], model_file[4200];
+static int stop_x = -1, stop_y = -1; /* the Stop button, learnt in test 1 */
+
+/* Run the explorer on a script with the test's cache; extra options and
+ * environment may be NULL. Returns the exit status, -1 on a signal. */
+static int explore(const char *script, const char *opts, const char *env)
+{
+    const char *sp = tu_write("train-script.txt", script, strlen(script));
+    const char *asan = getenv("ASAN_OPTIONS");
+    char cmd[16384];
+    /* Leak checks are off for the window process as in test_explorer (Mesa
+     * and X keep JIT-allocated memory LeakSanitizer cannot attribute). */
+    snprintf(cmd, sizeof cmd,
+             "ASAN_OPTIONS='%s%sdetect_leaks=0' XDG_CACHE_HOME=%s %s "
+             "xvfb-run -a -s '-screen 0 1280x800x24' %s explore --size 1280x800 --script %s %s "
+             "2>>%s",
+             asan ? asan : "", asan && *asan ? ":" : "", cache, env ? env : "", zspace, sp,
+             opts ? opts : "", tu_path("train-gui.err"));
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static cJSON *dump(const char *name)
+{
+    FILE *f = fopen(tu_path(name), "rb");
+    assert_non_null(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    cJSON *j = cJSON_Parse(buf);
+    assert_non_null(j);
+    return j;
+}
+
+static const cJSON *get(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+    if (x && b)
+        x = cJSON_GetObjectItemCaseSensitive(x, b);
+    if (!x)
+        fail_msg("dump-state has no %s%s%s", a, b ? "." : "", b ? b : "");
+    return x;
+}
+
+static double getn(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *x = get(o, a, b);
+    assert_true(cJSON_IsNumber(x) || cJSON_IsBool(x));
+    return cJSON_IsBool(x) ? cJSON_IsTrue(x) : x->valuedouble;
+}
+
+static const char *gets(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *x = get(o, a, b);
+    assert_true(cJSON_IsString(x));
+    return x->valuestring;
+}
+
+/* Mean of batch_loss entries [from, to) of a dump. */
+static double mean_loss(const cJSON *st, int from, int to)
+{
+    const cJSON *bl = get(st, "training", "batch_loss");
+    double s = 0;
+    for (int i = from; i < to; i++)
+        s += cJSON_GetArrayItem(bl, i)->valuedouble;
+    return s / (to - from);
+}
+
+/* Largest coordinate change of the first map points between two dumps. */
+static double map_moved(const cJSON *a, const cJSON *b)
+{
+    const cJSON *ha = get(a, "training", "map_head"), *hb = get(b, "training", "map_head");
+    int n = cJSON_GetArraySize(ha);
+    assert_true(n > 0);
+    assert_int_equal(n, cJSON_GetArraySize(hb));
+    double mx = 0;
+    for (int i = 0; i < n; i++)
+        mx = fmax(mx, fabs(cJSON_GetArrayItem(ha, i)->valuedouble -
+                           cJSON_GetArrayItem(hb, i)->valuedouble));
+    return mx;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (system("command -v xvfb-run >/dev/null 2>&1") != 0)
+        tu_skip("xvfb-run is not installed");
+    Err e = {0};
+    Dataset ds;
+    if (dataset_load("mnist", &ds, &e) != ERR_OK)
+        tu_skip("MNIST is not available");
+    dataset_free(&ds);
+    snprintf(cache, sizeof cache, "%s/cache", tu_tmpdir());
+    snprintf(model_file, sizeof model_file, "%s/zspace/default-mnist-z2.safetensors", cache);
+    if (explore("quit\n", "-m /nonexistent.safetensors", NULL) != 0) {
+        fprintf(stderr, "test_train_gui: skipping, the window does not open\n");
+        exit(77);
+    }
+    return 0;
+}
+
+/* 1. Empty cache: the default model trains live, and quitting saves. */
+static void test_default_trains_live(void **state)
+{
+    (void)state;
+    char script[2048];
+    snprintf(script, sizeof script,
+             "wait-ready 60\nwait 2 frames\ndump-state %s\nwait 2500ms\ndump-state %s\n"
+             "wait 2500ms\ndump-state %s\nquit\n",
+             tu_path("t0.json"), tu_path("t1.json"), tu_path("t2.json"));
+    assert_int_equal(explore(script, NULL, "ZSPACE_TRAIN_LIMIT=12000"), 0);
+    cJSON *s0 = dump("t0.json"), *s1 = dump("t1.json"), *s2 = dump("t2.json");
+    /* a window with a map from the first moment, training behind it */
+    assert_true(getn(s0, "map", "ready"));
+    assert_true(getn(s0, "model", "loaded"));
+    assert_string_equal(gets(s0, "model", "path"), model_file);
+    assert_true(getn(s1, "training", "running"));
+    assert_true(getn(s1, "training", "shown"));
+    assert_int_equal((int)getn(s1, "training", "n_train"), 12000);
+    assert_true(getn(s1, "training", "threads") >= 1);
+    assert_true(getn(s1, "training", "samples_per_s") > 100);
+    /* the window kept drawing while the trainer worked (never frozen) */
+    assert_true(getn(s2, "frame", NULL) - getn(s1, "frame", NULL) >= 20);
+    /* the per-batch loss falls: the last tenth well below the first tenth */
+    int n = cJSON_GetArraySize(get(s2, "training", "batch_loss"));
+    assert_true(getn(s2, "training", "n_batch_loss") > getn(s1, "training", "n_batch_loss"));
+    assert_true(n >= 20);
+    double first = mean_loss(s2, 0, n / 10), last = mean_loss(s2, n - n / 10, n);
+    assert_true(last < 0.8 * first);
+    /* per-epoch test losses are in */
+    assert_true(cJSON_GetArraySize(get(s2, "training", "epoch_loss")) >= 1);
+    /* the map was re-encoded with new weights and its points moved */
+    assert_true(getn(s2, "training", "reencodes") >= 2);
+    assert_true(getn(s2, "training", "weights_applied") >= 2);
+    assert_true(map_moved(s0, s2) > 0.05);
+    /* where the Stop button is while a run goes (for test 2) */
+    const cJSON *stop = get(s2, "training", "buttons");
+    stop = cJSON_GetObjectItemCaseSensitive(stop, "tr/stop");
+    assert_non_null(stop);
+    double ps = getn(s2, "view", "pixel_scale");
+    stop_x = (int)((cJSON_GetArrayItem(stop, 0)->valueint + cJSON_GetArrayItem(stop, 2)->valueint / 2) / ps);
+    stop_y = (int)((cJSON_GetArrayItem(stop, 1)->valueint + cJSON_GetArrayItem(stop, 3)->valueint / 2) / ps);
+    assert_true(stop_x > 0 && stop_y > 0);
+    /* quitting mid-run saved a loadable model */
+    Vae v;
+    VaeFileInfo info;
+    Err e = {0};
+    assert_int_equal(vae_load(model_file, &v, 0, &info, &e), ERR_OK);
+    assert_int_equal(v.cfg.z, 2);
+    assert_true(info.epochs >= 1);
+    assert_string_equal(info.dataset, "mnist");
+    vae_free(&v);
+    vae_file_info_free(&info);
+    cJSON_Delete(s0);
+    cJSON_Delete(s1);
+    cJSON_Delete(s2);
+}
+
+/* 2. The unfinished default goes on; pause, one step, stop mid-epoch. */
+static void test_resume_pause_step_stop(void **state)
+{
+    (void)state;
+    if (stop_x < 0)
+        skip();
+    Vae v;
+    VaeFileInfo before, after;
+    Err e = {0};
+    assert_int_equal(vae_load(model_file, &v, 0, &before, &e), ERR_OK);
+    vae_free(&v);
+    char script[2048];
+    snprintf(script, sizeof script,
+             "wait-ready 60\nwait 1500ms\nkey space\nwait 700ms\ndump-state %s\nkey .\n"
+             "wait 700ms\ndump-state %s\nkey space\nwait 800ms\nclick %d %d\nwait 1s\n"
+             "dump-state %s\nquit\n",
+             tu_path("p1.json"), tu_path("p2.json"), stop_x, stop_y, tu_path("p3.json"));
+    assert_int_equal(explore(script, NULL, "ZSPACE_TRAIN_LIMIT=12000"), 0);
+    cJSON *p1 = dump("p1.json"), *p2 = dump("p2.json"), *p3 = dump("p3.json");
+    assert_int_equal((long)getn(p1, "training", "epochs_before"), before.epochs);
+    assert_string_equal(gets(p1, "training", "state"), "paused");
+    assert_string_equal(gets(p2, "training", "state"), "paused");
+    assert_int_equal((long)getn(p2, "training", "steps"), (long)getn(p1, "training", "steps") + 1);
+    /* stopped by the button */
+    assert_string_equal(gets(p3, "training", "state"), "done");
+    assert_false(getn(p3, "training", "running"));
+    tu_assert_contains(gets(p3, "training", "message"), "Stopped");
+    tu_assert_contains(gets(p3, "training", "message"), "saved");
+    /* the file loads; its epochs count complete passes only */
+    assert_int_equal(vae_load(model_file, &v, 0, &after, &e), ERR_OK);
+    assert_int_equal(after.epochs,
+                     (long)getn(p3, "training", "epochs_before") + (long)getn(p3, "training", "epoch"));
+    vae_free(&v);
+    vae_file_info_free(&before);
+    vae_file_info_free(&after);
+    cJSON_Delete(p1);
+    cJSON_Delete(p2);
+    cJSON_Delete(p3);
+}
+
+/* 3. A fully trained default model is loaded as it is. */
+static void test_trained_default_just_loads(void **state)
+{
+    (void)state;
+    Vae v;
+    VaeFileInfo info;
+    Err e = {0};
+    assert_int_equal(vae_load(model_file, &v, 0, &info, &e), ERR_OK);
+    info.epochs = 10; /* pretend the run finished */
+    assert_int_equal(vae_save(model_file, &v, &info, &e), ERR_OK);
+    vae_free(&v);
+    vae_file_info_free(&info);
+    char script[1024];
+    snprintf(script, sizeof script, "wait-ready 60\nwait 500ms\ndump-state %s\nquit\n",
+             tu_path("l.json"));
+    assert_int_equal(explore(script, NULL, NULL), 0);
+    cJSON *l = dump("l.json");
+    assert_true(getn(l, "map", "ready"));
+    assert_string_equal(gets(l, "training", "state"), "idle");
+    assert_false(getn(l, "training", "running"));
+    assert_int_equal((int)getn(l, "model", "epochs"), 10);
+    cJSON_Delete(l);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_train_gui ZSPACE_BINARY\n");
+        return 2;
+    }
+    zspace = argv[1];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_trains_live),
+        cmocka_unit_test(test_resume_pause_step_stop),
+        cmocka_unit_test(test_trained_default_just_loads),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
