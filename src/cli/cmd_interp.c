@@ -237,7 +237,7 @@ int cmd_interp(int argc, char **argv)
         return rc < 0 ? EXIT_OK : rc;
     double t0 = timer_now();
     ExportModel m;
-    if ((rc = export_model_load(&m, "interp", a.model, a.dataset, 1)))
+    if ((rc = export_model_load(&m, "interp", a.model, a.dataset, EXPORT_TEST)))
         return rc;
     float *stops = NULL, *z = NULL, *frames = NULL;
     int n_stops;

@@ -75,7 +75,7 @@ int cmd_manifold(int argc, char **argv)
 
     double t0 = timer_now();
     ExportModel m;
-    int rc = export_model_load(&m, "manifold", model, NULL, 0);
+    int rc = export_model_load(&m, "manifold", model, NULL, EXPORT_NO_DATA);
     if (rc)
         return rc;
     if (m.v.cfg.z != 2) {

@@ -81,7 +81,7 @@ int cmd_recon(int argc, char **argv)
 
     double t0 = timer_now();
     ExportModel m;
-    int rc = export_model_load(&m, "recon", model, dataset, 1);
+    int rc = export_model_load(&m, "recon", model, dataset, EXPORT_TEST);
     if (rc)
         return rc;
     const DataSplit *test = &m.ds.test;

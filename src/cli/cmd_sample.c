@@ -93,7 +93,8 @@ int cmd_sample(int argc, char **argv)
 
     double t0 = timer_now();
     ExportModel m;
-    int rc = export_model_load(&m, "sample", model, dataset, posterior);
+    int rc =
+        export_model_load(&m, "sample", model, dataset, posterior ? EXPORT_TRAIN : EXPORT_NO_DATA);
     if (rc)
         return rc;
     int Z = m.v.cfg.z;

@@ -270,7 +270,7 @@ int cmd_scatter(int argc, char **argv)
         snprintf(title, sizeof title, "%s: %s points",
                  !strcmp(a.input, "-") ? "map" : base_name(a.input), count);
     } else {
-        if ((rc = export_model_load(&m, "scatter", a.model, a.dataset, 1)))
+        if ((rc = export_model_load(&m, "scatter", a.model, a.dataset, EXPORT_TEST)))
             return rc;
         if (model_map(&a, &m, &xy, &cls, &n, &method, &t_proj, &e) != ERR_OK) {
             /* A model that does not fit the options is a usage error. */

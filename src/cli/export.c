@@ -9,7 +9,7 @@
 #include "nn/nn.h"
 
 int export_model_load(ExportModel *m, const char *cmd, const char *path, const char *dataset,
-                      int need_data)
+                      int need)
 {
     memset(m, 0, sizeof *m);
     m->path = path;
@@ -28,7 +28,7 @@ int export_model_load(ExportModel *m, const char *cmd, const char *path, const c
     }
     const char *name = dataset ? dataset : m->info.dataset;
     m->ds_info = dataset_find(name);
-    if (!need_data)
+    if (!need)
         return EXIT_OK;
     if (!m->ds_info) {
         int rc = !name[0] ? cli_usage(cmd, "%s does not name its dataset; pass --dataset", path)
@@ -39,11 +39,30 @@ int export_model_load(ExportModel *m, const char *cmd, const char *path, const c
         export_model_free(m);
         return rc;
     }
-    if (dataset_load(m->ds_info->name, &m->ds, &e) != ERR_OK) {
-        export_model_free(m);
-        return cli_fail(&e);
-    }
+    /* Only the splits asked for, with dataset_load's checks on each. */
+    const DatasetInfo *di = m->ds_info;
+    Dataset *ds = &m->ds;
+    ds->name = di->name;
+    ds->title = di->title;
+    ds->class_names = di->class_names;
     m->has_ds = 1;
+    static const int files[2][2] = {{DS_TEST_IMAGES, DS_TEST_LABELS},
+                                    {DS_TRAIN_IMAGES, DS_TRAIN_LABELS}};
+    for (int k = 0; k < 2; k++) {
+        if (!(need & (k ? EXPORT_TRAIN : EXPORT_TEST)))
+            continue;
+        char img[4096], lab[4096];
+        dataset_path(di, files[k][0], img, sizeof img);
+        dataset_path(di, files[k][1], lab, sizeof lab);
+        int rc = dataset_load_split(img, lab, k ? &ds->train : &ds->test, &ds->rows, &ds->cols, &e);
+        if (rc == ERR_OK && ds->rows * ds->cols != 784)
+            rc = err_set(&e, ERR_FORMAT, "%s: %dx%d images; zspace draws 28x28", img, ds->rows,
+                         ds->cols);
+        if (rc != ERR_OK) {
+            export_model_free(m);
+            return cli_fail(&e);
+        }
+    }
     return EXIT_OK;
 }
 
