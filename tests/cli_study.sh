@@ -87,6 +87,18 @@ for m in "Z=2 β=1" "Z=64 β=1" "Z=2 β=0" "Z=2 β=10" "Z=64 β=0" "Z=64 β=10";
     check "README row for $m" test -n "$row"
     check "README row for $m: 15 numeric cells" test "$(numeric_cells "$row")" -eq 15
 done
+# Figures: real PNG and GIF files, each linked from the README, none missing.
+check "21 figures: 6 maps, 6 sample grids, 6 walks, 3 manifolds" \
+    test "$(ls "$R" | grep -c '^\(map\|samples\|walk\|manifold\)-z[0-9]*-b[0-9]*\.\(png\|gif\)$')" -eq 21
+for f in "$R"/*.png; do
+    check "$f is a PNG" test "$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a
+    check "$f is linked from README.md" grep -qF "]($(basename "$f"))" "$R/README.md"
+done
+for f in "$R"/*.gif; do
+    check "$f is a GIF" test "$(head -c 6 "$f")" = GIF89a
+    check "$f is linked from README.md" grep -qF "]($(basename "$f"))" "$R/README.md"
+done
+check "no figure reported missing" sh -c "! grep -q '^Not made' '$R/README.md'"
 check "a verdict per claim (6)" test "$(grep -c '^- \*\*.*\*\* — \(supported\|contradicted\|inconclusive\|partly supported\)\. ' "$R/README.md")" -eq 6
 check "results.json is JSON with 6 models" python3 -c "
 import json, sys

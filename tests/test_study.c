@@ -273,7 +273,7 @@ static void test_report_files(void **state)
     tu_assert_contains(md, "| Z=2 β=1 | 100.00 | 90.00 | 10.00 | -95.00 | 2 | 90.00% | 0.900 |");
     tu_assert_contains(md, "| Z=64 β=10 | 105.00 | 95.00 | 12.50 | -100.00 | 1 | 97.00% |");
     tu_assert_contains(md, "| Z=2 β=0 | 102.00 | 92.00 | 11.00 | n/a |");
-    tu_assert_contains(md, "![Z=2 β=1 prior samples](prior-z2-b1.png)");
+    tu_assert_contains(md, "![prior-z2-b1.png](prior-z2-b1.png)\n\nZ=2 β=1 prior samples");
     tu_assert_contains(md, "Not made: the manifold: testing");
     tu_assert_contains(md, "**Z=64 gives better clusters than Z=2** — supported.");
     tu_assert_contains(md, "accuracy on the real test images is 97.50%");

@@ -193,8 +193,9 @@ int study_claims(const StudyResult *r, StudyClaim *out, int max);
 
 /* A figure the report links to: path relative to the report directory. */
 typedef struct {
+    char group[64];   /* the model it shows ("Z=2 β=1"); figures of one group are adjacent */
     char file[256];
-    char caption[256];
+    char caption[512];
 } StudyFigure;
 
 enum { STUDY_MAX_FIGURES = 64 };

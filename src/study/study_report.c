@@ -188,11 +188,13 @@ static void readme(Buf *b, const StudyResult *r, const StudyFigures *f, const St
 
     put(b, "\n## Figures\n\n");
     for (int i = 0; i < f->n; i++) {
+        if (f->fig[i].group[0] && (i == 0 || strcmp(f->fig[i].group, f->fig[i - 1].group)))
+            put(b, "### %s\n\n", f->fig[i].group);
         const char *file = f->fig[i].file;
         size_t n = strlen(file);
         int image = n > 4 && (!strcmp(file + n - 4, ".png") || !strcmp(file + n - 4, ".gif"));
         if (image)
-            put(b, "![%s](%s)\n\n%s\n\n", f->fig[i].caption, file, f->fig[i].caption);
+            put(b, "![%s](%s)\n\n%s\n\n", file, file, f->fig[i].caption);
         else
             put(b, "- [%s](%s)\n", f->fig[i].caption, file);
     }
