@@ -179,6 +179,14 @@ static void readme(Buf *b, const StudyResult *r, const StudyFigures *f, const St
         per_class[i] = r->models[i].prior.hist;
     class_table(b, r, "Prior samples: share read as each digit", per_class);
     put(b, "## The blog's claims\n\n");
+    const DatasetInfo *di = dataset_find(r->dataset);
+    if (di && strcmp(r->dataset, "mnist") != 0) {
+        put(b, "The blog's claims are about MNIST digits; on %s the class numbers below stand "
+               "for", di->title);
+        for (int j = 0; j < METRIC_CLASSES; j++)
+            put(b, "%s %d %s", j ? "," : ":", j, di->class_names[j]);
+        put(b, ".\n\n");
+    }
     put(b, "Each comparison is a difference with z = difference / its standard error; a part "
            "counts as supported when the difference has the claimed sign and z ≥ 2, "
            "contradicted when it has the other sign and |z| ≥ 2, inconclusive otherwise.\n\n");
