@@ -6,7 +6,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -55,6 +58,60 @@ const char *tu_write(const char *name, const void *data, size_t len)
     }
     fclose(f);
     return p;
+}
+
+static pid_t xvfb_pid;
+
+static void xvfb_stop(void)
+{
+    if (xvfb_pid > 0) {
+        kill(xvfb_pid, SIGTERM);
+        waitpid(xvfb_pid, NULL, 0);
+        xvfb_pid = 0;
+    }
+}
+
+const char *tu_xvfb(void)
+{
+    static char display[32];
+    if (display[0])
+        return display;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return NULL;
+    pid_t pid = fork();
+    if (pid < 0)
+        return NULL;
+    if (pid == 0) {
+        close(fds[0]);
+        char fd[16];
+        snprintf(fd, sizeof fd, "%d", fds[1]);
+        FILE *devnull = freopen("/dev/null", "w", stderr);
+        (void)devnull;
+        execlp("Xvfb", "Xvfb", "-displayfd", fd, "-screen", "0", "1280x800x24", "-nolisten",
+               "tcp", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    char buf[32] = {0};
+    size_t n = 0;
+    while (n < sizeof buf - 1) {
+        ssize_t got = read(fds[0], buf + n, sizeof buf - 1 - n);
+        if (got <= 0 || memchr(buf + n, '\n', (size_t)got))
+            break;
+        n += (size_t)got;
+    }
+    close(fds[0]);
+    int num = atoi(buf);
+    if (buf[0] < '0' || buf[0] > '9') {
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+        return NULL;
+    }
+    xvfb_pid = pid;
+    atexit(xvfb_stop);
+    snprintf(display, sizeof display, ":%d", num);
+    return display;
 }
 
 void tu_skip(const char *why)

@@ -14,6 +14,12 @@ const char *tu_path(const char *name);
 const char *tu_write(const char *name, const void *data, size_t len);
 /* Exit code 77 tells meson the test was skipped; print why first. */
 void tu_skip(const char *why);
+/* A private Xvfb for this test process, started on first use on a display
+ * number the server picks itself (-displayfd), so tests running in parallel
+ * never race for one the way `xvfb-run -a` can; stopped at exit. Returns
+ * ":N", or NULL if Xvfb is not installed or does not start. */
+const char *tu_xvfb(void);
+
 /* Fail the test (cmocka) unless haystack contains needle. */
 #define tu_assert_contains(haystack, needle) \
     tu_assert_contains_at((haystack), (needle), __FILE__, __LINE__)

@@ -1,9 +1,9 @@
-/* test_explorer: the explorer window end to end under xvfb-run. Each test
+/* test_explorer: the explorer window end to end under a private Xvfb. Each test
  * writes a --script, runs `zspace explore` in a fresh virtual X server and
  * asserts on the screenshots and dump-state JSON it leaves.
  *
  * usage: test_explorer ZSPACE_BINARY SHADER_DIR
- * Skips (77) without xvfb-run, without a GL 3.3 context, or without MNIST.
+ * Skips (77) without Xvfb, without a GL 3.3 context, or without MNIST.
  * A tiny Z = 2 model (3,000 training images, a few epochs, ~2 s) is trained
  * through the engine API in setup. */
 #include <math.h>
@@ -46,9 +46,9 @@ static int run(const char *script_text, const char *extra, const char *err_path,
      * code is leak-checked headless (test_ui) and by the unit tests. */
     const char *asan = getenv("ASAN_OPTIONS");
     snprintf(cmd, sizeof cmd,
-             "ASAN_OPTIONS='%s%sdetect_leaks=0' %s XDG_CACHE_HOME=%s xvfb-run -a -s '-screen 0 1280x800x24' %s explore --script %s "
+             "ASAN_OPTIONS='%s%sdetect_leaks=0' %s XDG_CACHE_HOME=%s DISPLAY=%s %s explore --script %s "
              "%s 2>%s",
-             asan ? asan : "", asan && *asan ? ":" : "", env ? env : "", tu_tmpdir(), zspace, script, extra ? extra : "", err_path);
+             asan ? asan : "", asan && *asan ? ":" : "", env ? env : "", tu_tmpdir(), tu_xvfb(), zspace, script, extra ? extra : "", err_path);
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -128,8 +128,8 @@ static double mse(const float *a, const float *b)
 static int setup(void **state)
 {
     (void)state;
-    if (access("/usr/bin/xvfb-run", X_OK) != 0 && system("command -v xvfb-run >/dev/null") != 0)
-        tu_skip("xvfb-run is not installed");
+    if (!tu_xvfb())
+        tu_skip("Xvfb is not installed or does not start");
     Err e = {0};
     if (dataset_load("mnist", &ds, &e) != ERR_OK)
         tu_skip("MNIST is not available");
