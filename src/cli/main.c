@@ -1,4 +1,5 @@
 /* main: the `zspace` binary. Dispatches to one subcommand per file. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +35,10 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* Past a file-size limit (ulimit -f) the kernel would kill us with
+     * SIGXFSZ mid-write; ignored, the write fails with EFBIG instead and the
+     * atomic writers report it and leave the old file in place. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) /* plain `zspace` opens the explorer */
         return cmd_explore(argc, argv);
     const char *cmd = argv[1];

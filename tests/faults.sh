@@ -1,0 +1,68 @@
+#!/bin/sh
+# faults: zspace under injected faults loses nothing and says why.
+#  - a file-size limit (a full disk, as far as a write can tell) during a model
+#    save: exit 1, one clear line, the previous model intact, no temp file;
+#  - kill -9 at random moments of a training run that saves every epoch: the
+#    model file is always absent or complete and loadable;
+#  - missing data directory, unreadable model, a directory as output: clear errors;
+#  - absurd arguments are refused before any work.
+# Needs MNIST (skips with 77 otherwise). usage: faults.sh ZSPACE
+set -u
+Z=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+. "$(dirname "$0")/cli_expect.sh"
+
+"$Z" data --dataset mnist --no-verify >/dev/null 2>&1 || { echo "SKIP: MNIST not installed"; exit 77; }
+quick="--train-limit 300 --epochs 1 --hidden 64"
+
+# 1. Disk full during a save.
+expect 0 0 "" -- "$Z" train $quick -o "$T/m.safetensors"
+cp "$T/m.safetensors" "$T/before"
+expect 1 1 "m.safetensors: write failed: File too large" -- \
+    sh -c "ulimit -f 20; exec \"$Z\" train $quick --seed 9 -o \"$T/m.safetensors\""
+check "model unchanged after a failed save" cmp -s "$T/m.safetensors" "$T/before"
+check "no temp file left" test "$(ls -A "$T" | grep -c '^\.m\.safetensors')" -eq 0
+expect 0 0 "neg_elbo" -- "$Z" eval -m "$T/m.safetensors" --n 50
+
+# 2. kill -9 at random moments while a run saves after every epoch.
+for i in 1 2 3 4 5 6 7 8; do
+    "$Z" train --train-limit 200 --epochs 1000 --hidden 64 -o "$T/k.safetensors" >/dev/null 2>&1 &
+    pid=$!
+    sleep "0.$(( (i * 37) % 9 + 1 ))"
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    if [ -e "$T/k.safetensors" ]; then
+        expect 0 0 "neg_elbo" -- "$Z" eval -m "$T/k.safetensors" --n 20
+    fi
+done
+check "kill -9 runs left a model at least once" test -e "$T/k.safetensors"
+
+# 3. Unreadable inputs and impossible outputs.
+ZSPACE_DATA="$T/no-such-dir" expect 1 1 "no-such-dir/train-images-idx3-ubyte: cannot open" -- \
+    "$Z" train $quick -o "$T/x.safetensors"
+head -c 1000 "$T/m.safetensors" >"$T/cut.safetensors"
+expect 1 1 "^zspace: $T/cut.safetensors: " -- "$Z" eval -m "$T/cut.safetensors"
+if [ "$(id -u)" -ne 0 ]; then # root reads files whatever their mode
+    cp "$T/m.safetensors" "$T/locked.safetensors" && chmod 000 "$T/locked.safetensors"
+    expect 1 1 "Permission denied" -- "$Z" eval -m "$T/locked.safetensors"
+fi
+mkdir "$T/adir"
+expect 2 1 "^zspace: train: " -- "$Z" train $quick -o "$T/adir"
+
+# 4. Absurd arguments are refused at once (usage errors, nothing written).
+expect 2 1 "^zspace: train: --latent 0" -- "$Z" train --latent 0 -o "$T/a.safetensors"
+expect 2 1 "^zspace: train: --latent 100000" -- "$Z" train --latent 100000 -o "$T/a.safetensors"
+expect 2 1 "^zspace: train: --batch 0" -- "$Z" train --batch 0 -o "$T/a.safetensors"
+expect 2 1 "^zspace: train: --beta -1" -- "$Z" train --beta -1 -o "$T/a.safetensors"
+expect 2 1 "^zspace: train: --epochs 99999999" -- "$Z" train --epochs 99999999 -o "$T/a.safetensors"
+expect 2 1 "^zspace: sample: " -- "$Z" sample -m "$T/m.safetensors" --grid 0x0 -o "$T/g.png"
+expect 2 1 "^zspace: interp: " -- "$Z" interp -m "$T/m.safetensors" --path 2,11 -o "$T/w.gif"
+check "nothing written by refused commands" test ! -e "$T/a.safetensors" -a ! -e "$T/g.png" -a ! -e "$T/w.gif"
+
+if [ "$fails" -ne 0 ]; then
+    echo "$fails fault check(s) failed"
+    exit 1
+fi
+echo "all fault checks passed"
