@@ -319,14 +319,16 @@ static void publish(Trainer *t, bool with_weights)
 
     /* history: append what this buffer lacks (it was last filled two
      * publishes ago, so this is a handful of entries) */
-    if (grow((void **)&b->batch_hist, &b->cap_batch_hist, r->nbh, sizeof *b->batch_hist) == 0) {
+    if (r->nbh > b->n_batch_hist &&
+        grow((void **)&b->batch_hist, &b->cap_batch_hist, r->nbh, sizeof *b->batch_hist) == 0) {
         memcpy(b->batch_hist + b->n_batch_hist, r->bh + b->n_batch_hist,
                (r->nbh - b->n_batch_hist) * sizeof *b->batch_hist);
         b->n_batch_hist = r->nbh;
     }
     size_t cap_e = (size_t)b->cap_epoch_hist;
-    if (grow((void **)&b->epoch_hist, &cap_e, (size_t)r->info.n_history, sizeof *b->epoch_hist) ==
-        0) {
+    if (r->info.n_history > 0 &&
+        grow((void **)&b->epoch_hist, &cap_e, (size_t)r->info.n_history, sizeof *b->epoch_hist) ==
+            0) {
         b->cap_epoch_hist = (int)cap_e;
         memcpy(b->epoch_hist, r->info.history, (size_t)r->info.n_history * sizeof *b->epoch_hist);
         b->n_epoch_hist = r->info.n_history;
@@ -395,15 +397,17 @@ bool train_snapshot_take(Trainer *t, TrainSnapshot *dst, bool want_weights)
         if (grow((void **)&d.batch_hist, &d.cap_batch_hist, cap, sizeof *d.batch_hist) != 0)
             need = d.n_batch_hist; /* out of memory: keep what we have */
     }
-    memcpy(d.batch_hist + d.n_batch_hist, f->batch_hist + d.n_batch_hist,
-           (need - d.n_batch_hist) * sizeof *d.batch_hist);
+    if (need > d.n_batch_hist)
+        memcpy(d.batch_hist + d.n_batch_hist, f->batch_hist + d.n_batch_hist,
+               (need - d.n_batch_hist) * sizeof *d.batch_hist);
     d.n_batch_hist = need;
     size_t cap_e = (size_t)d.cap_epoch_hist;
     d.n_epoch_hist = 0;
     if (grow((void **)&d.epoch_hist, &cap_e, (size_t)f->n_epoch_hist + 16, sizeof *d.epoch_hist) ==
         0) {
         d.cap_epoch_hist = (int)cap_e;
-        memcpy(d.epoch_hist, f->epoch_hist, (size_t)f->n_epoch_hist * sizeof *d.epoch_hist);
+        if (f->n_epoch_hist > 0)
+            memcpy(d.epoch_hist, f->epoch_hist, (size_t)f->n_epoch_hist * sizeof *d.epoch_hist);
         d.n_epoch_hist = f->n_epoch_hist;
     }
     if (newer_weights) {
