@@ -346,15 +346,21 @@ void app_train_frame(App *a)
         bool due = s->weights_step >= tr->enc_step + APP_TRAIN_REENCODE_BATCHES ||
                    (train_state_finished(s->state) && s->weights_step != tr->enc_step) ||
                    (s->state == TRAIN_PAUSED && s->weights_step != tr->enc_step);
-        if (!tr->enc_inflight && due) {
+        /* The encoder shares the window's core: let it work at most about
+         * half the time (wait as long as the last encoding took). */
+        bool rested = a->now - tr->enc_done >= tr->enc_took || train_state_finished(s->state);
+        if (!tr->enc_inflight && due && rested) {
             model_encode_request(m, s->weights, s->weights_step);
             tr->enc_inflight = true;
             tr->enc_step = s->weights_step;
+            tr->enc_asked = a->now;
         }
     }
     uint64_t tag;
     if (a->map_ready && model_encode_poll(&a->model, &tag)) {
         tr->enc_inflight = false;
+        tr->enc_done = a->now;
+        tr->enc_took = a->now - tr->enc_asked;
         start_glide(a);
     }
     glide_step(a);
@@ -366,10 +372,15 @@ void app_train_frame(App *a)
     }
 }
 
+/* While a run publishes, its wake-ups (at most ~30 a second) pace the
+ * frames, glides included: on a software renderer every frame costs the
+ * window's core, which the encoder shares. Without a run, a glide renders
+ * continuously. */
 bool app_train_busy(const App *a)
 {
     const AppTrain *tr = &a->train;
-    return tr->gliding;
+    bool live = tr->t && train_active(tr->t) && tr->snap.state == TRAIN_RUNNING;
+    return tr->gliding && !live;
 }
 
 bool app_train_key(App *a, int32_t key, uint16_t mods)
@@ -621,16 +632,14 @@ static void control_rows(App *a)
         if (tbutton(tr, ui, "tr/stop", b2, "Stop", false, s->state != TRAIN_STOPPING))
             train_stop(tr->t);
     } else {
-        UiRect wide = ui_rect(r.x, r.y, bw * 2 + pad, r.h);
+        /* (a new model is started from the form below) */
         struct stat st;
         bool can = a->have_model && tr->t && stat(a->model.path, &st) == 0;
         char label[64];
-        snprintf(label, sizeof label, "Continue %d epoch%s", tr->epochs,
+        snprintf(label, sizeof label, "Continue training: %d more epoch%s", tr->epochs,
                  tr->epochs == 1 ? "" : "s");
-        if (tbutton(tr, ui, "tr/continue", wide, label, false, can))
+        if (tbutton(tr, ui, "tr/continue", r, label, false, can))
             continue_model(a, tr->epochs);
-        if (tbutton(tr, ui, "tr/new", b2, "New model", false, tr->t != NULL))
-            new_model(a);
     }
     bool knobs = beta_slider(ui, &tr->beta);
     int lr = tr->lr_i;
@@ -664,6 +673,10 @@ static void form_rows(App *a)
     choice(tr, ui, "tr/batch", "batch", batch_labels, N_BATCH, &tr->batch_i, on);
     stepper(tr, ui, "tr/epochs", "epochs", &tr->epochs, 1, 1000, 1, true);
     stepper(tr, ui, "tr/seed", "seed", &tr->seed, 0, 1000000, 1, on);
+    char label[64];
+    snprintf(label, sizeof label, "Train a new Z=%d model", tr->z);
+    if (tbutton(tr, ui, "tr/new", ui_row(ui, 0), label, false, on && tr->t))
+        new_model(a);
     const char *path = tr->snap.run ? tr->snap.save_path : "";
     if (path[0]) {
         char buf[4200];
@@ -712,6 +725,13 @@ void app_train_dump(const App *a, void *obj)
     cJSON_AddNumberToObject(o, "beta", tr->beta);
     cJSON_AddNumberToObject(o, "lr", lr_presets[tr->lr_i]);
     cJSON_AddNumberToObject(o, "slow_ms", tr->slow_ms);
+    cJSON *form = cJSON_AddObjectToObject(o, "form");
+    cJSON_AddStringToObject(form, "dataset", ds_names[tr->ds_i]);
+    cJSON_AddNumberToObject(form, "latent", tr->z);
+    cJSON_AddNumberToObject(form, "hidden", hidden_presets[tr->hidden_i]);
+    cJSON_AddNumberToObject(form, "batch", batch_presets[tr->batch_i]);
+    cJSON_AddNumberToObject(form, "epochs", tr->epochs);
+    cJSON_AddNumberToObject(form, "seed", tr->seed);
     cJSON_AddNumberToObject(o, "weights_applied", (double)tr->applied);
     cJSON_AddNumberToObject(o, "reencodes", (double)a->model.job.reencodes);
     /* per-batch losses (total), thinned to at most 200 values, and the

@@ -52,6 +52,7 @@ typedef struct {
     /* live map */
     bool enc_inflight;       /* a re-encode was requested and is not back */
     uint64_t enc_step;       /* training step of the last requested weights */
+    double enc_asked, enc_done, enc_took; /* a->now at request / result; duration */
     float *shown, *from;     /* (N, 2) positions drawn / where the glide started */
     size_t n_shown;
     bool gliding;
