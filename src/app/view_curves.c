@@ -284,15 +284,16 @@ static void draw_epochs(Ui *ui, const Plot *pl, const Series *d, int k)
     }
 }
 
-/* The key, in the plot's top-right corner: a line per series, and the
- * test-loss dot. */
+/* The key, at the plot's right edge: a line per series, and the test-loss
+ * dot. */
 static void legend(Ui *ui, UiRect p)
 {
     const UiTheme *t = &ui->theme;
     int pad = ui_pad(ui), sh = ui_text_height(ui, UI_FONT_SMALL), lh = sh + pad / 3;
     int sw = 2 * pad, tw = ui_text_width(ui, UI_FONT_SMALL, "test (per epoch)");
     int w = pad * 2 + sw + pad / 2 + tw, h = pad + 4 * lh;
-    UiRect box = ui_rect(p.x + p.w - w - pad / 2, p.y + pad / 2, w, h);
+    /* right, mid-height: the curves sit high (total, recon) and low (KL) */
+    UiRect box = ui_rect(p.x + p.w - w - pad / 2, p.y + (p.h - h) / 2, w, h);
     UiColor bg = t->card;
     bg.a = 225;
     ui_draw_rect(ui, box, bg, (float)pad / 2);
@@ -415,6 +416,8 @@ void view_klbars(App *a)
         return;
     char sub[128];
     snprintf(sub, sizeof sub, "%d of %d active \xc2\xb7 nats, %s", active, z, source);
+    if (ui_text_width(ui, UI_FONT_SMALL, sub) > r.w - 3 * pad)
+        snprintf(sub, sizeof sub, "%d of %d active (nats)", active, z);
     ui_draw_text(ui, UI_FONT_SMALL, r.x + 2 * pad, r.y + pad + th, t->text_dim, sub);
     int top = r.y + 2 * pad + th + sh;
     int ylab = ui_text_width(ui, UI_FONT_SMALL, "00.0") + pad;

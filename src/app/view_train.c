@@ -20,7 +20,7 @@
 #include "nn/nn.h"
 
 static const float lr_presets[] = {1e-4f, 3e-4f, 1e-3f, 3e-3f};
-static const char *const lr_labels[] = {"0.0001", "0.0003", "0.001", "0.003"};
+static const char *const lr_labels[] = {"1e-4", "3e-4", "1e-3", "3e-3"};
 static const int z_presets[] = {2, 8, 16, 32, 64};
 static const char *const z_labels[] = {"2", "8", "16", "32", "64"};
 static const int hidden_presets[] = {128, 256, 512, 1024};
@@ -591,7 +591,8 @@ static void progress_rows(App *a)
              s->run ? s->threads : train_default_threads(),
              (s->run ? s->threads : train_default_threads()) == 1 ? "" : "s",
              cores - train_default_threads(), cores);
-    ui_label(ui, UI_FONT_SMALL, t->text_dim, buf);
+    int bh = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui->lay.body.w, buf);
+    ui_draw_text_wrapped(ui, UI_FONT_SMALL, ui_row(ui, bh), t->text_dim, buf);
     const char *msg = s->state == TRAIN_FAILED || train_state_finished(s->state) ||
                               s->state == TRAIN_STARTING
                           ? s->message
@@ -638,6 +639,8 @@ static void control_rows(App *a)
         char label[64];
         snprintf(label, sizeof label, "Continue training: %d more epoch%s", tr->epochs,
                  tr->epochs == 1 ? "" : "s");
+        if (ui_text_width(ui, UI_FONT_BODY, label) > r.w - 2 * pad)
+            snprintf(label, sizeof label, "Continue: +%d epochs", tr->epochs);
         if (tbutton(tr, ui, "tr/continue", r, label, false, can))
             continue_model(a, tr->epochs);
     }
