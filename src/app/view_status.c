@@ -26,9 +26,10 @@ void view_status(App *a)
         else
             snprintf(points, sizeof points, "encoding\xe2\x80\xa6");
         snprintf(left, sizeof left,
-                 "%s  \xc2\xb7  Z=%d  \xc2\xb7  \xce\xb2=%g  \xc2\xb7  %ld epochs%s  \xc2\xb7  %s  "
+                 "%s  \xc2\xb7  Z=%d  \xc2\xb7  \xce\xb2=%g  \xc2\xb7  %ld epoch%s%s  \xc2\xb7  %s  "
                  "\xc2\xb7  %s",
-                 m->name, c->z, (double)c->beta, m->info.epochs, loss, ds ? ds->title : m->dataset,
+                 m->name, c->z, (double)c->beta, m->info.epochs, m->info.epochs == 1 ? "" : "s",
+                 loss, ds ? ds->title : m->dataset,
                  points);
     } else {
         snprintf(left, sizeof left, "no model");

@@ -1,5 +1,5 @@
 /* test_train_gui: live training in the explorer window, end to end under
- * xvfb-run (suite gui). Each test writes a --script, runs `zspace explore`
+ * a private Xvfb (suite gui). Each test writes a --script, runs `zspace explore`
  * and reads the dump-state JSON it leaves.
  *
  *   1. First launch with an empty cache: the default model trains in the
@@ -14,7 +14,7 @@
  *   3. A fully trained default model is just loaded: no training starts.
  *
  * usage: test_train_gui ZSPACE_BINARY
- * Skips (77) without xvfb-run, a GL 3.3 context or MNIST. */
+ * Skips (77) without Xvfb, a GL 3.3 context or MNIST. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -50,9 +50,9 @@ static int explore(const char *script, const char *opts, const char *env)
      * and X keep JIT-allocated memory LeakSanitizer cannot attribute). */
     snprintf(cmd, sizeof cmd,
              "ASAN_OPTIONS='%s%sdetect_leaks=0' XDG_CACHE_HOME=%s %s "
-             "xvfb-run -a -s '-screen 0 1280x800x24' %s explore --size 1280x800 --script %s %s "
+             "DISPLAY=%s %s explore --size 1280x800 --script %s %s "
              "2>>%s",
-             asan ? asan : "", asan && *asan ? ":" : "", cache, env ? env : "", zspace, sp,
+             asan ? asan : "", asan && *asan ? ":" : "", cache, env ? env : "", tu_xvfb(), zspace, sp,
              opts ? opts : "", tu_path("train-gui.err"));
     int st = system(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -122,8 +122,8 @@ static double map_moved(const cJSON *a, const cJSON *b)
 static int setup(void **state)
 {
     (void)state;
-    if (system("command -v xvfb-run >/dev/null 2>&1") != 0)
-        tu_skip("xvfb-run is not installed");
+    if (!tu_xvfb())
+        tu_skip("Xvfb is not installed or does not start");
     Err e = {0};
     Dataset ds;
     if (dataset_load("mnist", &ds, &e) != ERR_OK)
