@@ -90,9 +90,8 @@ static void poll_model(App *a)
         map_reset_view(a);
     } else {
         snprintf(a->message, sizeof a->message,
-                 "This model has Z = %d latent dimensions.\n\nThe 2-D map of a Z > 2 model needs "
-                 "a projection (PCA / t-SNE), which is not in the explorer yet. The sliders "
-                 "and the decoder work.",
+                 "This model has Z = %d latent dimensions: projecting them to 2-D "
+                 "(PCA, then t-SNE)\xe2\x80\xa6",
                  a->z_dim);
     }
     a->nearest = app_nearest_point(a, a->z);
@@ -254,6 +253,7 @@ static int loop(App *a, Err *e)
             handle_event(a, &ev);
         poll_model(a);
         app_train_frame(a);
+        app_proj_frame(a);
         update(a);
         draw(a);
         if (after_draw(a, &so, e) != ERR_OK)
@@ -317,6 +317,7 @@ int app_run(const AppOptions *o, Err *e)
     if (rc == ERR_OK)
         rc = loop(a, e);
     app_train_free(a); /* stops a run, which saves its last complete batch */
+    app_proj_free(a);
     if (a->model_opened)
         model_free(&a->model);
     script_free(&a->script);

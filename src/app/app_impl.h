@@ -23,6 +23,7 @@
 #include "script.h"
 #include "ui/ui.h"
 #include "view_train.h"
+#include "view_proj.h"
 
 enum { APP_CUSTOM_POINTS = 1 };
 
@@ -90,6 +91,9 @@ typedef struct {
     /* live training (view_train.h) */
     AppTrain train;
 
+    /* the map of a Z > 2 model (view_proj.h) */
+    AppProj proj;
+
     /* automation */
     Script script;
     bool scripted;
@@ -140,6 +144,17 @@ void view_train(App *a);
 void view_curves(App *a);
 void view_klbars(App *a);
 void app_train_dump(const App *a, void *cjson_object); /* fills the dump's "training" */
+/* view_proj.c: the projection of a Z > 2 model (view_proj.h) */
+void app_proj_frame(App *a);      /* each frame: requests, new layouts */
+void app_proj_free(App *a);
+bool app_proj_active(const App *a); /* a layout of the current points is shown */
+const float *app_map_xy(const App *a); /* (N, 2) map positions: mu (Z = 2) or layout; NULL */
+void app_proj_inverse(App *a, float x, float y); /* click at map (x, y) -> z */
+bool app_proj_marker(App *a, float *x, float *y); /* where the current z goes */
+void app_proj_axes(App *a);
+UiRect app_proj_card(App *a);     /* lay out the projection card (before interaction) */
+void view_proj_controls(App *a);
+void app_proj_dump(const App *a, void *cjson_object); /* fills the dump's "projection" */
 /* dump.c */
 int app_dump_state(const App *a, const char *path, Err *e);
 /* shot.c */

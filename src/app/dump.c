@@ -109,6 +109,7 @@ static cJSON *state_json(const App *a)
     cJSON_AddNumberToObject(map, "hover", a->hover);
     cJSON_AddNumberToObject(map, "nearest", a->nearest);
     cJSON_AddStringToObject(map, "message", a->message);
+    app_proj_dump(a, cJSON_AddObjectToObject(root, "projection"));
     cJSON_AddNumberToObject(root, "frame", (double)a->frames);
     return root;
 }

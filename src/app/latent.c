@@ -19,8 +19,10 @@ void app_set_z(App *a, const float *z)
 
 void app_z_from_map(App *a, float x, float y)
 {
-    if (a->z_dim != 2)
-        return; /* Z > 2: the inverse map arrives with the projection issue */
+    if (a->z_dim != 2) {
+        app_proj_inverse(a, x, y); /* Z > 2: kNN inverse of the projection */
+        return;
+    }
     float z[2] = {x, y};
     app_set_z(a, z);
 }

@@ -27,13 +27,14 @@ void map_from_screen(const App *a, float sx, float sy, float *x, float *y)
 void map_reset_view(App *a)
 {
     float lo[2] = {-4, -4}, hi[2] = {4, 4};
-    if (a->map_ready && a->z_dim == 2) {
+    const float *xy = app_map_xy(a); /* Z > 2: the projection's layout */
+    if (xy) {
         const ModelJob *j = &a->model.job;
         lo[0] = lo[1] = FLT_MAX;
         hi[0] = hi[1] = -FLT_MAX;
         for (size_t i = 0; i < j->n; i++)
             for (int k = 0; k < 2; k++) {
-                float v = j->mu[i * 2 + (size_t)k];
+                float v = xy[i * 2 + (size_t)k];
                 lo[k] = v < lo[k] ? v : lo[k];
                 hi[k] = v > hi[k] ? v : hi[k];
             }
@@ -43,7 +44,7 @@ void map_reset_view(App *a)
     float sx = (float)a->r_map.w / fmaxf(hi[0] - lo[0], 1e-3f);
     float sy = (float)a->r_map.h / fmaxf(hi[1] - lo[1], 1e-3f);
     a->view.scale = 0.9f * fminf(sx, sy); /* a margin around the data */
-    a->view.fitted = a->map_ready;
+    a->view.fitted = xy != NULL;
     a->view.user_moved = false;
 }
 
@@ -63,6 +64,10 @@ static void tick_label(char *buf, size_t n, float v, float step)
 
 static void draw_grid(App *a)
 {
+    if (a->z_dim != 2) {
+        app_proj_axes(a); /* projection coordinates have no units: names only */
+        return;
+    }
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     UiRect r = a->r_map;
@@ -134,11 +139,12 @@ static void draw_legend(App *a)
 
 static void draw_marker(App *a)
 {
-    if (a->z_dim != 2 || !a->have_model)
+    float mx = a->z[0], my = a->z[1];
+    if (!a->have_model || (a->z_dim != 2 && !app_proj_marker(a, &mx, &my)))
         return;
     Ui *ui = &a->ui;
     float sx, sy;
-    map_to_screen(a, a->z[0], a->z[1], &sx, &sy);
+    map_to_screen(a, mx, my, &sx, &sy);
     float r = (float)ui_text_height(ui, UI_FONT_BODY) * 0.55f;
     UiColor dark = ui_rgba(0, 0, 0, 200);
     ui_draw_circle(ui, sx, sy, r, 5, dark);
@@ -183,13 +189,14 @@ static void zoom_at(App *a, float notches, int mx, int my)
 static int hover_point(const App *a, int mx, int my)
 {
     const ModelJob *j = &a->model.job;
+    const float *xy = app_map_xy(a);
     float x, y;
     map_from_screen(a, (float)mx, (float)my, &x, &y);
     float rad = (float)ui_text_height(&a->ui, UI_FONT_BODY) * 0.4f / a->view.scale;
     float best = rad * rad;
     int hit = -1;
     for (size_t i = 0; i < j->n; i++) {
-        float dx = j->mu[2 * i] - x, dy = j->mu[2 * i + 1] - y;
+        float dx = xy[2 * i] - x, dy = xy[2 * i + 1] - y;
         float d = dx * dx + dy * dy;
         if (d < best)
             best = d, hit = (int)i;
@@ -202,7 +209,10 @@ static void interact(App *a)
     Ui *ui = &a->ui;
     UiRect r = a->r_map;
     int mx = ui->in.mouse_x, my = ui->in.mouse_y;
-    int res = ui_control(ui, ui_id_str(ui, "map"), r, UI_MOUSE_LEFT | UI_MOUSE_RIGHT);
+    /* the projection card's widgets get the clicks over it */
+    bool card = a->z_dim > 2 && ui_rect_contains(a->proj.card, mx, my);
+    int res = ui_control(ui, ui_id_str(ui, "map"), card ? ui_rect(0, 0, 0, 0) : r,
+                         UI_MOUSE_LEFT | UI_MOUSE_RIGHT);
     if (res & UI_PRESS) {
         a->pan_x = (float)mx;
         a->pan_y = (float)my;
@@ -223,7 +233,7 @@ static void interact(App *a)
         ui->in.scroll = 0;
     }
     a->hover = -1;
-    if ((res & UI_HOVER) && !(res & UI_ACTIVE) && a->map_ready && a->z_dim == 2)
+    if ((res & UI_HOVER) && !(res & UI_ACTIVE) && app_map_xy(a))
         a->hover = hover_point(a, mx, my);
 }
 
@@ -232,7 +242,7 @@ void view_map(App *a)
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     UiRect r = a->r_map;
-    bool map = a->map_ready && a->z_dim == 2;
+    bool map = app_map_xy(a) != NULL;
     ui_draw_rect(ui, r, t->panel, 0);
     ui_draw_frame(ui, r, t->border, t->high_contrast ? 2 : 1, 0);
     if (!map) {
@@ -240,6 +250,8 @@ void view_map(App *a)
         a->hover = -1;
         return;
     }
+    if (a->z_dim > 2)
+        app_proj_card(a);
     interact(a);
     ui_clip(ui, r);
     draw_grid(a);
@@ -247,7 +259,18 @@ void view_map(App *a)
     draw_marker(a);
     ui_clip_reset(ui);
     draw_legend(a);
-    if (a->hover >= 0) {
+    if (a->z_dim > 2)
+        view_proj_controls(a);
+    if (a->hover >= 0 && a->z_dim > 2) {
+        int lab = a->model.job.labels[a->hover];
+        char tip[256];
+        snprintf(tip, sizeof tip, "%s\n%s image #%zu", app_class_name(a, lab),
+                 (size_t)a->hover < a->model.job.ds.test.n ? "test" : "train",
+                 (size_t)a->hover < a->model.job.ds.test.n
+                     ? (size_t)a->hover
+                     : (size_t)a->hover - a->model.job.ds.test.n);
+        ui_tooltip(ui, tip, a->img_hover);
+    } else if (a->hover >= 0) {
         const ModelJob *j = &a->model.job;
         int lab = j->labels[a->hover];
         char tip[256];

@@ -1,0 +1,361 @@
+/* test_proj_gui: the map of a Z > 2 model in the explorer, end to end on a
+ * private Xvfb (suite gui). A tiny Z = 8 model is trained here through the
+ * engine API; the explorer opens it and projects the 10,000 test means.
+ *
+ *   1. First the PCA layout is shown, then the t-SNE runs in the worker and
+ *      finishes (1000 iterations, KL reported); its layout is not the PCA
+ *      one, and separates the labels far better: 10-NN accuracy on the
+ *      layout within 0.08 of the accuracy in the 8-D latent space itself,
+ *      and > the PCA layout's + 0.2.
+ *   2. The same model again (t-SNE is deterministic, so the same final map):
+ *      clicking the middle of the '0' and of the '1' clusters decodes two
+ *      different images, each closer (pixel MSE) to its class's mean image
+ *      than to the other's; a drag between them gives a run of different
+ *      decodes.
+ *
+ * usage: test_proj_gui ZSPACE_BINARY
+ * Skips (77) without Xvfb, a GL 3.3 context or MNIST. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cblas.h>
+#include <cjson/cJSON.h>
+#include <cmocka.h>
+
+#include "data/dataset.h"
+#include "embed/pca.h"
+#include "embed/quality.h"
+#include "io/slurp.h"
+#include "test_util.h"
+#include "vae/vae.h"
+#include "vae/vae_io.h"
+
+static const char *zspace;
+static char model_path[4096];
+static Dataset ds;
+static int32_t labels[10000];
+static size_t n_test;
+static double pca_acc, latent_acc;
+static float class_mean[10][VAE_X];
+static int click[2][2] = {{-1, -1}, {-1, -1}}; /* window points of the '0' and '1' centres */
+static double final_kl = -1;
+
+/* Time the t-SNE gets: ~8 s at 125 it/s on one core of an idle machine;
+ * generous for a loaded CI runner. */
+#define TSNE_WAIT "22s"
+
+static int run(const char *script)
+{
+    const char *sp = tu_write("proj-script.txt", script, strlen(script));
+    const char *asan = getenv("ASAN_OPTIONS");
+    char cmd[16384];
+    snprintf(cmd, sizeof cmd,
+             "ASAN_OPTIONS='%s%sdetect_leaks=0' XDG_CACHE_HOME=%s DISPLAY=%s %s explore -m %s "
+             "--size 1280x800 --script %s 2>>%s",
+             asan ? asan : "", asan && *asan ? ":" : "", tu_tmpdir(), tu_xvfb(), zspace,
+             model_path, sp, tu_path("proj-gui.err"));
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static cJSON *dump(const char *name)
+{
+    Err e = {0};
+    size_t len = 0;
+    uint8_t *text = NULL;
+    if (io_slurp(tu_path(name), (size_t)64 << 20, &text, &len, &e) != ERR_OK)
+        fail_msg("%s: %s", name, e.msg);
+    cJSON *j = cJSON_ParseWithLength((const char *)text, len);
+    free(text);
+    assert_non_null(j);
+    return j;
+}
+
+static const cJSON *get(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+    if (x && b)
+        x = cJSON_GetObjectItemCaseSensitive(x, b);
+    if (!x)
+        fail_msg("dump-state has no %s%s%s", a, b ? "." : "", b ? b : "");
+    return x;
+}
+
+static double num(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *x = get(o, a, b);
+    assert_true(cJSON_IsNumber(x));
+    return x->valuedouble;
+}
+
+static const char *str(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *x = get(o, a, b);
+    assert_true(cJSON_IsString(x));
+    return x->valuestring;
+}
+
+/* The dumped layout as floats (N, 2); caller frees. */
+static float *layout(const cJSON *st)
+{
+    const cJSON *l = get(st, "projection", "layout");
+    int n = cJSON_GetArraySize(l);
+    assert_int_equal(n, (int)(2 * n_test));
+    float *y = malloc((size_t)n * sizeof *y);
+    assert_non_null(y);
+    int i = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, l) y[i++] = (float)v->valuedouble;
+    return y;
+}
+
+static double mse(const double *img, const float *ref)
+{
+    double s = 0;
+    for (int p = 0; p < VAE_X; p++) {
+        double d = img[p] / 255.0 - ref[p];
+        s += d * d;
+    }
+    return s / VAE_X;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    openblas_set_num_threads(1);
+    if (!tu_xvfb())
+        tu_skip("Xvfb is not installed or does not start");
+    Err e = {0};
+    if (dataset_load("mnist", &ds, &e) != ERR_OK)
+        tu_skip("MNIST is not available");
+    /* a tiny Z = 8 model */
+    VaeConfig cfg;
+    vae_config_default(&cfg);
+    cfg.z = 8;
+    cfg.hidden[0] = 256;
+    Vae v;
+    assert_int_equal(vae_init(&v, &cfg, 128, 5, &e), ERR_OK);
+    DataSplit train = ds.train;
+    train.n = 6000;
+    Rng rng;
+    rng_seed(&rng, 12);
+    VaeTrainOpts o;
+    vae_train_opts_default(&o);
+    for (int ep = 0; ep < 4; ep++)
+        assert_int_equal(vae_train_epoch(&v, &train, &rng, &o, NULL, &e), ERR_OK);
+    snprintf(model_path, sizeof model_path, "%s", tu_path("z8.safetensors"));
+    assert_int_equal(vae_save(model_path, &v, NULL, &e), ERR_OK);
+    /* what PCA of the same means achieves, and the class mean images */
+    n_test = ds.test.n;
+    assert_true(n_test <= 10000);
+    float *mu = malloc(n_test * 8 * sizeof *mu), *y = malloc(n_test * 2 * sizeof *y);
+    assert_true(mu && y);
+    vae_encode(&v, ds.test.images, n_test, mu, NULL);
+    Pca p;
+    assert_int_equal(pca_fit(&p, mu, n_test, 8, 2, &e), ERR_OK);
+    pca_transform(&p, mu, n_test, y);
+    pca_free(&p);
+    int count[10] = {0};
+    memset(class_mean, 0, sizeof class_mean);
+    for (size_t i = 0; i < n_test; i++) {
+        int k = ds.test.labels[i];
+        labels[i] = k;
+        count[k]++;
+        for (int q = 0; q < VAE_X; q++)
+            class_mean[k][q] += ds.test.images[i * VAE_X + (size_t)q];
+    }
+    for (int k = 0; k < 10; k++)
+        for (int q = 0; q < VAE_X; q++)
+            class_mean[k][q] /= (float)count[k];
+    assert_int_equal(quality_knn_accuracy(y, n_test, 2, labels, 10, 2, &pca_acc, &e), ERR_OK);
+    assert_int_equal(quality_knn_accuracy(mu, n_test, 8, labels, 10, 2, &latent_acc, &e), ERR_OK);
+    free(mu);
+    free(y);
+    vae_free(&v);
+    /* a GL 3.3 context at all? */
+    if (run("quit\n") != 0) {
+        fprintf(stderr, "test_proj_gui: skipping, the window does not open\n");
+        exit(77);
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    dataset_free(&ds);
+    return 0;
+}
+
+/* Window point of map position (x, y) under the dumped view. */
+static void to_window(const cJSON *st, float x, float y, int *wx, int *wy)
+{
+    const cJSON *view = get(st, "view", NULL);
+    const cJSON *c = get(view, "center", NULL), *r = get(view, "map_rect", NULL);
+    double cx = cJSON_GetArrayItem(c, 0)->valuedouble, cy = cJSON_GetArrayItem(c, 1)->valuedouble;
+    double s = num(view, "scale", NULL), ps = num(view, "pixel_scale", NULL);
+    double rx = cJSON_GetArrayItem(r, 0)->valuedouble, ry = cJSON_GetArrayItem(r, 1)->valuedouble;
+    double rw = cJSON_GetArrayItem(r, 2)->valuedouble, rh = cJSON_GetArrayItem(r, 3)->valuedouble;
+    *wx = (int)lround((rx + rw / 2 + (x - cx) * s) / ps);
+    *wy = (int)lround((ry + rh / 2 - (y - cy) * s) / ps);
+}
+
+static int cmpf(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The point of class k nearest to the class's coordinate-wise median: in
+ * the middle of its cluster, on a point (not in empty space). */
+static size_t class_centre(const float *y, int k)
+{
+    float *xs = malloc(n_test * sizeof *xs), *ys = malloc(n_test * sizeof *ys);
+    assert_true(xs && ys);
+    size_t m = 0;
+    for (size_t i = 0; i < n_test; i++)
+        if (labels[i] == k) {
+            xs[m] = y[2 * i];
+            ys[m++] = y[2 * i + 1];
+        }
+    qsort(xs, m, sizeof *xs, cmpf);
+    qsort(ys, m, sizeof *ys, cmpf);
+    float mx = xs[m / 2], my = ys[m / 2];
+    free(xs);
+    free(ys);
+    size_t best = 0;
+    float bd = INFINITY;
+    for (size_t i = 0; i < n_test; i++) {
+        float d = (y[2 * i] - mx) * (y[2 * i] - mx) + (y[2 * i + 1] - my) * (y[2 * i + 1] - my);
+        if (labels[i] == k && d < bd)
+            bd = d, best = i;
+    }
+    return best;
+}
+
+static void test_tsne_runs_live(void **state)
+{
+    (void)state;
+    char script[4096];
+    snprintf(script, sizeof script,
+             "wait-ready 60\nwait 3 frames\ndump-state %s\nscreenshot %s\nwait " TSNE_WAIT
+             "\ndump-state %s\nscreenshot %s\nquit\n",
+             tu_path("a.json"), tu_path("a.png"), tu_path("b.json"), tu_path("b.png"));
+    assert_int_equal(run(script), 0);
+    cJSON *a = dump("a.json"), *b = dump("b.json");
+    /* at first: the PCA layout (or the t-SNE's first steps on top of it) */
+    assert_int_equal((int)num(a, "model", "latent"), 8);
+    const char *m0 = str(a, "projection", "method");
+    assert_true(strcmp(m0, "pca") == 0 || strcmp(m0, "tsne") == 0);
+    assert_string_equal(str(a, "projection", "chosen"), "tsne");
+    assert_true(cJSON_IsTrue(get(a, "map", "ready")));
+    /* then the finished t-SNE */
+    assert_string_equal(str(b, "projection", "method"), "tsne");
+    assert_string_equal(str(b, "projection", "state"), "done");
+    assert_int_equal((int)num(b, "projection", "iter"), 1000);
+    double kl = num(b, "projection", "kl");
+    assert_true(kl > 0 && kl < 5);
+    double its = num(b, "projection", "its_per_s");
+    assert_true(its > 20); /* the live target at N = 10,000 */
+    assert_true(num(b, "projection", "seq") > 50); /* published along the way */
+    float *y = layout(b);
+    double acc = 0;
+    Err e = {0};
+    assert_int_equal(quality_knn_accuracy(y, n_test, 2, labels, 10, 2, &acc, &e), ERR_OK);
+    fprintf(stderr,
+            "test_proj_gui: 10-NN accuracy: t-SNE map %.3f, PCA map %.3f, the 8-D means "
+            "themselves %.3f; %.0f it/s, KL %.3f\n",
+            acc, pca_acc, latent_acc, its, kl);
+    /* the map keeps most of the class structure the latent space has, and
+     * far more than a linear projection (measured: 0.825 vs 0.43 vs 0.85) */
+    assert_true(acc > latent_acc - 0.08);
+    assert_true(acc > pca_acc + 0.2);
+    /* where the middles of the '0' and '1' clusters are on screen */
+    const cJSON *card = get(b, "projection", "card");
+    for (int k = 0; k < 2; k++) {
+        size_t i = class_centre(y, k);
+        to_window(b, y[2 * i], y[2 * i + 1], &click[k][0], &click[k][1]);
+        int cx = cJSON_GetArrayItem(card, 0)->valueint, cy = cJSON_GetArrayItem(card, 1)->valueint;
+        int cw = cJSON_GetArrayItem(card, 2)->valueint, ch = cJSON_GetArrayItem(card, 3)->valueint;
+        if (click[k][0] >= cx && click[k][0] < cx + cw && click[k][1] >= cy &&
+            click[k][1] < cy + ch)
+            fail_msg("the '%d' cluster is under the projection card", k);
+    }
+    final_kl = kl;
+    free(y);
+    cJSON_Delete(a);
+    cJSON_Delete(b);
+}
+
+static void test_click_decodes(void **state)
+{
+    (void)state;
+    if (final_kl < 0)
+        skip();
+    char script[8192];
+    snprintf(script, sizeof script,
+             "wait-ready 60\nwait " TSNE_WAIT "\ndump-state %s\nclick %d %d\nwait 5 frames\n"
+             "dump-state %s\nclick %d %d\nwait 5 frames\ndump-state %s\nscreenshot %s\n"
+             "drag %d %d %d %d 12\nwait 5 frames\ndump-state %s\nquit\n",
+             tu_path("c.json"), click[0][0], click[0][1], tu_path("d0.json"), click[1][0],
+             click[1][1], tu_path("d1.json"), tu_path("d1.png"), click[0][0], click[0][1],
+             click[1][0], click[1][1], tu_path("d2.json"));
+    assert_int_equal(run(script), 0);
+    cJSON *c = dump("c.json"), *d0 = dump("d0.json"), *d1 = dump("d1.json"),
+          *d2 = dump("d2.json");
+    /* the same final map as in test 1 (deterministic t-SNE) */
+    assert_string_equal(str(c, "projection", "state"), "done");
+    assert_true(fabs(num(c, "projection", "kl") - final_kl) < 1e-9);
+    const cJSON *dec[2] = {d0, d1};
+    double img[2][VAE_X];
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(cJSON_GetArraySize(get(dec[k], "z", NULL)), 8);
+        const cJSON *px = get(dec[k], "decoded", NULL);
+        assert_int_equal(cJSON_GetArraySize(px), VAE_X);
+        for (int p = 0; p < VAE_X; p++)
+            img[k][p] = cJSON_GetArrayItem(px, p)->valuedouble;
+    }
+    assert_string_not_equal(str(d0, "decoded_sha1", NULL), str(d1, "decoded_sha1", NULL));
+    assert_true(mse(img[0], class_mean[0]) < mse(img[0], class_mean[1]));
+    assert_true(mse(img[1], class_mean[1]) < mse(img[1], class_mean[0]));
+    /* the nearest test image of each click is of the clicked class */
+    assert_int_equal(labels[(int)num(d0, "map", "nearest")], 0);
+    assert_int_equal(labels[(int)num(d1, "map", "nearest")], 1);
+    /* dragging from the '0' to the '1' decodes a run of different images */
+    const cJSON *rec = get(d2, "recent_decodes", NULL);
+    int n = cJSON_GetArraySize(rec), distinct = 0;
+    for (int i = 0; i < n; i++) {
+        bool seen = false;
+        for (int k = 0; k < i; k++)
+            seen |= strcmp(cJSON_GetArrayItem(rec, i)->valuestring,
+                           cJSON_GetArrayItem(rec, k)->valuestring) == 0;
+        distinct += !seen;
+    }
+    assert_true(distinct >= 8);
+    cJSON_Delete(c);
+    cJSON_Delete(d0);
+    cJSON_Delete(d1);
+    cJSON_Delete(d2);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_proj_gui ZSPACE_BINARY\n");
+        return 2;
+    }
+    zspace = argv[1];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tsne_runs_live),
+        cmocka_unit_test(test_click_decodes),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
