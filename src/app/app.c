@@ -148,7 +148,8 @@ static void handle_event(App *a, const SDL_Event *ev)
         break;
     }
     case SDL_KEYDOWN:
-        if (!app_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
+        if (!app_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
+            !app_walk_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
             app_train_key(a, ev->key.keysym.sym, ev->key.keysym.mod);
         break;
     default: break;
@@ -166,6 +167,8 @@ static void update(App *a)
         view_train(a);
         view_curves(a);
         view_klbars(a);
+    } else if (a->walk.show) {
+        view_walk(a);
     } else {
         view_sliders(a);
     }
@@ -245,7 +248,8 @@ static int loop(App *a, Err *e)
         if (scripting && script_tick(&a->script, win_id, a->now, ready, &so, e) != ERR_OK)
             return e->code;
         bool busy = scripting || a->ui.active || ui_toasts_active(&a->ui) ||
-                    (a->have_model && !a->map_ready) || a->shot_path[0] || app_train_busy(a);
+                    (a->have_model && !a->map_ready) || a->shot_path[0] || app_train_busy(a) ||
+                    app_walk_busy(a);
         SDL_Event ev;
         if (!busy && SDL_WaitEventTimeout(&ev, 250))
             handle_event(a, &ev);
@@ -253,6 +257,7 @@ static int loop(App *a, Err *e)
             handle_event(a, &ev);
         poll_model(a);
         app_train_frame(a);
+        app_walk_frame(a);
         app_proj_frame(a);
         update(a);
         draw(a);
@@ -317,6 +322,7 @@ int app_run(const AppOptions *o, Err *e)
     if (rc == ERR_OK)
         rc = loop(a, e);
     app_train_free(a); /* stops a run, which saves its last complete batch */
+    app_walk_free(a);
     app_proj_free(a);
     if (a->model_opened)
         model_free(&a->model);

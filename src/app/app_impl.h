@@ -20,6 +20,7 @@
 #include "gfx/render.h"
 #include "gfx/window.h"
 #include "model.h"
+#include "view_interp.h"
 #include "script.h"
 #include "ui/ui.h"
 #include "view_train.h"
@@ -99,6 +100,9 @@ typedef struct {
     bool scripted;
     char shot_path[4096];  /* screenshot to save after this frame's draw */
     char shot_toast;       /* F12 (toast) vs script (silent) */
+
+    /* latent walks (view_interp.h) */
+    AppWalk walk;
 } App;
 
 /* layout.c */
@@ -159,5 +163,13 @@ void app_proj_dump(const App *a, void *cjson_object); /* fills the dump's "proje
 int app_dump_state(const App *a, const char *path, Err *e);
 /* shot.c */
 int app_screenshot(App *a, const char *path, Err *e);
+/* view_interp.c: latent walks (view_interp.h) */
+void app_walk_frame(App *a);    /* each frame, before update: classifier, path, clock -> z */
+bool app_walk_busy(const App *a); /* the walk plays: render continuously */
+bool app_walk_key(App *a, int32_t key, uint16_t mods);
+void view_walk(App *a);         /* the Walk panel, in place of the sliders */
+void view_walk_map(App *a);     /* the path on the map (Z = 2), inside its clip */
+void app_walk_dump(const App *a, void *cjson_object); /* fills the dump's "walk" */
+void app_walk_free(App *a);
 
 #endif

@@ -82,6 +82,7 @@ static cJSON *state_json(const App *a)
     cJSON_AddItemToObject(root, "model", model_json(a));
     cJSON *tr = cJSON_AddObjectToObject(root, "training");
     app_train_dump(a, tr);
+    app_walk_dump(a, cJSON_AddObjectToObject(root, "walk"));
     cJSON_AddNumberToObject(root, "fps", a->fps);
     cJSON *ui = cJSON_AddObjectToObject(root, "ui");
     cJSON_AddBoolToObject(ui, "help", a->help);

@@ -23,6 +23,9 @@ const UiHelpEntry app_help[] = {
     {"T", "training panel, loss curves, KL bars"},
     {"Space", "pause / resume training"},
     {".", "train one batch (while paused)"},
+    {"I", "walk panel: paths through classes or A \xe2\x86\x92 B"},
+    {"P", "play / pause the walk"},
+    {"G", "save the walk as a GIF"},
 };
 const int app_help_count = (int)(sizeof app_help / sizeof app_help[0]);
 

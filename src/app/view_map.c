@@ -256,6 +256,7 @@ void view_map(App *a)
     ui_clip(ui, r);
     draw_grid(a);
     ui_draw_custom(ui, r, APP_CUSTOM_POINTS);
+    view_walk_map(a);
     draw_marker(a);
     ui_clip_reset(ui);
     draw_legend(a);

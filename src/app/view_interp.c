@@ -1,0 +1,435 @@
+/* view_interp: latent walks in the explorer (see view_interp.h). Update
+ * (app_walk_frame, the panel's actions) and draw (view_walk, view_walk_map
+ * append commands; nothing here touches GL) are kept apart. */
+#include <SDL.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app_impl.h"
+#include "viz/anim.h"
+
+/* ---- the path ---- */
+
+/* Per-class means of the test images' latent means, from the map's own
+ * encoding (the first ds.test.n points are the test images). */
+static void class_centroids(const ModelJob *j, float *cent, size_t *count)
+{
+    size_t n = j->n < j->ds.test.n ? j->n : j->ds.test.n;
+    int z = j->z;
+    memset(cent, 0, sizeof(float) * 10 * (size_t)z);
+    memset(count, 0, sizeof(size_t) * 10);
+    double *sum = calloc(10 * (size_t)z, sizeof *sum);
+    if (!sum)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        int k = j->labels[i];
+        if (k < 0 || k > 9)
+            continue;
+        count[k]++;
+        for (int d = 0; d < z; d++)
+            sum[(size_t)k * (size_t)z + (size_t)d] += j->mu[i * (size_t)z + (size_t)d];
+    }
+    for (int k = 0; k < 10; k++)
+        for (int d = 0; d < z && count[k]; d++)
+            cent[k * z + d] = (float)(sum[(size_t)k * (size_t)z + (size_t)d] / (double)count[k]);
+    free(sum);
+}
+
+static void drop_path(AppWalk *w)
+{
+    if (w->have_path)
+        viz_path_free(&w->path);
+    w->have_path = false;
+    w->have_timeline = false;
+}
+
+/* Build the path from the stops when they, the encoding or Z changed. */
+static void build_path(App *a)
+{
+    AppWalk *w = &a->walk;
+    const ModelJob *j = &a->model.job;
+    uint64_t enc = a->map_ready ? j->reencodes + 1 : 0;
+    if (w->have_path && w->built_version == w->st.version && w->built_enc == enc &&
+        w->built_z == a->z_dim)
+        return;
+    if (w->built_z != a->z_dim) /* a new model: points of the old one mean nothing */
+        w->st.have_a = w->st.have_b = false;
+    drop_path(w);
+    w->built_version = w->st.version;
+    w->built_enc = enc;
+    w->built_z = a->z_dim;
+    w->why[0] = '\0';
+    if (!a->have_model) {
+        snprintf(w->why, sizeof w->why, "no model loaded");
+        return;
+    }
+    int z = a->z_dim, n = 0;
+    float stops[WALK_MAX_STOPS * VAE_MAX_Z];
+    if (w->st.source == WALK_CLASSES) {
+        if (!a->map_ready) {
+            snprintf(w->why, sizeof w->why, "waiting for the map's encoding");
+            return;
+        }
+        float *cent = malloc(sizeof(float) * 10 * (size_t)z);
+        size_t count[10];
+        if (!cent)
+            return;
+        class_centroids(j, cent, count);
+        for (int i = 0; i < w->st.n_classes; i++) {
+            int k = w->st.classes[i];
+            if (!count[k]) {
+                snprintf(w->why, sizeof w->why, "no test image of class %s on the map",
+                         app_class_name(a, k));
+                free(cent);
+                return;
+            }
+            memcpy(stops + (size_t)n++ * (size_t)z, cent + k * z, (size_t)z * sizeof(float));
+        }
+        free(cent);
+    } else {
+        if (!w->st.have_a || !w->st.have_b) {
+            snprintf(w->why, sizeof w->why, "set A and B from z");
+            return;
+        }
+        memcpy(stops, w->st.a, (size_t)z * sizeof(float));
+        memcpy(stops + z, w->st.b, (size_t)z * sizeof(float));
+        n = 2;
+    }
+    Err e = {0};
+    if (viz_path_init(&w->path, stops, n, z, w->st.slerp ? VIZ_SLERP : VIZ_LERP, &e) != ERR_OK) {
+        snprintf(w->why, sizeof w->why, "%s", e.msg);
+        return;
+    }
+    w->have_path = true;
+}
+
+/* z at the walk's t, into the explorer's z (the decoder decodes it). */
+static void drive_z(App *a)
+{
+    AppWalk *w = &a->walk;
+    if (!w->have_path)
+        return;
+    float z[VAE_MAX_Z];
+    viz_path_eval(&w->path, w->st.t, z);
+    app_set_z(a, z);
+    memcpy(w->set_z, z, (size_t)a->z_dim * sizeof *z);
+    w->driving = true;
+}
+
+/* ---- the classifier ---- */
+
+static int classify(AppWalk *w, const float *x, float *prob)
+{
+    float p[CLF_CLASSES];
+    clf_predict(&w->clf.clf, x, 1, p);
+    int k = clf_argmax(p, CLF_CLASSES);
+    *prob = p[k];
+    return k;
+}
+
+/* The class along the path: decode evenly spaced points, classify each. */
+static void build_timeline(App *a)
+{
+    AppWalk *w = &a->walk;
+    if (w->have_timeline || !w->have_path || clf_job_state(&w->clf) != CLF_JOB_READY)
+        return;
+    int n = APP_WALK_TIMELINE, z = a->z_dim;
+    float *zs = malloc(sizeof(float) * (size_t)n * (size_t)z);
+    float *x = malloc(sizeof(float) * (size_t)n * VAE_X);
+    float *p = malloc(sizeof(float) * (size_t)n * CLF_CLASSES);
+    if (zs && x && p) {
+        for (int i = 0; i < n; i++)
+            viz_path_eval(&w->path, (i + 0.5) / n, zs + (size_t)i * (size_t)z);
+        vae_decode(&a->model.vae, zs, (size_t)n, x);
+        clf_predict(&w->clf.clf, x, (size_t)n, p);
+        for (int i = 0; i < n; i++)
+            w->timeline[i] = (int8_t)clf_argmax(p + (size_t)i * CLF_CLASSES, CLF_CLASSES);
+        w->have_timeline = true;
+    }
+    free(zs);
+    free(x);
+    free(p);
+}
+
+static void start_classifier(App *a)
+{
+    AppWalk *w = &a->walk;
+    if (w->clf.started || clf_job_state(&w->clf) != CLF_JOB_NONE || !a->model.dataset[0])
+        return;
+    Err e = {0};
+    if (clf_job_start(&w->clf, a->model.dataset, &e) != ERR_OK)
+        ui_toast(&a->ui, e.msg);
+}
+
+/* The App is calloc'ed: the walk takes its defaults on first use (a key
+ * may come before the first frame). */
+static AppWalk *walk_of(App *a)
+{
+    AppWalk *w = &a->walk;
+    if (w->st.n_classes == 0) {
+        walk_default(&w->st);
+        w->cls = -1;
+        w->last_now = a->now;
+    }
+    return w;
+}
+
+void app_walk_frame(App *a)
+{
+    AppWalk *w = walk_of(a);
+    double dt = a->now - w->last_now;
+    w->last_now = a->now;
+    if (w->show)
+        start_classifier(a);
+    build_path(a);
+    if (!w->have_path)
+        w->st.playing = false;
+    /* z moved by something else (map click, slider, key): the user took over */
+    if (w->st.playing && w->driving &&
+        memcmp(w->set_z, a->z, (size_t)a->z_dim * sizeof *a->z) != 0)
+        w->st.playing = false;
+    /* A frame longer than 0.1 s (the window was idle or busy) is not time
+     * anyone watched: do not jump ahead by it. */
+    if (walk_advance(&w->st, dt < 0.1 ? dt : 0.1))
+        drive_z(a);
+    if (w->show) {
+        build_timeline(a);
+        if (clf_job_state(&w->clf) == CLF_JOB_READY && a->decoded_valid &&
+            a->decodes != w->classified) {
+            float x[VAE_X];
+            for (int i = 0; i < VAE_X; i++)
+                x[i] = (float)a->decoded[i] / 255.0f;
+            w->cls = classify(w, x, &w->prob);
+            w->classified = a->decodes;
+        }
+    }
+}
+
+bool app_walk_busy(const App *a)
+{
+    return a->walk.st.playing;
+}
+
+/* ---- GIF export ---- */
+
+static void export_gif(App *a)
+{
+    AppWalk *w = walk_of(a);
+    build_path(a);
+    if (!w->have_path) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "No walk to export: %s", w->why[0] ? w->why : "no path");
+        ui_toast(&a->ui, msg);
+        return;
+    }
+    int steps = APP_WALK_GIF_STEPS, z = a->z_dim;
+    size_t n = viz_path_frames(&w->path, steps);
+    float *zs = malloc(sizeof(float) * n * (size_t)z);
+    float *x = malloc(sizeof(float) * n * VAE_X);
+    char name[64], msg[4400];
+    /* next to the F12 screenshots: the current directory, named by the time */
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(name, sizeof name, "zspace-walk-%Y%m%d-%H%M%S.gif", &tm);
+    Err e = {0};
+    int rc = zs && x ? ERR_OK : err_set(&e, ERR_NOMEM, "out of memory");
+    if (rc == ERR_OK) {
+        viz_path_sample(&w->path, steps, zs);
+        vae_decode(&a->model.vae, zs, n, x);
+        VizGifOpts o;
+        viz_gif_opts_default(&o);
+        /* the GIF plays at the speed the walk plays here */
+        long fps = lround((double)w->st.speed * steps);
+        o.fps = fps < 1 ? 1 : fps > 50 ? 50 : (int)fps;
+        o.stop_every = steps;
+        o.pingpong = w->st.repeat == WALK_PINGPONG;
+        rc = viz_gif_write(name, x, n, &o, &e);
+    }
+    if (rc == ERR_OK) {
+        char *abs = realpath(name, NULL);
+        snprintf(w->gif, sizeof w->gif, "%s", abs ? abs : name);
+        free(abs);
+        w->gif_frames = (int)n;
+        snprintf(msg, sizeof msg, "Saved %s", w->gif);
+    } else {
+        snprintf(msg, sizeof msg, "GIF export failed: %s", e.msg);
+    }
+    ui_toast(&a->ui, msg);
+    free(zs);
+    free(x);
+}
+
+/* ---- input ---- */
+
+static void play(App *a)
+{
+    AppWalk *w = walk_of(a);
+    w->show = true;
+    build_path(a);
+    walk_toggle(&w->st);
+    if (w->st.playing)
+        drive_z(a);
+    else if (!w->have_path && w->why[0])
+        ui_toast(&a->ui, w->why);
+}
+
+bool app_walk_key(App *a, int32_t key, uint16_t mods)
+{
+    if (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))
+        return false;
+    switch (key) {
+    case SDLK_i: a->walk.show = !a->walk.show; return true;
+    case SDLK_p: play(a); return true;
+    case SDLK_g: export_gif(a); return true;
+    default: return false;
+    }
+}
+
+/* ---- views ---- */
+
+void view_walk(App *a)
+{
+    AppWalk *w = walk_of(a);
+    WalkPanelIn in = {0};
+    const char *names[10];
+    for (int k = 0; k < 10; k++) {
+        names[k] = app_class_name(a, k);
+        in.colors[k] = app_label_ui_color(a, k);
+    }
+    in.names = names;
+    in.z_dim = a->have_model ? a->z_dim : 0;
+    in.z = a->z;
+    in.cls = w->cls;
+    in.prob = w->prob;
+    char note[320];
+    switch (clf_job_state(&w->clf)) {
+    case CLF_JOB_LOADING: in.clf_note = "classifier: loading\xe2\x80\xa6"; break;
+    case CLF_JOB_TRAINING:
+        snprintf(note, sizeof note, "classifier: training (first use) %d%%",
+                 atomic_load(&w->clf.progress) / 10);
+        in.clf_note = note;
+        break;
+    case CLF_JOB_FAILED:
+        snprintf(note, sizeof note, "no classifier: %s", w->clf.err.msg);
+        in.clf_note = note;
+        break;
+    default: in.clf_note = w->have_path ? NULL : w->why; break;
+    }
+    if (!w->have_path && w->why[0] && in.cls >= 0)
+        in.clf_note = w->why;
+    in.timeline = w->have_timeline ? w->timeline : NULL;
+    in.n_timeline = APP_WALK_TIMELINE;
+    int act = walk_panel(&a->ui, a->r_sliders, &w->st, &in, &w->buttons);
+    if (act & WALK_ACT_PATH) {
+        build_path(a);
+        if (w->have_path)
+            drive_z(a);
+    }
+    if ((act & WALK_ACT_SCRUB) || ((act & WALK_ACT_PLAY) && w->st.playing))
+        drive_z(a);
+    if (act & WALK_ACT_EXPORT)
+        export_gif(a);
+}
+
+void view_walk_map(App *a)
+{
+    AppWalk *w = &a->walk;
+    /* Z > 2 maps need an out-of-sample placement of the path's points,
+     * which the explorer does not have yet: no path is drawn there. */
+    if (!w->show || !w->have_path || a->z_dim != 2)
+        return;
+    Ui *ui = &a->ui;
+    const VizPath *p = &w->path;
+    enum { SEG = 48 }; /* polyline points per leg (slerp legs curve) */
+    int n = (p->n_stops - 1) * SEG;
+    float px = 0, py = 0;
+    float lw = fmaxf(2.5f, (float)ui_text_height(ui, UI_FONT_BODY) * 0.12f);
+    for (int pass = 0; pass < 2; pass++) { /* a dark casing, then the line */
+        for (int i = 0; i <= n; i++) {
+            float z[2], sx, sy;
+            viz_path_eval(p, (double)i / n, z);
+            map_to_screen(a, z[0], z[1], &sx, &sy);
+            if (i > 0)
+                ui_draw_line(ui, px, py, sx, sy, pass ? lw : lw + 3,
+                             pass ? ui_rgba(255, 255, 255, 230) : ui_rgba(0, 0, 0, 170));
+            px = sx, py = sy;
+        }
+    }
+    float r = (float)ui_text_height(ui, UI_FONT_BODY) * 0.45f;
+    for (int s = 0; s < p->n_stops; s++) {
+        const float *z = p->stops + s * 2;
+        float sx, sy;
+        map_to_screen(a, z[0], z[1], &sx, &sy);
+        UiColor c = w->st.source == WALK_CLASSES ? app_label_ui_color(a, w->st.classes[s])
+                                                 : ui->theme.accent;
+        ui_draw_circle(ui, sx, sy, r, 0, ui_rgba(0, 0, 0, 220));
+        ui_draw_circle(ui, sx, sy, r * 0.75f, 0, c);
+        if (w->st.source == WALK_POINTS) {
+            const char *s2 = s ? "B" : "A";
+            ui_draw_text(ui, UI_FONT_BODY, (int)(sx + r * 1.3f),
+                         (int)(sy - r * 1.3f) - ui_text_height(ui, UI_FONT_BODY) / 2,
+                         ui->theme.text, s2);
+        }
+    }
+    /* the moving point itself is the explorer's z marker, drawn next */
+}
+
+/* ---- dump-state ---- */
+
+void app_walk_dump(const App *a, void *obj)
+{
+    const AppWalk *w = &a->walk;
+    cJSON *o = obj;
+    static const char *const rep[3] = {"once", "loop", "pingpong"};
+    cJSON_AddBoolToObject(o, "show", w->show);
+    cJSON_AddBoolToObject(o, "playing", w->st.playing);
+    cJSON_AddNumberToObject(o, "t", w->st.t);
+    cJSON_AddNumberToObject(o, "dir", w->st.dir);
+    cJSON_AddNumberToObject(o, "speed", w->st.speed);
+    cJSON_AddStringToObject(o, "source", w->st.source == WALK_CLASSES ? "classes" : "points");
+    cJSON_AddStringToObject(o, "mode", w->st.slerp ? "slerp" : "lerp");
+    cJSON_AddStringToObject(o, "repeat", rep[w->st.repeat]);
+    cJSON_AddItemToObject(o, "classes", cJSON_CreateIntArray(w->st.classes, w->st.n_classes));
+    cJSON *stops = cJSON_AddArrayToObject(o, "stops");
+    if (w->have_path)
+        for (int s = 0; s < w->path.n_stops; s++)
+            cJSON_AddItemToArray(stops,
+                                 cJSON_CreateFloatArray(w->path.stops + s * w->path.z, w->path.z));
+    if (w->why[0])
+        cJSON_AddStringToObject(o, "why", w->why);
+    static const char *const cst[5] = {"none", "loading", "training", "ready", "failed"};
+    int cs = atomic_load_explicit(&((AppWalk *)w)->clf.state, memory_order_acquire);
+    cJSON_AddStringToObject(o, "classifier", cst[cs >= 0 && cs < 5 ? cs : 0]);
+    if (w->cls >= 0) {
+        cJSON_AddNumberToObject(o, "class", w->cls);
+        cJSON_AddNumberToObject(o, "prob", w->prob);
+    } else {
+        cJSON_AddNullToObject(o, "class");
+    }
+    if (w->have_timeline) {
+        int tl[APP_WALK_TIMELINE];
+        for (int i = 0; i < APP_WALK_TIMELINE; i++)
+            tl[i] = w->timeline[i];
+        cJSON_AddItemToObject(o, "timeline", cJSON_CreateIntArray(tl, APP_WALK_TIMELINE));
+    }
+    if (w->gif[0]) {
+        cJSON_AddStringToObject(o, "gif", w->gif);
+        cJSON_AddNumberToObject(o, "gif_frames", w->gif_frames);
+    }
+    cJSON *b = cJSON_AddObjectToObject(o, "buttons");
+    for (int i = 0; i < w->buttons.n; i++) {
+        const UiRect *r = &w->buttons.b[i].r;
+        cJSON_AddItemToObject(b, w->buttons.b[i].id,
+                              cJSON_CreateIntArray((const int[]){r->x, r->y, r->w, r->h}, 4));
+    }
+}
+
+void app_walk_free(App *a)
+{
+    clf_job_free(&a->walk.clf);
+    drop_path(&a->walk);
+}

@@ -1,0 +1,66 @@
+/* view_interp: latent walks in the explorer (issue 7). The UI thread's
+ * state around the walk player (walk.h): the path built from the current
+ * stops (class centroids of the test images' latent means, or two points
+ * A/B taken from z), the classifier that reads each shown digit (clf_job.h,
+ * obtained off the UI thread), the class timeline along the path, and the
+ * last GIF export.
+ *
+ * While the walk plays it drives the explorer's own z (app_set_z), so the
+ * decoder panel shows the digit on the path and the map's marker moves with
+ * it; moving z any other way (a click on the map, a slider) pauses it.
+ *
+ * Functions (declared in app_impl.h):
+ *   app_walk_frame  each frame before update: classifier, path, clock -> z
+ *   view_walk       the Walk panel (side column, in place of the sliders)
+ *   view_walk_map   the path and its stops on the map (Z = 2; Z > 2 maps
+ *                   have no out-of-sample placement in the explorer yet, so
+ *                   the path is not drawn there)
+ *   app_walk_key    I panel, P play/pause, G export the walk as a GIF
+ *
+ * Thread rule: main thread; the classifier worker is reached only through
+ * clf_job.h. */
+#ifndef ZSPACE_APP_VIEW_INTERP_H
+#define ZSPACE_APP_VIEW_INTERP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clf_job.h"
+#include "viz/interp.h"
+#include "walk.h"
+
+enum {
+    APP_WALK_TIMELINE = 120, /* classifier readings along the path */
+    APP_WALK_GIF_STEPS = 16, /* GIF frames per leg */
+};
+
+typedef struct {
+    bool show;            /* the Walk panel replaces the sliders (I) */
+    WalkState st;
+    WalkButtons buttons;  /* where the panel's buttons were drawn */
+
+    /* the path of the current stops */
+    VizPath path;
+    bool have_path;
+    uint32_t built_version; /* st.version the path was built from */
+    uint64_t built_enc;   /* the map encoding it was built from (re-encodes + 1) */
+    int built_z;          /* Z it was built for */
+    char why[320];        /* why there is no path (shown in the panel) */
+    float set_z[VAE_MAX_Z]; /* the z the walk set last: another z pauses it */
+    bool driving;         /* set_z is valid */
+    double last_now;      /* a->now of the last frame */
+
+    /* classifier */
+    ClfJob clf;
+    int cls;              /* class of the shown digit, -1 none */
+    float prob;
+    uint64_t classified;  /* a->decodes when cls was computed */
+    int8_t timeline[APP_WALK_TIMELINE];
+    bool have_timeline;
+
+    /* last export */
+    char gif[4096];
+    int gif_frames;
+} AppWalk;
+
+#endif
