@@ -157,6 +157,7 @@ void app_proj_inverse(App *a, float x, float y); /* click at map (x, y) -> z */
 bool app_proj_marker(App *a, float *x, float *y); /* where the current z goes */
 void app_proj_axes(App *a);
 UiRect app_proj_card(App *a);     /* lay out the projection card (before interaction) */
+void app_proj_fit_beside_card(App *a, const float lo[2], const float hi[2]); /* map_reset_view */
 void view_proj_controls(App *a);
 void app_proj_dump(const App *a, void *cjson_object); /* fills the dump's "projection" */
 /* dump.c */

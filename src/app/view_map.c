@@ -44,6 +44,8 @@ void map_reset_view(App *a)
     float sx = (float)a->r_map.w / fmaxf(hi[0] - lo[0], 1e-3f);
     float sy = (float)a->r_map.h / fmaxf(hi[1] - lo[1], 1e-3f);
     a->view.scale = 0.9f * fminf(sx, sy); /* a margin around the data */
+    if (xy && a->z_dim > 2)
+        app_proj_fit_beside_card(a, lo, hi);
     a->view.fitted = xy != NULL;
     a->view.user_moved = false;
 }

@@ -31,7 +31,9 @@ static void submit(App *a, int method, bool warm)
     const ModelJob *j = &a->model.job;
     p->method = method;
     p->paused = false;
-    if (proj_submit(&p->job, j->mu, j->n, j->z, method, usable_perplexity(a), warm)) {
+    uint64_t id = proj_submit(&p->job, j->mu, j->n, j->z, method, usable_perplexity(a), warm);
+    if (id) {
+        p->last_request = id;
         p->requests++;
         p->warm_requests += warm;
     }
@@ -50,6 +52,21 @@ const float *app_map_xy(const App *a)
     if (a->z_dim == 2)
         return a->model.job.mu;
     return app_proj_active(a) ? a->proj.lay.y : NULL;
+}
+
+/* Re-encodings arrive every few batches, faster than a t-SNE restart
+ * (affinities, then iterations) can show anything; replacing the run each
+ * time would freeze the map. So new means wait until the current run has
+ * shown PROJ_WARM_MIN iterations (a cold run: its early exaggeration too). */
+#define PROJ_WARM_MIN 50
+static bool run_far_enough(const AppProj *p)
+{
+    const ProjOut *o = &p->lay;
+    if (o->request != p->last_request)
+        return false; /* the newest request has not published yet */
+    if (o->state == PROJ_DONE || o->state == PROJ_FAILED || o->state == PROJ_PAUSED)
+        return true;
+    return o->method == PROJ_TSNE && o->iter >= (o->warm ? PROJ_WARM_MIN : 250 + PROJ_WARM_MIN);
 }
 
 void app_proj_frame(App *a)
@@ -73,8 +90,12 @@ void app_proj_frame(App *a)
         submit(a, PROJ_TSNE, false);
     }
     if (a->model.job.reencodes != p->reencodes_seen) {
-        /* live training re-encoded the points: continue from the current map */
         p->reencodes_seen = a->model.job.reencodes;
+        p->reencode_waiting = true;
+    }
+    if (p->reencode_waiting && run_far_enough(p)) {
+        /* live training re-encoded the points: continue from the current map */
+        p->reencode_waiting = false;
         submit(a, p->method, p->method == PROJ_TSNE);
     }
     if (p->perp_dirty && !a->ui.active) {
@@ -166,11 +187,33 @@ UiRect app_proj_card(App *a)
 {
     Ui *ui = &a->ui;
     int pad = ui_pad(ui), rh = ui_row_h(ui), em = ui_text_height(ui, UI_FONT_BODY);
-    int w = em * 21, h = 3 * rh + ui_text_height(ui, UI_FONT_SMALL) + 5 * pad;
+    int w = em * 21, h = 2 * rh + ui_text_height(ui, UI_FONT_SMALL) + 4 * pad;
     if (w > a->r_map.w - 2 * pad)
         w = a->r_map.w - 2 * pad;
     a->proj.card = ui_rect(a->r_map.x + pad, a->r_map.y + a->r_map.h - h - 2 * pad - em, w, h);
     return a->proj.card;
+}
+
+/* Fit the data box [lo, hi] beside the card rather than under it: above it
+ * or to its right, whichever leaves the map larger. */
+void app_proj_fit_beside_card(App *a, const float lo[2], const float hi[2])
+{
+    UiRect r = a->r_map, c = a->proj.card;
+    if (c.w <= 0 || c.h <= 0)
+        return;
+    float dx = fmaxf(hi[0] - lo[0], 1e-3f), dy = fmaxf(hi[1] - lo[1], 1e-3f);
+    float hb = (float)(r.y + r.h - c.y), wb = (float)(c.x + c.w - r.x);
+    float above = 0.9f * fminf((float)r.w / dx, ((float)r.h - hb) / dy);
+    float right = 0.9f * fminf(((float)r.w - wb) / dx, (float)r.h / dy);
+    if (above <= 0 && right <= 0)
+        return;
+    if (above >= right) {
+        a->view.scale = above; /* the data's centre at the middle of the part above */
+        a->view.cy = (lo[1] + hi[1]) / 2 - hb / 2 / above;
+    } else {
+        a->view.scale = right;
+        a->view.cx = (lo[0] + hi[0]) / 2 - wb / 2 / right;
+    }
 }
 
 static void status_line(const App *a, char *buf, size_t n)
@@ -242,9 +285,6 @@ void view_proj_controls(App *a)
     y += rh + pad;
     char buf[320];
     status_line(a, buf, sizeof buf);
-    ui_draw_text(ui, UI_FONT_SMALL, x, y, t->text_dim, buf);
-    y += ui_text_height(ui, UI_FONT_SMALL) + pad / 2;
-    snprintf(buf, sizeof buf, "click: z from the %d map-nearest points", PROJ_K);
     ui_draw_text(ui, UI_FONT_SMALL, x, y, t->text_dim, buf);
 }
 

@@ -35,7 +35,9 @@ typedef struct {
     int method;              /* chosen: PROJ_PCA or PROJ_TSNE */
     float perplexity;        /* the slider */
     bool perp_dirty;         /* the slider moved: re-run once it is let go */
-    uint64_t reencodes_seen; /* model.job.reencodes last sent */
+    uint64_t reencodes_seen; /* model.job.reencodes last taken */
+    bool reencode_waiting;   /* new means are in, waiting for the run to get far enough */
+    uint64_t last_request;   /* proj_submit's number of the newest request */
     uint64_t requests, warm_requests;
     bool paused;
     /* the last click: its map position, the z it gave, the layout it was on */
