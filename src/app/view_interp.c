@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app_impl.h"
+#include "embed/place.h"
 #include "viz/anim.h"
 
 /* ---- the path ---- */
@@ -119,6 +120,54 @@ static void drive_z(App *a)
     w->driving = true;
 }
 
+/* ---- the path on the map ---- */
+
+/* Map coordinates of the path's polyline and stops, recomputed when the
+ * path or the map's layout changed. At Z > 2 each point is placed by the
+ * projection's kNN placement (the same as the z marker's); a t-SNE run
+ * publishes many layouts a second, so the placement follows at most every
+ * 0.25 s. */
+static void place_path(App *a)
+{
+    AppWalk *w = &a->walk;
+    int z = a->z_dim;
+    bool proj = z > 2 && app_proj_active(a);
+    if (!w->have_path || (z != 2 && !proj)) {
+        w->n_poly = w->n_poly_stops = 0;
+        return;
+    }
+    uint64_t lay = proj ? a->proj.lay.seq : 0;
+    bool same = w->n_poly > 0 && w->poly_version == w->built_version &&
+                w->poly_enc == w->built_enc && w->poly_z == z;
+    if (same && (lay == w->poly_lay || a->now - w->poly_t < 0.25))
+        return;
+    const VizPath *p = &w->path;
+    int seg = z == 2 ? APP_WALK_MAP_SEG : APP_WALK_MAP_SEG / 2; /* each placed point is a kNN */
+    int n = (p->n_stops - 1) * seg + 1, m = n + p->n_stops;
+    float *zs = malloc(sizeof(float) * (size_t)m * (size_t)z);
+    if (!zs)
+        return;
+    for (int i = 0; i < n; i++)
+        viz_path_eval(p, (double)i / (n - 1), zs + (size_t)i * (size_t)z);
+    memcpy(zs + (size_t)n * (size_t)z, p->stops, sizeof(float) * (size_t)p->n_stops * (size_t)z);
+    Err e = {0};
+    int rc = ERR_OK;
+    if (proj) {
+        const ModelJob *j = &a->model.job;
+        rc = place_points(j->mu, a->proj.lay.y, j->n, z, zs, (size_t)m, PROJ_K, w->poly, 1, &e);
+    } else {
+        memcpy(w->poly, zs, sizeof(float) * (size_t)m * 2);
+    }
+    free(zs);
+    w->n_poly = rc == ERR_OK ? n : 0;
+    w->n_poly_stops = rc == ERR_OK ? p->n_stops : 0;
+    w->poly_version = w->built_version;
+    w->poly_enc = w->built_enc;
+    w->poly_z = z;
+    w->poly_lay = lay;
+    w->poly_t = a->now;
+}
+
 /* ---- the classifier ---- */
 
 static int classify(AppWalk *w, const float *x, float *prob)
@@ -196,6 +245,7 @@ void app_walk_frame(App *a)
     if (walk_advance(&w->st, dt < 0.1 ? dt : 0.1))
         drive_z(a);
     if (w->show) {
+        place_path(a);
         build_timeline(a);
         if (clf_job_state(&w->clf) == CLF_JOB_READY && a->decoded_valid &&
             a->decodes != w->classified) {
@@ -338,21 +388,15 @@ void view_walk(App *a)
 void view_walk_map(App *a)
 {
     AppWalk *w = &a->walk;
-    /* Z > 2 maps need an out-of-sample placement of the path's points,
-     * which the explorer does not have yet: no path is drawn there. */
-    if (!w->show || !w->have_path || a->z_dim != 2)
+    if (!w->show || w->n_poly < 2)
         return;
     Ui *ui = &a->ui;
-    const VizPath *p = &w->path;
-    enum { SEG = 48 }; /* polyline points per leg (slerp legs curve) */
-    int n = (p->n_stops - 1) * SEG;
-    float px = 0, py = 0;
     float lw = fmaxf(2.5f, (float)ui_text_height(ui, UI_FONT_BODY) * 0.12f);
     for (int pass = 0; pass < 2; pass++) { /* a dark casing, then the line */
-        for (int i = 0; i <= n; i++) {
-            float z[2], sx, sy;
-            viz_path_eval(p, (double)i / n, z);
-            map_to_screen(a, z[0], z[1], &sx, &sy);
+        float px = 0, py = 0;
+        for (int i = 0; i < w->n_poly; i++) {
+            float sx, sy;
+            map_to_screen(a, w->poly[2 * i], w->poly[2 * i + 1], &sx, &sy);
             if (i > 0)
                 ui_draw_line(ui, px, py, sx, sy, pass ? lw : lw + 3,
                              pass ? ui_rgba(255, 255, 255, 230) : ui_rgba(0, 0, 0, 170));
@@ -360,20 +404,18 @@ void view_walk_map(App *a)
         }
     }
     float r = (float)ui_text_height(ui, UI_FONT_BODY) * 0.45f;
-    for (int s = 0; s < p->n_stops; s++) {
-        const float *z = p->stops + s * 2;
+    for (int s = 0; s < w->n_poly_stops; s++) {
+        const float *q = w->poly + 2 * (w->n_poly + s);
         float sx, sy;
-        map_to_screen(a, z[0], z[1], &sx, &sy);
-        UiColor c = w->st.source == WALK_CLASSES ? app_label_ui_color(a, w->st.classes[s])
-                                                 : ui->theme.accent;
+        map_to_screen(a, q[0], q[1], &sx, &sy);
+        bool classes = w->st.source == WALK_CLASSES && s < w->st.n_classes;
+        UiColor c = classes ? app_label_ui_color(a, w->st.classes[s]) : ui->theme.accent;
         ui_draw_circle(ui, sx, sy, r, 0, ui_rgba(0, 0, 0, 220));
         ui_draw_circle(ui, sx, sy, r * 0.75f, 0, c);
-        if (w->st.source == WALK_POINTS) {
-            const char *s2 = s ? "B" : "A";
+        if (!classes)
             ui_draw_text(ui, UI_FONT_BODY, (int)(sx + r * 1.3f),
                          (int)(sy - r * 1.3f) - ui_text_height(ui, UI_FONT_BODY) / 2,
-                         ui->theme.text, s2);
-        }
+                         ui->theme.text, s ? "B" : "A");
     }
     /* the moving point itself is the explorer's z marker, drawn next */
 }
@@ -401,6 +443,13 @@ void app_walk_dump(const App *a, void *obj)
                                  cJSON_CreateFloatArray(w->path.stops + s * w->path.z, w->path.z));
     if (w->why[0])
         cJSON_AddStringToObject(o, "why", w->why);
+    /* the path as drawn on the map (map coordinates; none at Z > 2 until
+     * the projection's layout is in) */
+    cJSON_AddNumberToObject(o, "map_points", w->n_poly);
+    cJSON_AddNumberToObject(o, "map_layout_seq", (double)w->poly_lay); /* projection.seq */
+    cJSON *ms = cJSON_AddArrayToObject(o, "map_stops");
+    for (int s = 0; s < w->n_poly_stops; s++)
+        cJSON_AddItemToArray(ms, cJSON_CreateFloatArray(w->poly + 2 * (w->n_poly + s), 2));
     static const char *const cst[5] = {"none", "loading", "training", "ready", "failed"};
     int cs = atomic_load_explicit(&((AppWalk *)w)->clf.state, memory_order_acquire);
     cJSON_AddStringToObject(o, "classifier", cst[cs >= 0 && cs < 5 ? cs : 0]);

@@ -12,9 +12,9 @@
  * Functions (declared in app_impl.h):
  *   app_walk_frame  each frame before update: classifier, path, clock -> z
  *   view_walk       the Walk panel (side column, in place of the sliders)
- *   view_walk_map   the path and its stops on the map (Z = 2; Z > 2 maps
- *                   have no out-of-sample placement in the explorer yet, so
- *                   the path is not drawn there)
+ *   view_walk_map   the path and its stops on the map (Z > 2: placed on
+ *                   the projection by its kNN out-of-sample placement,
+ *                   refreshed at most 4 times a second while t-SNE runs)
  *   app_walk_key    I panel, P play/pause, G export the walk as a GIF
  *
  * Thread rule: main thread; the classifier worker is reached only through
@@ -32,6 +32,7 @@
 enum {
     APP_WALK_TIMELINE = 120, /* classifier readings along the path */
     APP_WALK_GIF_STEPS = 16, /* GIF frames per leg */
+    APP_WALK_MAP_SEG = 32,   /* polyline points per leg on the map (slerp legs curve) */
 };
 
 typedef struct {
@@ -49,6 +50,15 @@ typedef struct {
     float set_z[VAE_MAX_Z]; /* the z the walk set last: another z pauses it */
     bool driving;         /* set_z is valid */
     double last_now;      /* a->now of the last frame */
+
+    /* the path on the map: polyline then stops, (n_poly + n_stops, 2) map
+     * coordinates (latent at Z = 2, the projection's layout at Z > 2) */
+    float poly[((WALK_MAX_STOPS - 1) * APP_WALK_MAP_SEG + 1 + WALK_MAX_STOPS) * 2];
+    int n_poly, n_poly_stops; /* 0: nothing to draw */
+    uint32_t poly_version;  /* built_version / built_enc / layout it was placed for */
+    uint64_t poly_enc, poly_lay;
+    int poly_z;
+    double poly_t;          /* a->now when placed */
 
     /* classifier */
     ClfJob clf;

@@ -6,6 +6,9 @@
  * the decode of that z and the classifier reads it, and that the GIF reads
  * back with one frame per step.
  *
+ * At Z > 2 the path is drawn on the projection's map: its stops are where
+ * the kNN placement puts the class centroids on the published layout.
+ *
  * usage: test_interp_gui ZSPACE_BINARY
  * Skips (77) without Xvfb, without a GL 3.3 context, or without MNIST. A
  * tiny Z = 2 model and a tiny classifier are trained through the APIs in
@@ -28,6 +31,7 @@
 
 #include "classify/clf.h"
 #include "data/dataset.h"
+#include "embed/place.h"
 #include "io/gif.h"
 #include "test_util.h"
 #include "vae/vae.h"
@@ -93,6 +97,25 @@ static void floats(const cJSON *arr, float *out, int n)
         out[i] = (float)cJSON_GetArrayItem(arr, i)->valuedouble;
 }
 
+/* A tiny model: Z, one hidden layer, a few epochs on 3,000 training images. */
+static void train_tiny(Vae *v, int z, int hidden, int epochs, uint64_t seed)
+{
+    Err e = {0};
+    VaeConfig cfg;
+    vae_config_default(&cfg);
+    cfg.z = z;
+    cfg.hidden[0] = hidden;
+    assert_int_equal(vae_init(v, &cfg, 128, seed, &e), ERR_OK);
+    DataSplit train = ds.train;
+    train.n = 3000;
+    Rng rng;
+    rng_seed(&rng, seed + 8);
+    VaeTrainOpts o;
+    vae_train_opts_default(&o);
+    for (int ep = 0; ep < epochs; ep++)
+        assert_int_equal(vae_train_epoch(v, &train, &rng, &o, NULL, &e), ERR_OK);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -105,20 +128,7 @@ static int setup(void **state)
         fprintf(stderr, "test_interp_gui: skipping, the window does not open\n");
         exit(77);
     }
-    /* a tiny Z = 2 model */
-    VaeConfig cfg;
-    vae_config_default(&cfg);
-    cfg.z = 2;
-    cfg.hidden[0] = 256;
-    assert_int_equal(vae_init(&vae, &cfg, 128, 3, &e), ERR_OK);
-    DataSplit train = ds.train;
-    train.n = 3000;
-    Rng rng;
-    rng_seed(&rng, 11);
-    VaeTrainOpts o;
-    vae_train_opts_default(&o);
-    for (int ep = 0; ep < 8; ep++)
-        assert_int_equal(vae_train_epoch(&vae, &train, &rng, &o, NULL, &e), ERR_OK);
+    train_tiny(&vae, 2, 256, 8, 3);
     snprintf(model_path, sizeof model_path, "%s", tu_path("tiny.safetensors"));
     assert_int_equal(vae_save(model_path, &vae, NULL, &e), ERR_OK);
     size_t n = ds.test.n;
@@ -142,6 +152,8 @@ static int setup(void **state)
     assert_int_equal(clf_init(&c, VAE_X, 32, 128, 5, &e), ERR_OK);
     ClfTrainOpts co;
     clf_train_opts_default(&co);
+    DataSplit train = ds.train;
+    train.n = 3000;
     assert_int_equal(clf_train(&c, &train, 1, 5, &co, NULL, &e), ERR_OK);
     mkdir(tu_path("zspace"), 0755);
     ClfInfo info = {.epochs = 1, .seed = 5, .test_accuracy = NAN};
@@ -335,6 +347,79 @@ static void test_walk_between_points(void **state)
     cJSON_Delete(jc);
 }
 
+static const double *button_centre(const cJSON *rect, double ps)
+{
+    static double c[2];
+    c[0] = (cJSON_GetArrayItem(rect, 0)->valueint + cJSON_GetArrayItem(rect, 2)->valueint / 2) / ps;
+    c[1] = (cJSON_GetArrayItem(rect, 1)->valueint + cJSON_GetArrayItem(rect, 3)->valueint / 2) / ps;
+    return c;
+}
+
+/* Z = 8: the walk's stops on the PCA map are the kNN placements of the
+ * class centroids on that layout, computed here from the dumped layout. */
+static void test_walk_on_projection(void **state)
+{
+    (void)state;
+    enum { Z = 8 };
+    Err e = {0};
+    Vae v;
+    train_tiny(&v, Z, 128, 4, 4);
+    char path[4096], opt[4200], script[2048];
+    snprintf(path, sizeof path, "%s", tu_path("z8.safetensors"));
+    assert_int_equal(vae_save(path, &v, NULL, &e), ERR_OK);
+    snprintf(opt, sizeof opt, "-m %s --size 1024x768", path);
+    /* run 1: where the projection card's PCA button is */
+    snprintf(script, sizeof script, "wait-ready\nwait 5 frames\ndump-state %s\nquit\n",
+             tu_path("q0.json"));
+    assert_int_equal(run(script, opt), 0);
+    cJSON *q0 = load_json(tu_path("q0.json"));
+    double ps = num(get(q0, "view"), "pixel_scale");
+    const double *pca = button_centre(get(get(get(q0, "projection"), "buttons"), "pca"), ps);
+    int px = (int)pca[0], py = (int)pca[1];
+    cJSON_Delete(q0);
+    /* run 2: PCA (a layout that stays), then the walk */
+    snprintf(script, sizeof script,
+             "wait-ready\nclick %d %d\nwait 500ms\nkey I\nkey P\nwait 800ms\ndump-state %s\nquit\n",
+             px, py, tu_path("q1.json"));
+    assert_int_equal(run(script, opt), 0);
+    cJSON *q1 = load_json(tu_path("q1.json"));
+    const cJSON *w = get(q1, "walk"), *pr = get(q1, "projection");
+    assert_string_equal(get(pr, "method")->valuestring, "pca");
+    assert_true(num(w, "playing"));
+    assert_int_equal((int)num(w, "map_points"), 5 * 16 + 1);
+    assert_true(num(w, "map_layout_seq") == num(pr, "seq"));
+    /* the stops: class centroids in Z = 8 ... */
+    const cJSON *stops = get(w, "stops"), *ms = get(w, "map_stops");
+    assert_int_equal(cJSON_GetArraySize(stops), 6);
+    assert_int_equal(cJSON_GetArraySize(ms), 6);
+    float zst[6 * Z], want[6 * 2];
+    for (int i = 0; i < 6; i++)
+        floats(cJSON_GetArrayItem(stops, i), zst + i * Z, Z);
+    /* ... placed on the dumped layout by the same kNN placement */
+    size_t n = ds.test.n;
+    float *mu = malloc(n * Z * sizeof *mu), *lay = malloc(n * 2 * sizeof *lay);
+    vae_encode(&v, ds.test.images, n, mu, NULL);
+    const cJSON *l = get(pr, "layout");
+    assert_int_equal(cJSON_GetArraySize(l), (int)(2 * n));
+    int i = 0;
+    for (const cJSON *it = l->child; it; it = it->next)
+        lay[i++] = (float)it->valuedouble;
+    assert_int_equal(place_points(mu, lay, n, Z, zst, 6, 10, want, 1, &e), ERR_OK);
+    float lo = lay[0], hi = lay[0];
+    for (size_t k = 0; k < 2 * n; k++)
+        lo = lay[k] < lo ? lay[k] : lo, hi = lay[k] > hi ? lay[k] : hi;
+    for (int s = 0; s < 6; s++) {
+        float got[2];
+        floats(cJSON_GetArrayItem(ms, s), got, 2);
+        assert_float_equal(got[0], want[2 * s], 1e-3 * (hi - lo));
+        assert_float_equal(got[1], want[2 * s + 1], 1e-3 * (hi - lo));
+    }
+    free(mu);
+    free(lay);
+    vae_free(&v);
+    cJSON_Delete(q1);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -345,6 +430,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_walk_plays_and_exports),
         cmocka_unit_test(test_walk_between_points),
+        cmocka_unit_test(test_walk_on_projection),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
