@@ -105,7 +105,7 @@ static bool stop_button(Ui *ui, UiRect r, int stop, int sign, WalkButtons *bs)
     int tw = ui_text_width(ui, UI_FONT_BODY, s), th = ui_text_height(ui, UI_FONT_BODY);
     ui_draw_text(ui, UI_FONT_BODY, r.x + (r.w - tw) / 2, r.y + (r.h - th) / 2, t->text, s);
     char id[16];
-    snprintf(id, sizeof id, "stop%d%c", stop, sign > 0 ? '+' : '-');
+    snprintf(id, sizeof id, "stop%u%c", (unsigned)stop % 100u, sign > 0 ? '+' : '-');
     note_button(bs, id, r);
     return (res & UI_RELEASE) && over;
 }
