@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app_impl.h"
+#include "core/timer.h"
 #include "embed/place.h"
 #include "viz/anim.h"
 
@@ -275,6 +276,7 @@ static void export_gif(App *a)
         ui_toast(&a->ui, msg);
         return;
     }
+    double t0 = timer_now();
     int steps = APP_WALK_GIF_STEPS, z = a->z_dim;
     size_t n = viz_path_frames(&w->path, steps);
     float *zs = malloc(sizeof(float) * n * (size_t)z);
@@ -304,7 +306,8 @@ static void export_gif(App *a)
         snprintf(w->gif, sizeof w->gif, "%s", abs ? abs : name);
         free(abs);
         w->gif_frames = (int)n;
-        snprintf(msg, sizeof msg, "Saved %s", w->gif);
+        w->gif_seconds = timer_now() - t0;
+        snprintf(msg, sizeof msg, "Saved %s (%zu frames)", w->gif, n);
     } else {
         snprintf(msg, sizeof msg, "GIF export failed: %s", e.msg);
     }
@@ -468,6 +471,7 @@ void app_walk_dump(const App *a, void *obj)
     if (w->gif[0]) {
         cJSON_AddStringToObject(o, "gif", w->gif);
         cJSON_AddNumberToObject(o, "gif_frames", w->gif_frames);
+        cJSON_AddNumberToObject(o, "gif_seconds", w->gif_seconds); /* decode + write */
     }
     cJSON *b = cJSON_AddObjectToObject(o, "buttons");
     for (int i = 0; i < w->buttons.n; i++) {

@@ -71,6 +71,7 @@ typedef struct {
     /* last export */
     char gif[4096];
     int gif_frames;
+    double gif_seconds;   /* how long the export held the UI thread */
 } AppWalk;
 
 #endif
