@@ -265,8 +265,10 @@ void view_proj_controls(App *a)
         submit(a, PROJ_TSNE, false);
     UiRect on = p->method == PROJ_TSNE ? p->b_tsne : p->b_pca;
     ui_draw_rect(ui, ui_rect(on.x, on.y + on.h - 3, on.w, 3), t->accent, 0);
+    /* a t-SNE run is under way (or requested and not yet published) */
     bool running = p->method == PROJ_TSNE &&
-                   (p->lay.state == PROJ_RUNNING || p->lay.state == PROJ_PAUSED);
+                   (p->lay.request != p->last_request || p->lay.state == PROJ_RUNNING ||
+                    p->lay.state == PROJ_PAUSED);
     if (ui_button_at(ui, p->b_pause, p->paused ? "Resume" : "Pause") && running) {
         p->paused = !p->paused;
         proj_pause(&p->job, p->paused);

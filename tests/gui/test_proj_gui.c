@@ -11,7 +11,8 @@
  *      clicking the middle of the '0' and of the '1' clusters decodes two
  *      different images, each closer (pixel MSE) to its class's mean image
  *      than to the other's; a drag between them gives a run of different
- *      decodes.
+ *      decodes. The card's buttons: PCA shows the PCA layout, t-SNE starts
+ *      a new run, Pause holds it (no new layouts while paused).
  *
  * usage: test_proj_gui ZSPACE_BINARY
  * Skips (77) without Xvfb, a GL 3.3 context or MNIST. */
@@ -47,6 +48,7 @@ static double pca_acc, latent_acc;
 static float class_mean[10][VAE_X];
 static int click[2][2] = {{-1, -1}, {-1, -1}}; /* window points of the '0' and '1' centres */
 static double final_kl = -1;
+static int btn[3][2]; /* centres of the card's PCA, t-SNE and Pause buttons */
 
 /* Time the t-SNE gets: ~8 s at 125 it/s on one core of an idle machine;
  * generous for a loaded CI runner. */
@@ -289,6 +291,12 @@ static void test_tsne_runs_live(void **state)
             click[k][1] < cy + ch)
             fail_msg("the '%d' cluster is under the projection card", k);
     }
+    const char *names[3] = {"pca", "tsne", "pause"};
+    for (int k = 0; k < 3; k++) {
+        const cJSON *r = get(get(b, "projection", "buttons"), names[k], NULL);
+        btn[k][0] = cJSON_GetArrayItem(r, 0)->valueint + cJSON_GetArrayItem(r, 2)->valueint / 2;
+        btn[k][1] = cJSON_GetArrayItem(r, 1)->valueint + cJSON_GetArrayItem(r, 3)->valueint / 2;
+    }
     final_kl = kl;
     free(y);
     cJSON_Delete(a);
@@ -304,10 +312,14 @@ static void test_click_decodes(void **state)
     snprintf(script, sizeof script,
              "wait-ready 60\nwait " TSNE_WAIT "\ndump-state %s\nclick %d %d\nwait 5 frames\n"
              "dump-state %s\nclick %d %d\nwait 5 frames\ndump-state %s\nscreenshot %s\n"
-             "drag %d %d %d %d 12\nwait 5 frames\ndump-state %s\nquit\n",
+             "drag %d %d %d %d 12\nwait 5 frames\ndump-state %s\n"
+             "click %d %d\nwait 500ms\ndump-state %s\nclick %d %d\nwait 3 frames\n"
+             "click %d %d\nwait 4s\ndump-state %s\nwait 700ms\ndump-state %s\nquit\n",
              tu_path("c.json"), click[0][0], click[0][1], tu_path("d0.json"), click[1][0],
              click[1][1], tu_path("d1.json"), tu_path("d1.png"), click[0][0], click[0][1],
-             click[1][0], click[1][1], tu_path("d2.json"));
+             click[1][0], click[1][1], tu_path("d2.json"), btn[0][0], btn[0][1],
+             tu_path("e0.json"), btn[1][0], btn[1][1], btn[2][0], btn[2][1], tu_path("e1.json"),
+             tu_path("e2.json"));
     assert_int_equal(run(script), 0);
     cJSON *c = dump("c.json"), *d0 = dump("d0.json"), *d1 = dump("d1.json"),
           *d2 = dump("d2.json");
@@ -340,6 +352,27 @@ static void test_click_decodes(void **state)
         distinct += !seen;
     }
     assert_true(distinct >= 8);
+    /* the card: PCA shows the PCA layout; t-SNE re-runs; Pause holds it
+     * (from the first chunk after the affinities, ~1 s at N = 10,000) */
+    cJSON *e0 = dump("e0.json"), *e1 = dump("e1.json"), *e2 = dump("e2.json");
+    for (int k = 0; k < 3; k++) {
+        const cJSON *e = k == 0 ? e0 : k == 1 ? e1 : e2;
+        fprintf(stderr, "test_proj_gui: card e%d: %s %s iter %d seq %d requests %d\n", k,
+                str(e, "projection", "method"), str(e, "projection", "state"),
+                (int)num(e, "projection", "iter"), (int)num(e, "projection", "seq"),
+                (int)num(e, "projection", "requests"));
+    }
+    assert_string_equal(str(e0, "projection", "method"), "pca");
+    assert_string_equal(str(e0, "projection", "state"), "done");
+    assert_string_equal(str(e1, "projection", "chosen"), "tsne");
+    assert_int_equal((int)num(e1, "projection", "requests"), 3);
+    assert_string_equal(str(e1, "projection", "state"), "paused");
+    assert_string_equal(str(e2, "projection", "state"), "paused");
+    assert_int_equal((int)num(e2, "projection", "iter"), (int)num(e1, "projection", "iter"));
+    assert_int_equal((int)num(e2, "projection", "seq"), (int)num(e1, "projection", "seq"));
+    cJSON_Delete(e0);
+    cJSON_Delete(e1);
+    cJSON_Delete(e2);
     cJSON_Delete(c);
     cJSON_Delete(d0);
     cJSON_Delete(d1);
