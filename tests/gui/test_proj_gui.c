@@ -13,6 +13,8 @@
  *      than to the other's; a drag between them gives a run of different
  *      decodes. The card's buttons: PCA shows the PCA layout, t-SNE starts
  *      a new run, Pause holds it (no new layouts while paused).
+ *   3. Training continues in the window: each re-encoding of the means
+ *      warm-starts the t-SNE from the current map, which follows smoothly.
  *
  * usage: test_proj_gui ZSPACE_BINARY
  * Skips (77) without Xvfb, a GL 3.3 context or MNIST. */
@@ -49,6 +51,7 @@ static float class_mean[10][VAE_X];
 static int click[2][2] = {{-1, -1}, {-1, -1}}; /* window points of the '0' and '1' centres */
 static double final_kl = -1;
 static int btn[3][2]; /* centres of the card's PCA, t-SNE and Pause buttons */
+static int cont[2] = {-1, -1}; /* the Training panel's Continue button */
 
 /* Time the t-SNE gets: ~8 s at 125 it/s on one core of an idle machine;
  * generous for a loaded CI runner. */
@@ -308,18 +311,24 @@ static void test_click_decodes(void **state)
     (void)state;
     if (final_kl < 0)
         skip();
-    char script[8192];
+    /* tu_path rotates through 8 buffers: keep copies of the 9 paths */
+    static const char *const names[] = {"c.json",  "d0.json", "d1.json", "d1.png",  "d2.json",
+                                        "e0.json", "e1.json", "e2.json", "e3.json"};
+    char path[9][1024];
+    for (int i = 0; i < 9; i++)
+        snprintf(path[i], sizeof path[i], "%s", tu_path(names[i]));
+    char script[16384];
     snprintf(script, sizeof script,
              "wait-ready 60\nwait " TSNE_WAIT "\ndump-state %s\nclick %d %d\nwait 5 frames\n"
              "dump-state %s\nclick %d %d\nwait 5 frames\ndump-state %s\nscreenshot %s\n"
              "drag %d %d %d %d 12\nwait 5 frames\ndump-state %s\n"
              "click %d %d\nwait 500ms\ndump-state %s\nclick %d %d\nwait 3 frames\n"
-             "click %d %d\nwait 4s\ndump-state %s\nwait 700ms\ndump-state %s\nquit\n",
-             tu_path("c.json"), click[0][0], click[0][1], tu_path("d0.json"), click[1][0],
-             click[1][1], tu_path("d1.json"), tu_path("d1.png"), click[0][0], click[0][1],
-             click[1][0], click[1][1], tu_path("d2.json"), btn[0][0], btn[0][1],
-             tu_path("e0.json"), btn[1][0], btn[1][1], btn[2][0], btn[2][1], tu_path("e1.json"),
-             tu_path("e2.json"));
+             "click %d %d\nwait 4s\ndump-state %s\nwait 700ms\ndump-state %s\nkey T\n"
+             "wait 5 frames\ndump-state %s\nquit\n",
+             path[0], click[0][0], click[0][1], path[1], click[1][0], click[1][1], path[2],
+             path[3], click[0][0], click[0][1], click[1][0], click[1][1], path[4], btn[0][0],
+             btn[0][1], path[5], btn[1][0], btn[1][1], btn[2][0], btn[2][1], path[6], path[7],
+             path[8]);
     assert_int_equal(run(script), 0);
     cJSON *c = dump("c.json"), *d0 = dump("d0.json"), *d1 = dump("d1.json"),
           *d2 = dump("d2.json");
@@ -370,13 +379,66 @@ static void test_click_decodes(void **state)
     assert_string_equal(str(e2, "projection", "state"), "paused");
     assert_int_equal((int)num(e2, "projection", "iter"), (int)num(e1, "projection", "iter"));
     assert_int_equal((int)num(e2, "projection", "seq"), (int)num(e1, "projection", "seq"));
+    cJSON *e3 = dump("e3.json");
+    const cJSON *cb = get(get(e3, "training", "buttons"), "tr/continue", NULL);
+    cont[0] = cJSON_GetArrayItem(cb, 0)->valueint + cJSON_GetArrayItem(cb, 2)->valueint / 2;
+    cont[1] = cJSON_GetArrayItem(cb, 1)->valueint + cJSON_GetArrayItem(cb, 3)->valueint / 2;
     cJSON_Delete(e0);
     cJSON_Delete(e1);
     cJSON_Delete(e2);
+    cJSON_Delete(e3);
     cJSON_Delete(c);
     cJSON_Delete(d0);
     cJSON_Delete(d1);
     cJSON_Delete(d2);
+}
+
+/* 3. Training goes on in the window: every re-encoding of the means
+ * continues the t-SNE from the current map (warm start, no exaggeration),
+ * so the map changes, but smoothly: no point jumps across the map, and the
+ * classes stay apart. */
+static void test_training_warm_starts(void **state)
+{
+    (void)state;
+    if (cont[0] < 0)
+        skip();
+    char script[4096];
+    snprintf(script, sizeof script,
+             "wait-ready 60\nwait " TSNE_WAIT "\ndump-state %s\nkey T\nwait 5 frames\n"
+             "click %d %d\nwait 8s\ndump-state %s\nwait 4s\ndump-state %s\nscreenshot %s\n"
+             "quit\n",
+             tu_path("g0.json"), cont[0], cont[1], tu_path("g1.json"), tu_path("g2.json"),
+             tu_path("g2.png"));
+    assert_int_equal(run(script), 0);
+    cJSON *g0 = dump("g0.json"), *g1 = dump("g1.json"), *g2 = dump("g2.json");
+    assert_string_equal(str(g0, "projection", "state"), "done");
+    assert_true(cJSON_IsTrue(get(g2, "training", "running")));
+    double w1 = num(g1, "projection", "warm_requests"), w2 = num(g2, "projection", "warm_requests");
+    fprintf(stderr, "test_proj_gui: warm restarts after 8 s of training %.0f, after 12 s %.0f\n",
+            w1, w2);
+    assert_true(w1 >= 1);
+    assert_true(w2 > w1); /* it keeps following the training */
+    assert_true(cJSON_IsTrue(get(g2, "projection", "warm")));
+    assert_string_equal(str(g2, "projection", "method"), "tsne");
+    float *y0 = layout(g0), *y2 = layout(g2);
+    float ext = 0, moved = 0;
+    for (size_t i = 0; i < 2 * n_test; i++) {
+        ext = fmaxf(ext, fabsf(y0[i]));
+        moved = fmaxf(moved, fabsf(y2[i] - y0[i]));
+    }
+    fprintf(stderr, "test_proj_gui: map extent %.1f, largest move in 12 s %.1f\n", (double)ext,
+            (double)moved);
+    assert_true(moved > 0);           /* the map follows the new means */
+    assert_true(moved < 0.5f * ext); /* smoothly: not a restart from PCA */
+    double acc = 0;
+    Err e = {0};
+    assert_int_equal(quality_knn_accuracy(y2, n_test, 2, labels, 10, 2, &acc, &e), ERR_OK);
+    assert_true(acc > latent_acc - 0.1);
+    free(y0);
+    free(y2);
+    cJSON_Delete(g0);
+    cJSON_Delete(g1);
+    cJSON_Delete(g2);
 }
 
 int main(int argc, char **argv)
@@ -389,6 +451,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tsne_runs_live),
         cmocka_unit_test(test_click_decodes),
+        cmocka_unit_test(test_training_warm_starts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
