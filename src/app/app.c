@@ -149,7 +149,8 @@ static void handle_event(App *a, const SDL_Event *ev)
     }
     case SDL_KEYDOWN:
         if (!app_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_walk_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
+            !app_walk_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
+            !app_sample_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
             app_train_key(a, ev->key.keysym.sym, ev->key.keysym.mod);
         break;
     default: break;
@@ -169,6 +170,8 @@ static void update(App *a)
         view_klbars(a);
     } else if (a->walk.show) {
         view_walk(a);
+    } else if (a->samp.show) {
+        view_sample(a);
     } else {
         view_sliders(a);
     }
@@ -187,6 +190,7 @@ static void draw_custom(void *user, int id, UiRect r)
 static void draw(App *a)
 {
     app_decode_if_dirty(a);
+    app_sample_draw(a);
     if (a->hover >= 0 && a->hover != a->hover_shown) {
         app_upload_point_image(a, a->img_hover, a->hover);
         a->hover_shown = a->hover;

@@ -25,6 +25,7 @@
 #include "ui/ui.h"
 #include "view_train.h"
 #include "view_proj.h"
+#include "view_sample.h"
 
 enum { APP_CUSTOM_POINTS = 1 };
 
@@ -103,6 +104,9 @@ typedef struct {
 
     /* latent walks (view_interp.h) */
     AppWalk walk;
+
+    /* the Sampling panel (view_sample.h) */
+    AppSample samp;
 } App;
 
 /* layout.c */
@@ -172,5 +176,10 @@ void view_walk(App *a);         /* the Walk panel, in place of the sliders */
 void view_walk_map(App *a);     /* the path on the map (Z = 2), inside its clip */
 void app_walk_dump(const App *a, void *cjson_object); /* fills the dump's "walk" */
 void app_walk_free(App *a);
+/* view_sample.c: the Sampling panel (view_sample.h) */
+bool app_sample_key(App *a, int32_t key, uint16_t mods);
+void view_sample(App *a);         /* in place of the sliders */
+void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale grids */
+void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */
 
 #endif

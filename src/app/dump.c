@@ -83,6 +83,7 @@ static cJSON *state_json(const App *a)
     cJSON *tr = cJSON_AddObjectToObject(root, "training");
     app_train_dump(a, tr);
     app_walk_dump(a, cJSON_AddObjectToObject(root, "walk"));
+    app_sample_dump(a, cJSON_AddObjectToObject(root, "sampling"));
     cJSON_AddNumberToObject(root, "fps", a->fps);
     cJSON *ui = cJSON_AddObjectToObject(root, "ui");
     cJSON_AddBoolToObject(ui, "help", a->help);

@@ -26,6 +26,8 @@ const UiHelpEntry app_help[] = {
     {"I", "walk panel: paths through classes or A \xe2\x86\x92 B"},
     {"P", "play / pause the walk"},
     {"G", "save the walk as a GIF"},
+    {"S", "sampling panel: prior beside posterior grids"},
+    {"R", "resample the grids (sampling panel)"},
 };
 const int app_help_count = (int)(sizeof app_help / sizeof app_help[0]);
 

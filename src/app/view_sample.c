@@ -1,0 +1,267 @@
+/* view_sample: the Sampling panel (see view_sample.h). Update (view_sample,
+ * app_sample_key) only changes settings and appends draw commands; the
+ * draws, decodes and texture uploads happen in app_sample_draw, the one
+ * place here that touches GL. */
+#include <SDL.h>
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <nettle/sha1.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app_impl.h"
+
+static void sample_init_once(AppSample *s)
+{
+    if (s->temperature > 0)
+        return;
+    s->temperature = 1.0f;
+    s->seed = 1;
+    s->img[0] = s->img[1] = -1;
+    s->clicked = -1;
+}
+
+/* The posterior grid's images: the training split when it is loaded. */
+static const DataSplit *posterior_split(const App *a, bool *train)
+{
+    const Dataset *ds = &a->model.job.ds;
+    *train = ds->train.n > 0 && ds->train.images;
+    return *train ? &ds->train : &ds->test;
+}
+
+/* z for one grid, from its own stream of the seed (so R changes both, and
+ * the temperature changes only the prior's scale). */
+static bool draw_z(App *a, int g)
+{
+    AppSample *s = &a->samp;
+    int z = a->z_dim;
+    Rng rng;
+    rng_seed(&rng, s->seed * 2 + (uint64_t)g);
+    float *out = s->z[g];
+    if (g == SAMPLE_PRIOR) {
+        rng_normal_fill(&rng, out, (size_t)SAMPLE_CELLS * (size_t)z);
+        for (int i = 0; i < SAMPLE_CELLS * z; i++)
+            out[i] *= s->temperature;
+        return true;
+    }
+    if (!a->map_ready)
+        return false; /* the dataset is the encoder's, loaded with the map */
+    bool train;
+    const DataSplit *sp = posterior_split(a, &train);
+    if (sp->n == 0)
+        return false;
+    static float x[SAMPLE_CELLS * VAE_X];
+    float mu[SAMPLE_CELLS * VAE_MAX_Z], lv[SAMPLE_CELLS * VAE_MAX_Z];
+    for (int i = 0; i < SAMPLE_CELLS; i++) {
+        s->index[i] = (int32_t)rng_below(&rng, (uint32_t)sp->n);
+        memcpy(x + (size_t)i * VAE_X, sp->images + (size_t)s->index[i] * (size_t)sp->x,
+               sizeof(float) * VAE_X);
+    }
+    vae_encode(&a->model.vae, x, SAMPLE_CELLS, mu, lv);
+    for (int i = 0; i < SAMPLE_CELLS * z; i++)
+        out[i] = mu[i] + expf(0.5f * lv[i]) * rng_normal(&rng);
+    s->posterior_train = train;
+    return true;
+}
+
+/* Decode a grid's 64 z into one 8x8 mosaic and upload it. */
+static void decode_grid(App *a, int g)
+{
+    AppSample *s = &a->samp;
+    static float xhat[SAMPLE_CELLS * VAE_X];
+    static uint8_t mosaic[SAMPLE_PX * SAMPLE_PX];
+    vae_decode(&a->model.vae, s->z[g], SAMPLE_CELLS, xhat);
+    for (int c = 0; c < SAMPLE_CELLS; c++) {
+        uint8_t px[VAE_X];
+        for (int i = 0; i < VAE_X; i++) {
+            float v = xhat[(size_t)c * VAE_X + (size_t)i];
+            px[i] = (uint8_t)lroundf((v < 0 ? 0 : v > 1 ? 1 : v) * 255.0f);
+        }
+        struct sha1_ctx ctx;
+        sha1_init(&ctx);
+        sha1_update(&ctx, VAE_X, px);
+        sha1_digest(&ctx, 20, s->sha1[g][c]);
+        int cx = c % SAMPLE_SIDE, cy = c / SAMPLE_SIDE;
+        for (int r = 0; r < 28; r++)
+            memcpy(mosaic + (size_t)(cy * 28 + r) * SAMPLE_PX + (size_t)cx * 28, px + r * 28, 28);
+    }
+    if (s->img[g] < 0)
+        s->img[g] = gfx_image_new(&a->gr, SAMPLE_PX, SAMPLE_PX);
+    gfx_image_set(&a->gr, s->img[g], mosaic);
+    s->valid[g] = true;
+}
+
+void app_sample_draw(App *a)
+{
+    AppSample *s = &a->samp;
+    sample_init_once(s);
+    if (!s->show || !a->have_model)
+        return;
+    uint64_t enc = a->model.job.reencodes;
+    bool stale = s->drawn_z != a->z_dim || s->drawn_enc != enc;
+    for (int g = 0; g < 2; g++) {
+        bool want = stale || !s->valid[g] || s->drawn_seed[g] != s->seed ||
+                    (g == SAMPLE_PRIOR && s->drawn_t != s->temperature);
+        if (!want)
+            continue;
+        s->valid[g] = false;
+        if (s->clicked / SAMPLE_CELLS == g)
+            s->clicked = -1; /* that cell is gone */
+        if (!draw_z(a, g))
+            continue;
+        decode_grid(a, g);
+        s->drawn_seed[g] = s->seed;
+    }
+    s->drawn_t = s->temperature;
+    s->drawn_z = a->z_dim;
+    s->drawn_enc = enc;
+}
+
+bool app_sample_key(App *a, int32_t key, uint16_t mods)
+{
+    AppSample *s = &a->samp;
+    sample_init_once(s);
+    if (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))
+        return false;
+    switch (key) {
+    case SDLK_s:
+        s->show = !s->show;
+        if (s->show) /* the panel slot is shared: the last one asked for wins */
+            a->walk.show = a->train.show = false;
+        return true;
+    case SDLK_r:
+        if (!s->show)
+            return false;
+        s->seed++;
+        return true;
+    default: return false;
+    }
+}
+
+/* One grid: its caption, the mosaic, a click on a cell -> that z. */
+static void grid_view(App *a, int g, UiRect r, const char *caption)
+{
+    Ui *ui = &a->ui;
+    const UiTheme *t = &ui->theme;
+    AppSample *s = &a->samp;
+    int lh = ui_text_height(ui, UI_FONT_SMALL);
+    ui_draw_text(ui, UI_FONT_SMALL, r.x, r.y, t->text_dim, caption);
+    int side = r.w < r.h - lh ? r.w : r.h - lh;
+    side -= side % SAMPLE_SIDE; /* whole pixels per cell: even cells */
+    UiRect q = ui_rect(r.x + (r.w - side) / 2, r.y + lh, side, side);
+    s->grid[g] = q;
+    if (!s->valid[g]) {
+        ui_draw_rect(ui, q, ui_rgba(0, 0, 0, 255), 0);
+        const char *m = a->map_ready ? "\xe2\x80\xa6" : "waiting for the data\xe2\x80\xa6";
+        ui_draw_text_wrapped(ui, UI_FONT_SMALL, q, t->text_dim, m);
+        return;
+    }
+    ui_draw_image(ui, q, s->img[g], ui_rgba(255, 255, 255, 255));
+    ui_draw_frame(ui, q, t->border, 1, 0);
+    int cell = side / SAMPLE_SIDE;
+    int res = ui_control(ui, ui_id(ui, &g, sizeof g), q, UI_MOUSE_LEFT);
+    int mx = ui->in.mouse_x - q.x, my = ui->in.mouse_y - q.y;
+    bool inside = mx >= 0 && my >= 0 && mx < side && my < side && cell > 0;
+    int c = inside ? (my / cell) * SAMPLE_SIDE + mx / cell : -1;
+    if (s->clicked >= 0 && s->clicked / SAMPLE_CELLS == g) { /* the cell z came from */
+        int k = s->clicked % SAMPLE_CELLS;
+        ui_draw_frame(ui, ui_rect(q.x + (k % SAMPLE_SIDE) * cell, q.y + (k / SAMPLE_SIDE) * cell,
+                                  cell, cell),
+                      t->text, 2, 0);
+    }
+    if (c >= 0 && (res & UI_HOVER))
+        ui_draw_frame(ui, ui_rect(q.x + (c % SAMPLE_SIDE) * cell, q.y + (c / SAMPLE_SIDE) * cell,
+                                  cell, cell),
+                      t->accent, 2, 0);
+    if (c >= 0 && (res & UI_PRESS)) {
+        s->clicked = g * SAMPLE_CELLS + c;
+        app_set_z(a, s->z[g] + (size_t)c * (size_t)a->z_dim);
+    }
+}
+
+void view_sample(App *a)
+{
+    Ui *ui = &a->ui;
+    const UiTheme *t = &ui->theme;
+    AppSample *s = &a->samp;
+    sample_init_once(s);
+    int pad = ui_pad(ui);
+    s->grid[0] = s->grid[1] = ui_rect(0, 0, 0, 0);
+    ui_panel_begin(ui, "Sampling \xc2\xb7 R resamples", a->r_sliders, false);
+    if (!a->have_model) {
+        ui_label(ui, UI_FONT_BODY, t->text_dim, "no model loaded");
+        ui_panel_end(ui);
+        return;
+    }
+    UiRect r = ui_row(ui, 0);
+    int bw = (r.w - pad) / 2;
+    static const char *modes[] = {"Both grids", "Prior only", "Posterior only"};
+    if (ui_button_at(ui, ui_rect(r.x, r.y, bw, r.h), modes[s->mode]))
+        s->mode = (s->mode + 1) % 3;
+    if (ui_button_at(ui, ui_rect(r.x + bw + pad, r.y, r.w - bw - pad, r.h), "Resample (R)"))
+        s->seed++;
+    s->t_row = ui_row(ui, 0);
+    ui_slider_at(ui, s->t_row, "T", &s->temperature, 0.1f, 2.0f, "%.2f");
+    UiRect body = ui->lay.body;
+    int top = ui_row(ui, 0).y; /* the rest of the panel */
+    UiRect rest = ui_rect(body.x, top, body.w, body.y + body.h - top);
+    char post[64];
+    bool train = false;
+    if (a->map_ready) /* the encoder's dataset is ours to read once the map is in */
+        posterior_split(a, &train);
+    snprintf(post, sizeof post, "posterior q(z|x), %s", !a->map_ready ? "\xe2\x80\xa6"
+                                                 : train       ? "train x"
+                                                               : "test x");
+    char prior[64];
+    snprintf(prior, sizeof prior, "prior N(0, %.2f\xc2\xb2 I)", (double)s->temperature);
+    if (s->mode == SAMPLE_BOTH) {
+        int w = (rest.w - pad) / 2;
+        grid_view(a, SAMPLE_PRIOR, ui_rect(rest.x, rest.y, w, rest.h), prior);
+        grid_view(a, SAMPLE_POSTERIOR, ui_rect(rest.x + w + pad, rest.y, w, rest.h), post);
+    } else if (s->mode == SAMPLE_PRIOR_ONLY) {
+        grid_view(a, SAMPLE_PRIOR, rest, prior);
+    } else {
+        grid_view(a, SAMPLE_POSTERIOR, rest, post);
+    }
+    ui_panel_end(ui);
+}
+
+static cJSON *grid_json(const App *a, int g)
+{
+    const AppSample *s = &a->samp;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "valid", s->valid[g]);
+    const UiRect *q = &s->grid[g];
+    cJSON_AddItemToObject(o, "rect", cJSON_CreateIntArray((const int[]){q->x, q->y, q->w, q->h}, 4));
+    cJSON *sha = cJSON_AddArrayToObject(o, "cells_sha1");
+    cJSON *zs = cJSON_AddArrayToObject(o, "z");
+    for (int c = 0; s->valid[g] && c < SAMPLE_CELLS; c++) {
+        char hex[41];
+        for (int i = 0; i < 20; i++)
+            snprintf(hex + 2 * i, 3, "%02x", s->sha1[g][c][i]);
+        cJSON_AddItemToArray(sha, cJSON_CreateString(hex));
+        cJSON_AddItemToArray(
+            zs, cJSON_CreateFloatArray(s->z[g] + (size_t)c * (size_t)a->z_dim, a->z_dim));
+    }
+    if (g == SAMPLE_POSTERIOR && s->valid[g])
+        cJSON_AddItemToObject(o, "images", cJSON_CreateIntArray(s->index, SAMPLE_CELLS));
+    return o;
+}
+
+void app_sample_dump(const App *a, void *cjson_object)
+{
+    const AppSample *s = &a->samp;
+    cJSON *o = cjson_object;
+    static const char *modes[] = {"both", "prior", "posterior"};
+    cJSON_AddBoolToObject(o, "visible", s->show);
+    cJSON_AddNumberToObject(o, "temperature", s->temperature);
+    cJSON_AddNumberToObject(o, "seed", (double)s->seed);
+    cJSON_AddStringToObject(o, "mode", modes[s->mode]);
+    cJSON_AddStringToObject(o, "posterior_split", s->posterior_train ? "train" : "test");
+    cJSON_AddNumberToObject(o, "clicked", s->clicked);
+    const UiRect *q = &s->t_row;
+    cJSON_AddItemToObject(o, "temperature_rect",
+                          cJSON_CreateIntArray((const int[]){q->x, q->y, q->w, q->h}, 4));
+    cJSON_AddItemToObject(o, "prior", grid_json(a, SAMPLE_PRIOR));
+    cJSON_AddItemToObject(o, "posterior", grid_json(a, SAMPLE_POSTERIOR));
+}
