@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "core/timer.h"
 
 static void sample_init_once(AppSample *s)
 {
@@ -50,7 +51,7 @@ static bool draw_z(App *a, int g)
     const DataSplit *sp = posterior_split(a, &train);
     if (sp->n == 0)
         return false;
-    static float x[SAMPLE_CELLS * VAE_X];
+    static float x[SAMPLE_CELLS * VAE_X]; /* 200 KB: not on the stack; UI thread only */
     float mu[SAMPLE_CELLS * VAE_MAX_Z], lv[SAMPLE_CELLS * VAE_MAX_Z];
     for (int i = 0; i < SAMPLE_CELLS; i++) {
         s->index[i] = (int32_t)rng_below(&rng, (uint32_t)sp->n);
@@ -68,7 +69,7 @@ static bool draw_z(App *a, int g)
 static void decode_grid(App *a, int g)
 {
     AppSample *s = &a->samp;
-    static float xhat[SAMPLE_CELLS * VAE_X];
+    static float xhat[SAMPLE_CELLS * VAE_X]; /* UI thread only, like x above */
     static uint8_t mosaic[SAMPLE_PX * SAMPLE_PX];
     vae_decode(&a->model.vae, s->z[g], SAMPLE_CELLS, xhat);
     for (int c = 0; c < SAMPLE_CELLS; c++) {
@@ -98,6 +99,8 @@ void app_sample_draw(App *a)
     if (!s->show || !a->have_model)
         return;
     uint64_t enc = a->model.job.reencodes;
+    double t0 = timer_now();
+    bool redrawn = false;
     bool stale = s->drawn_z != a->z_dim || s->drawn_enc != enc;
     for (int g = 0; g < 2; g++) {
         bool want = stale || !s->valid[g] || s->drawn_seed[g] != s->seed ||
@@ -111,7 +114,10 @@ void app_sample_draw(App *a)
             continue;
         decode_grid(a, g);
         s->drawn_seed[g] = s->seed;
+        redrawn = true;
     }
+    if (redrawn)
+        s->draw_seconds = timer_now() - t0;
     s->drawn_t = s->temperature;
     s->drawn_z = a->z_dim;
     s->drawn_enc = enc;
@@ -259,6 +265,7 @@ void app_sample_dump(const App *a, void *cjson_object)
     cJSON_AddStringToObject(o, "mode", modes[s->mode]);
     cJSON_AddStringToObject(o, "posterior_split", s->posterior_train ? "train" : "test");
     cJSON_AddNumberToObject(o, "clicked", s->clicked);
+    cJSON_AddNumberToObject(o, "draw_ms", s->draw_seconds * 1e3);
     const UiRect *q = &s->t_row;
     cJSON_AddItemToObject(o, "temperature_rect",
                           cJSON_CreateIntArray((const int[]){q->x, q->y, q->w, q->h}, 4));

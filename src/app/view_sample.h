@@ -60,6 +60,7 @@ typedef struct {
     UiRect grid[2];        /* where each grid was drawn (zero: not shown) */
     UiRect t_row;          /* the temperature slider's row */
     int clicked;           /* last clicked cell: grid * 64 + cell, -1 none */
+    double draw_seconds;   /* last redraw (draw z, decode, upload): held the UI thread */
 } AppSample;
 
 #endif
