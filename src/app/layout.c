@@ -29,6 +29,8 @@ void app_layout(App *a)
     if (a->samp.show) /* the grids take the height; a clicked cell still shows large */
         img = clampi(img * 55 / 100, 64, img);
     int thumb = clampi(img * 30 / 100, line * 2, img);
+    if (a->samp.show) /* the smaller decoder still holds its three lines beside the thumbnail */
+        thumb = clampi(thumb, line * 3, img);
     int dec_h = title_h + img + pad + thumb + 2 * pad;
     a->dec_img = img;
     a->dec_thumb = thumb;

@@ -145,12 +145,14 @@ bool app_sample_key(App *a, int32_t key, uint16_t mods)
 }
 
 /* One grid: its caption, the mosaic, a click on a cell -> that z. */
-static void grid_view(App *a, int g, UiRect r, const char *caption)
+static void grid_view(App *a, int g, UiRect r, const char *caption, const char *brief)
 {
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     AppSample *s = &a->samp;
     int lh = ui_text_height(ui, UI_FONT_SMALL);
+    if (ui_text_width(ui, UI_FONT_SMALL, caption) > r.w) /* large text, narrow column */
+        caption = brief;
     ui_draw_text(ui, UI_FONT_SMALL, r.x, r.y, t->text_dim, caption);
     int side = r.w < r.h - lh ? r.w : r.h - lh;
     side -= side % SAMPLE_SIDE; /* whole pixels per cell: even cells */
@@ -222,12 +224,12 @@ void view_sample(App *a)
     snprintf(prior, sizeof prior, "prior N(0, %.2f\xc2\xb2 I)", (double)s->temperature);
     if (s->mode == SAMPLE_BOTH) {
         int w = (rest.w - pad) / 2;
-        grid_view(a, SAMPLE_PRIOR, ui_rect(rest.x, rest.y, w, rest.h), prior);
-        grid_view(a, SAMPLE_POSTERIOR, ui_rect(rest.x + w + pad, rest.y, w, rest.h), post);
+        grid_view(a, SAMPLE_PRIOR, ui_rect(rest.x, rest.y, w, rest.h), prior, "prior");
+        grid_view(a, SAMPLE_POSTERIOR, ui_rect(rest.x + w + pad, rest.y, w, rest.h), post, "posterior");
     } else if (s->mode == SAMPLE_PRIOR_ONLY) {
-        grid_view(a, SAMPLE_PRIOR, rest, prior);
+        grid_view(a, SAMPLE_PRIOR, rest, prior, "prior");
     } else {
-        grid_view(a, SAMPLE_POSTERIOR, rest, post);
+        grid_view(a, SAMPLE_POSTERIOR, rest, post, "posterior");
     }
     ui_panel_end(ui);
 }
