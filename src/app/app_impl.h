@@ -178,6 +178,7 @@ void app_walk_dump(const App *a, void *cjson_object); /* fills the dump's "walk"
 void app_walk_free(App *a);
 /* view_sample.c: the Sampling panel (view_sample.h) */
 bool app_sample_key(App *a, int32_t key, uint16_t mods);
+bool app_sample_shown(const App *a); /* S is on and neither T nor I took the slot */
 void view_sample(App *a);         /* in place of the sliders */
 void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale grids */
 void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */

@@ -18,7 +18,7 @@ void app_layout(App *a)
     int status_h = line + 2 * pad;
     a->r_status = ui_rect(0, H - status_h, W, status_h);
     int side_w = clampi(W * 31 / 100, line * 15, W * 45 / 100);
-    if (a->samp.show) /* two 8x8 grids side by side want width more than the map does */
+    if (app_sample_shown(a)) /* two 8x8 grids side by side want width more than the map */
         side_w = clampi(W * 42 / 100, line * 15, W * 45 / 100);
     int top = pad, bottom = H - status_h - pad;
     a->r_map = ui_rect(pad, top, W - side_w - 3 * pad, bottom - top);
@@ -26,10 +26,10 @@ void app_layout(App *a)
 
     int title_h = ui_text_height(ui, UI_FONT_TITLE) + pad * 2;
     int img = clampi(side_w - 2 * pad, 64, (bottom - top) * 42 / 100);
-    if (a->samp.show) /* the grids take the height; a clicked cell still shows large */
+    if (app_sample_shown(a)) /* the grids take the height; a clicked cell still shows large */
         img = clampi(img * 55 / 100, 64, img);
     int thumb = clampi(img * 30 / 100, line * 2, img);
-    if (a->samp.show) /* the smaller decoder still holds its three lines beside the thumbnail */
+    if (app_sample_shown(a)) /* the smaller decoder keeps its 3 lines beside the thumbnail */
         thumb = clampi(thumb, line * 3, img);
     int dec_h = title_h + img + pad + thumb + 2 * pad;
     a->dec_img = img;

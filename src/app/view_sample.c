@@ -92,11 +92,16 @@ static void decode_grid(App *a, int g)
     s->valid[g] = true;
 }
 
+bool app_sample_shown(const App *a)
+{
+    return a->samp.show && !a->train.show && !a->walk.show; /* update()'s order */
+}
+
 void app_sample_draw(App *a)
 {
     AppSample *s = &a->samp;
     sample_init_once(s);
-    if (!s->show || !a->have_model)
+    if (!app_sample_shown(a) || !a->have_model)
         return;
     uint64_t enc = a->model.job.reencodes;
     double t0 = timer_now();
@@ -136,7 +141,7 @@ bool app_sample_key(App *a, int32_t key, uint16_t mods)
             a->walk.show = a->train.show = false;
         return true;
     case SDLK_r:
-        if (!s->show)
+        if (!app_sample_shown(a))
             return false;
         s->seed++;
         return true;
@@ -204,7 +209,8 @@ void view_sample(App *a)
     UiRect r = ui_row(ui, 0);
     int bw = (r.w - pad) / 2;
     static const char *modes[] = {"Both grids", "Prior only", "Posterior only"};
-    if (ui_button_at(ui, ui_rect(r.x, r.y, bw, r.h), modes[s->mode]))
+    s->mode_rect = ui_rect(r.x, r.y, bw, r.h);
+    if (ui_button_at(ui, s->mode_rect, modes[s->mode]))
         s->mode = (s->mode + 1) % 3;
     if (ui_button_at(ui, ui_rect(r.x + bw + pad, r.y, r.w - bw - pad, r.h), "Resample (R)"))
         s->seed++;
@@ -225,7 +231,8 @@ void view_sample(App *a)
     if (s->mode == SAMPLE_BOTH) {
         int w = (rest.w - pad) / 2;
         grid_view(a, SAMPLE_PRIOR, ui_rect(rest.x, rest.y, w, rest.h), prior, "prior");
-        grid_view(a, SAMPLE_POSTERIOR, ui_rect(rest.x + w + pad, rest.y, w, rest.h), post, "posterior");
+        grid_view(a, SAMPLE_POSTERIOR, ui_rect(rest.x + w + pad, rest.y, w, rest.h), post,
+                  "posterior");
     } else if (s->mode == SAMPLE_PRIOR_ONLY) {
         grid_view(a, SAMPLE_PRIOR, rest, prior, "prior");
     } else {
@@ -240,7 +247,8 @@ static cJSON *grid_json(const App *a, int g)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddBoolToObject(o, "valid", s->valid[g]);
     const UiRect *q = &s->grid[g];
-    cJSON_AddItemToObject(o, "rect", cJSON_CreateIntArray((const int[]){q->x, q->y, q->w, q->h}, 4));
+    cJSON_AddItemToObject(o, "rect",
+                          cJSON_CreateIntArray((const int[]){q->x, q->y, q->w, q->h}, 4));
     cJSON *sha = cJSON_AddArrayToObject(o, "cells_sha1");
     cJSON *zs = cJSON_AddArrayToObject(o, "z");
     for (int c = 0; s->valid[g] && c < SAMPLE_CELLS; c++) {
@@ -261,7 +269,7 @@ void app_sample_dump(const App *a, void *cjson_object)
     const AppSample *s = &a->samp;
     cJSON *o = cjson_object;
     static const char *modes[] = {"both", "prior", "posterior"};
-    cJSON_AddBoolToObject(o, "visible", s->show);
+    cJSON_AddBoolToObject(o, "visible", app_sample_shown(a));
     cJSON_AddNumberToObject(o, "temperature", s->temperature);
     cJSON_AddNumberToObject(o, "seed", (double)s->seed);
     cJSON_AddStringToObject(o, "mode", modes[s->mode]);
@@ -270,6 +278,9 @@ void app_sample_dump(const App *a, void *cjson_object)
     cJSON_AddNumberToObject(o, "draw_ms", s->draw_seconds * 1e3);
     const UiRect *q = &s->t_row;
     cJSON_AddItemToObject(o, "temperature_rect",
+                          cJSON_CreateIntArray((const int[]){q->x, q->y, q->w, q->h}, 4));
+    q = &s->mode_rect;
+    cJSON_AddItemToObject(o, "mode_rect",
                           cJSON_CreateIntArray((const int[]){q->x, q->y, q->w, q->h}, 4));
     cJSON_AddItemToObject(o, "prior", grid_json(a, SAMPLE_PRIOR));
     cJSON_AddItemToObject(o, "posterior", grid_json(a, SAMPLE_POSTERIOR));

@@ -59,6 +59,7 @@ typedef struct {
     int img[2];            /* gfx images, -1 until created */
     UiRect grid[2];        /* where each grid was drawn (zero: not shown) */
     UiRect t_row;          /* the temperature slider's row */
+    UiRect mode_rect;      /* the mode button (both / prior / posterior) */
     int clicked;           /* last clicked cell: grid * 64 + cell, -1 none */
     double draw_seconds;   /* last redraw (draw z, decode, upload): held the UI thread */
 } AppSample;

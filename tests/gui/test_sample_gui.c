@@ -228,6 +228,8 @@ static void test_temperature_and_click(void **state)
     int cell = rect(g, "rect", 2) / 8, c = 2 * 8 + 5;
     double cx = (rect(g, "rect", 0) + 5 * cell + cell / 2) / ps;
     double cy = (rect(g, "rect", 1) + 2 * cell + cell / 2) / ps;
+    double mx = (rect(p0, "mode_rect", 0) + rect(p0, "mode_rect", 2) / 2) / ps;
+    double my = (rect(p0, "mode_rect", 1) + rect(p0, "mode_rect", 3) / 2) / ps;
     snprintf(script, sizeof script,
              "wait-ready\n"
              "key S\n"
@@ -239,8 +241,18 @@ static void test_temperature_and_click(void **state)
              "wait 3 frames\n"
              "dump-state %s\n"
              "screenshot %s\n"
+             "click %.0f %.0f\n"
+             "wait 3 frames\n"
+             "dump-state %s\n"
+             "key I\n"
+             "wait 3 frames\n"
+             "dump-state %s\n"
+             "key I\n"
+             "wait 3 frames\n"
+             "dump-state %s\n"
              "quit\n",
-             sx, sy, tu_path("t1.json"), cx, cy, tu_path("t2.json"), tu_path("sample-1024.png"));
+             sx, sy, tu_path("t1.json"), cx, cy, tu_path("t2.json"), tu_path("sample-1024.png"),
+             mx, my, tu_path("t3.json"), tu_path("t4.json"), tu_path("t5.json"));
     assert_int_equal(run(script, opt), 0);
     cJSON *t1 = load_json(tu_path("t1.json")), *t2 = load_json(tu_path("t2.json"));
     const cJSON *p1 = get(t1, "sampling");
@@ -256,6 +268,21 @@ static void test_temperature_and_click(void **state)
     for (int d = 0; d < 2; d++)
         assert_float_equal(cJSON_GetArrayItem(z, d)->valuedouble, cell_z(g2, c, d), 1e-6);
     assert_string_equal(get(t2, "decoded_sha1")->valuestring, cell_sha(g2, c));
+
+    /* the mode button: the prior grid alone, larger */
+    cJSON *t3 = load_json(tu_path("t3.json"));
+    const cJSON *p3 = get(t3, "sampling");
+    assert_string_equal(get(p3, "mode")->valuestring, "prior");
+    assert_int_equal(rect(get(p3, "posterior"), "rect", 2), 0);
+    assert_true(rect(get(p3, "prior"), "rect", 2) > rect(g2, "rect", 2));
+    /* the Walk panel (I) takes the slot and gives it back */
+    cJSON *t4 = load_json(tu_path("t4.json")), *t5 = load_json(tu_path("t5.json"));
+    assert_false(num(get(t4, "sampling"), "visible"));
+    assert_true(num(get(t4, "walk"), "show"));
+    assert_true(num(get(t5, "sampling"), "visible"));
+    cJSON_Delete(t3);
+    cJSON_Delete(t4);
+    cJSON_Delete(t5);
     cJSON_Delete(t0);
     cJSON_Delete(t1);
     cJSON_Delete(t2);
