@@ -205,3 +205,23 @@ const char *gu_save_tiny(const char *name, const DataSplit *train, int z, int hi
     vae_free(&v);
     return path;
 }
+
+void gu_centroids2(Vae *v, const DataSplit *s, float out[10][2])
+{
+    assert_int_equal(v->cfg.z, 2);
+    float *mu = malloc(s->n * 2 * sizeof *mu);
+    vae_encode(v, s->images, s->n, mu, NULL);
+    int count[10] = {0};
+    memset(out, 0, 10 * sizeof out[0]);
+    for (size_t i = 0; i < s->n; i++) {
+        int k = s->labels[i];
+        count[k]++;
+        out[k][0] += mu[2 * i];
+        out[k][1] += mu[2 * i + 1];
+    }
+    for (int k = 0; k < 10; k++) {
+        out[k][0] /= count[k] ? (float)count[k] : 1.0f;
+        out[k][1] /= count[k] ? (float)count[k] : 1.0f;
+    }
+    free(mu);
+}

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -32,121 +31,28 @@
 #include "classify/clf.h"
 #include "data/dataset.h"
 #include "embed/place.h"
+#include "gui_util.h"
 #include "io/gif.h"
 #include "test_util.h"
 #include "vae/vae.h"
 #include "vae/vae_io.h"
 #include "viz/interp.h"
 
-static const char *zspace;
 static char model_path[4096];
 static Dataset ds;
 static Vae vae;                /* the model the explorer opens */
 static float centroid[10][2];  /* latent mean of each class (test set) */
 
-static int run(const char *script_text, const char *extra)
-{
-    const char *script = tu_write("script.txt", script_text, strlen(script_text));
-    char cmd[16384];
-    const char *asan = getenv("ASAN_OPTIONS");
-    /* in the tmpdir, where the explorer writes its GIFs (its current
-     * directory, like F12's screenshots); leak checks off for the window's
-     * process as in test_explorer (Mesa's JIT frames) */
-    snprintf(cmd, sizeof cmd,
-             "cd %s && ASAN_OPTIONS='%s%sdetect_leaks=0' XDG_CACHE_HOME=%s DISPLAY=%s %s explore "
-             "--script %s %s 2>%s",
-             tu_tmpdir(), asan ? asan : "", asan && *asan ? ":" : "", tu_tmpdir(), tu_xvfb(),
-             zspace, script, extra ? extra : "", tu_path("stderr.txt"));
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static cJSON *load_json(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    char *s = calloc(1, 1 << 20);
-    size_t n = fread(s, 1, (1 << 20) - 1, f);
-    s[n] = '\0';
-    fclose(f);
-    cJSON *j = cJSON_Parse(s);
-    free(s);
-    assert_non_null(j);
-    return j;
-}
-
-static const cJSON *get(const cJSON *o, const char *k)
-{
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, k);
-    if (!x)
-        fail_msg("dump-state has no \"%s\"", k);
-    return x;
-}
-
-static double num(const cJSON *o, const char *k)
-{
-    const cJSON *x = get(o, k);
-    assert_true(cJSON_IsNumber(x) || cJSON_IsBool(x));
-    return cJSON_IsBool(x) ? cJSON_IsTrue(x) : x->valuedouble;
-}
-
-static void floats(const cJSON *arr, float *out, int n)
-{
-    assert_int_equal(cJSON_GetArraySize(arr), n);
-    for (int i = 0; i < n; i++)
-        out[i] = (float)cJSON_GetArrayItem(arr, i)->valuedouble;
-}
-
-/* A tiny model: Z, one hidden layer, a few epochs on 3,000 training images. */
-static void train_tiny(Vae *v, int z, int hidden, int epochs, uint64_t seed)
-{
-    Err e = {0};
-    VaeConfig cfg;
-    vae_config_default(&cfg);
-    cfg.z = z;
-    cfg.hidden[0] = hidden;
-    assert_int_equal(vae_init(v, &cfg, 128, seed, &e), ERR_OK);
-    DataSplit train = ds.train;
-    train.n = 3000;
-    Rng rng;
-    rng_seed(&rng, seed + 8);
-    VaeTrainOpts o;
-    vae_train_opts_default(&o);
-    for (int ep = 0; ep < epochs; ep++)
-        assert_int_equal(vae_train_epoch(v, &train, &rng, &o, NULL, &e), ERR_OK);
-}
-
 static int setup(void **state)
 {
     (void)state;
-    if (!tu_xvfb())
-        tu_skip("Xvfb is not installed or does not start");
     Err e = {0};
     if (dataset_load("mnist", &ds, &e) != ERR_OK)
         tu_skip("MNIST is not available");
-    if (run("quit\n", "-m /nonexistent.safetensors") != 0) {
-        fprintf(stderr, "test_interp_gui: skipping, the window does not open\n");
-        exit(77);
-    }
-    train_tiny(&vae, 2, 256, 8, 3);
+    gu_train_tiny(&vae, &ds.train, 3000, 2, 256, 8, 3);
     snprintf(model_path, sizeof model_path, "%s", tu_path("tiny.safetensors"));
     assert_int_equal(vae_save(model_path, &vae, NULL, &e), ERR_OK);
-    size_t n = ds.test.n;
-    float *mu = malloc(n * 2 * sizeof *mu);
-    vae_encode(&vae, ds.test.images, n, mu, NULL);
-    int count[10] = {0};
-    memset(centroid, 0, sizeof centroid);
-    for (size_t i = 0; i < n; i++) {
-        int k = ds.test.labels[i];
-        count[k]++;
-        centroid[k][0] += mu[2 * i];
-        centroid[k][1] += mu[2 * i + 1];
-    }
-    for (int k = 0; k < 10; k++) {
-        centroid[k][0] /= (float)count[k];
-        centroid[k][1] /= (float)count[k];
-    }
-    free(mu);
+    gu_centroids2(&vae, &ds.test, centroid);
     /* a tiny classifier where the explorer looks for the default one */
     Clf c;
     assert_int_equal(clf_init(&c, VAE_X, 32, 128, 5, &e), ERR_OK);
@@ -192,30 +98,30 @@ static void test_walk_plays_and_exports(void **state)
              "quit\n",
              tu_path("s1.json"), tu_path("s2.json"), tu_path("s3.json"), tu_path("walk.png"));
     snprintf(opt, sizeof opt, "-m %s --size 1024x768", model_path);
-    assert_int_equal(run(script, opt), 0);
-    cJSON *s1 = load_json(tu_path("s1.json")), *s2 = load_json(tu_path("s2.json"));
-    cJSON *s3 = load_json(tu_path("s3.json"));
-    const cJSON *w1 = get(s1, "walk"), *w2 = get(s2, "walk"), *w3 = get(s3, "walk");
-    assert_true(num(w1, "show"));
-    assert_true(num(w1, "playing"));
-    assert_true(num(w2, "playing"));
+    assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
+    cJSON *s1 = gu_load_json(tu_path("s1.json")), *s2 = gu_load_json(tu_path("s2.json"));
+    cJSON *s3 = gu_load_json(tu_path("s3.json"));
+    const cJSON *w1 = gu_get(s1, "walk"), *w2 = gu_get(s2, "walk"), *w3 = gu_get(s3, "walk");
+    assert_true(gu_num(w1, "show"));
+    assert_true(gu_num(w1, "playing"));
+    assert_true(gu_num(w2, "playing"));
 
     /* the path: the default classes, their centroids as stops */
     static const int classes[] = {2, 3, 8, 7, 9, 1};
-    const cJSON *cl = get(w2, "classes"), *stops = get(w2, "stops");
+    const cJSON *cl = gu_get(w2, "classes"), *stops = gu_get(w2, "stops");
     assert_int_equal(cJSON_GetArraySize(cl), 6);
     assert_int_equal(cJSON_GetArraySize(stops), 6);
     float st[6][2];
     for (int i = 0; i < 6; i++) {
         assert_int_equal(cJSON_GetArrayItem(cl, i)->valueint, classes[i]);
-        floats(cJSON_GetArrayItem(stops, i), st[i], 2);
+        gu_floats(cJSON_GetArrayItem(stops, i), st[i], 2);
         assert_float_equal(st[i][0], centroid[classes[i]][0], 1e-3);
         assert_float_equal(st[i][1], centroid[classes[i]][1], 1e-3);
     }
 
     /* t advanced at about the set speed (0.5 legs/s over 5 legs: 0.1 per
      * second), and z is the path's point at t */
-    double t1 = num(w1, "t"), t2 = num(w2, "t");
+    double t1 = gu_num(w1, "t"), t2 = gu_num(w2, "t");
     assert_true(t1 > 0);
     assert_true(t2 > t1 + 0.02);
     assert_true(t2 - t1 < 0.3);
@@ -223,8 +129,8 @@ static void test_walk_plays_and_exports(void **state)
     Err e = {0};
     assert_int_equal(viz_path_init(&p, &st[0][0], 6, 2, VIZ_LERP, &e), ERR_OK);
     float z1[2], z2[2], want[2];
-    floats(get(s1, "z"), z1, 2);
-    floats(get(s2, "z"), z2, 2);
+    gu_floats(gu_get(s1, "z"), z1, 2);
+    gu_floats(gu_get(s2, "z"), z2, 2);
     viz_path_eval(&p, t2, want);
     assert_float_equal(z2[0], want[0], 1e-4);
     assert_float_equal(z2[1], want[1], 1e-4);
@@ -234,25 +140,25 @@ static void test_walk_plays_and_exports(void **state)
     assert_true(fabsf(z1[0] - z2[0]) + fabsf(z1[1] - z2[1]) > 1e-3);
 
     /* the decoder shows the decode of z, and it changed along the path */
-    assert_string_not_equal(get(s1, "decoded_sha1")->valuestring,
-                            get(s2, "decoded_sha1")->valuestring);
+    assert_string_not_equal(gu_get(s1, "decoded_sha1")->valuestring,
+                            gu_get(s2, "decoded_sha1")->valuestring);
     float x[VAE_X];
     vae_decode(&vae, z2, 1, x);
-    const cJSON *dec = get(s2, "decoded");
+    const cJSON *dec = gu_get(s2, "decoded");
     for (int i = 0; i < VAE_X; i++)
         assert_true(fabs(cJSON_GetArrayItem(dec, i)->valuedouble - x[i] * 255.0) <= 1.01);
 
     /* the classifier reads the shown digit; the timeline covers the path */
-    assert_string_equal(get(w2, "classifier")->valuestring, "ready");
-    double cls = num(w2, "class"), prob = num(w2, "prob");
+    assert_string_equal(gu_get(w2, "classifier")->valuestring, "ready");
+    double cls = gu_num(w2, "class"), prob = gu_num(w2, "prob");
     assert_true(cls >= 0 && cls <= 9);
     assert_true(prob > 0.1 && prob <= 1.0);
-    assert_int_equal(cJSON_GetArraySize(get(w2, "timeline")), 120);
+    assert_int_equal(cJSON_GetArraySize(gu_get(w2, "timeline")), 120);
 
     /* G: the GIF is where the dump says, one frame per step */
-    const char *gif = get(w3, "gif")->valuestring;
+    const char *gif = gu_get(w3, "gif")->valuestring;
     assert_int_equal(strncmp(gif, tu_tmpdir(), strlen(tu_tmpdir())), 0);
-    int frames = (int)num(w3, "gif_frames");
+    int frames = (int)gu_num(w3, "gif_frames");
     assert_int_equal(frames, 5 * 16 + 1);
     IoGif g;
     assert_int_equal(io_gif_read(gif, &g, &e), ERR_OK);
@@ -287,14 +193,14 @@ static void test_walk_between_points(void **state)
     snprintf(script, sizeof script, "wait-ready\nkey I\nwait 3 frames\ndump-state %s\nquit\n",
              tu_path("p0.json"));
     snprintf(opt, sizeof opt, "-m %s --size 1024x768", model_path);
-    assert_int_equal(run(script, opt), 0);
-    cJSON *p0 = load_json(tu_path("p0.json"));
-    const cJSON *b = get(get(p0, "walk"), "buttons");
-    const cJSON *pts = get(b, "points");
-    double ps = num(get(p0, "view"), "pixel_scale");
+    assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
+    cJSON *p0 = gu_load_json(tu_path("p0.json"));
+    const cJSON *b = gu_get(gu_get(p0, "walk"), "buttons");
+    const cJSON *pts = gu_get(b, "points");
+    double ps = gu_num(gu_get(p0, "view"), "pixel_scale");
     int px = (int)((cJSON_GetArrayItem(pts, 0)->valueint + cJSON_GetArrayItem(pts, 2)->valueint / 2) / ps);
     int py = (int)((cJSON_GetArrayItem(pts, 1)->valueint + cJSON_GetArrayItem(pts, 3)->valueint / 2) / ps);
-    const cJSON *mr = get(get(p0, "view"), "map_rect");
+    const cJSON *mr = gu_get(gu_get(p0, "view"), "map_rect");
     int mx = (int)((cJSON_GetArrayItem(mr, 0)->valueint + cJSON_GetArrayItem(mr, 2)->valueint / 3) / ps);
     int my = (int)((cJSON_GetArrayItem(mr, 1)->valueint + cJSON_GetArrayItem(mr, 3)->valueint / 2) / ps);
     int mx2 = (int)((cJSON_GetArrayItem(mr, 0)->valueint + cJSON_GetArrayItem(mr, 2)->valueint * 2 / 3) / ps);
@@ -302,11 +208,11 @@ static void test_walk_between_points(void **state)
     snprintf(script, sizeof script,
              "wait-ready\nkey I\nwait 2 frames\nclick %d %d\nwait 3 frames\ndump-state %s\nquit\n", px,
              py, tu_path("p1.json"));
-    assert_int_equal(run(script, opt), 0);
-    cJSON *p1 = load_json(tu_path("p1.json"));
-    const cJSON *w = get(p1, "walk");
-    assert_string_equal(get(w, "source")->valuestring, "points");
-    const cJSON *ra = get(get(w, "buttons"), "set_a"), *rb = get(get(w, "buttons"), "set_b");
+    assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
+    cJSON *p1 = gu_load_json(tu_path("p1.json"));
+    const cJSON *w = gu_get(p1, "walk");
+    assert_string_equal(gu_get(w, "source")->valuestring, "points");
+    const cJSON *ra = gu_get(gu_get(w, "buttons"), "set_a"), *rb = gu_get(gu_get(w, "buttons"), "set_b");
     int ax = (int)((cJSON_GetArrayItem(ra, 0)->valueint + cJSON_GetArrayItem(ra, 2)->valueint / 2) / ps);
     int ay = (int)((cJSON_GetArrayItem(ra, 1)->valueint + cJSON_GetArrayItem(ra, 3)->valueint / 2) / ps);
     int bx = (int)((cJSON_GetArrayItem(rb, 0)->valueint + cJSON_GetArrayItem(rb, 2)->valueint / 2) / ps);
@@ -319,26 +225,26 @@ static void test_walk_between_points(void **state)
              "key P\nwait 400ms\ndump-state %s\nquit\n",
              px, py, mx, my, tu_path("a.json"), ax, ay, mx2, my, tu_path("b.json"), bx, by,
              tu_path("c.json"));
-    assert_int_equal(run(script, opt), 0);
-    cJSON *ja = load_json(tu_path("a.json")), *jb = load_json(tu_path("b.json"));
-    cJSON *jc = load_json(tu_path("c.json"));
+    assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
+    cJSON *ja = gu_load_json(tu_path("a.json")), *jb = gu_load_json(tu_path("b.json"));
+    cJSON *jc = gu_load_json(tu_path("c.json"));
     float za[2], zb[2], zc[2];
-    floats(get(ja, "z"), za, 2);
-    floats(get(jb, "z"), zb, 2);
-    floats(get(jc, "z"), zc, 2);
-    const cJSON *wc = get(jc, "walk");
-    assert_true(num(wc, "playing"));
-    const cJSON *stops = get(wc, "stops");
+    gu_floats(gu_get(ja, "z"), za, 2);
+    gu_floats(gu_get(jb, "z"), zb, 2);
+    gu_floats(gu_get(jc, "z"), zc, 2);
+    const cJSON *wc = gu_get(jc, "walk");
+    assert_true(gu_num(wc, "playing"));
+    const cJSON *stops = gu_get(wc, "stops");
     assert_int_equal(cJSON_GetArraySize(stops), 2);
     float sa[2], sb[2];
-    floats(cJSON_GetArrayItem(stops, 0), sa, 2);
-    floats(cJSON_GetArrayItem(stops, 1), sb, 2);
+    gu_floats(cJSON_GetArrayItem(stops, 0), sa, 2);
+    gu_floats(cJSON_GetArrayItem(stops, 1), sb, 2);
     assert_float_equal(sa[0], za[0], 1e-5);
     assert_float_equal(sa[1], za[1], 1e-5);
     assert_float_equal(sb[0], zb[0], 1e-5);
     assert_float_equal(sb[1], zb[1], 1e-5);
     /* one leg, linear: z is A + t (B - A) */
-    double t = num(wc, "t");
+    double t = gu_num(wc, "t");
     assert_true(t > 0);
     assert_float_equal(zc[0], sa[0] + (float)t * (sb[0] - sa[0]), 1e-4);
     assert_float_equal(zc[1], sa[1] + (float)t * (sb[1] - sa[1]), 1e-4);
@@ -363,7 +269,7 @@ static void test_walk_on_projection(void **state)
     enum { Z = 8 };
     Err e = {0};
     Vae v;
-    train_tiny(&v, Z, 128, 4, 4);
+    gu_train_tiny(&v, &ds.train, 3000, Z, 128, 4, 4);
     char path[4096], opt[4200], script[2048];
     snprintf(path, sizeof path, "%s", tu_path("z8.safetensors"));
     assert_int_equal(vae_save(path, &v, NULL, &e), ERR_OK);
@@ -371,35 +277,35 @@ static void test_walk_on_projection(void **state)
     /* run 1: where the projection card's PCA button is */
     snprintf(script, sizeof script, "wait-ready\nwait 5 frames\ndump-state %s\nquit\n",
              tu_path("q0.json"));
-    assert_int_equal(run(script, opt), 0);
-    cJSON *q0 = load_json(tu_path("q0.json"));
-    double ps = num(get(q0, "view"), "pixel_scale");
-    const double *pca = button_centre(get(get(get(q0, "projection"), "buttons"), "pca"), ps);
+    assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
+    cJSON *q0 = gu_load_json(tu_path("q0.json"));
+    double ps = gu_num(gu_get(q0, "view"), "pixel_scale");
+    const double *pca = button_centre(gu_get(gu_get(gu_get(q0, "projection"), "buttons"), "pca"), ps);
     int px = (int)pca[0], py = (int)pca[1];
     cJSON_Delete(q0);
     /* run 2: PCA (a layout that stays), then the walk */
     snprintf(script, sizeof script,
              "wait-ready\nclick %d %d\nwait 500ms\nkey I\nkey P\nwait 800ms\ndump-state %s\nquit\n",
              px, py, tu_path("q1.json"));
-    assert_int_equal(run(script, opt), 0);
-    cJSON *q1 = load_json(tu_path("q1.json"));
-    const cJSON *w = get(q1, "walk"), *pr = get(q1, "projection");
-    assert_string_equal(get(pr, "method")->valuestring, "pca");
-    assert_true(num(w, "playing"));
-    assert_int_equal((int)num(w, "map_points"), 5 * 16 + 1);
-    assert_true(num(w, "map_layout_seq") == num(pr, "seq"));
+    assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
+    cJSON *q1 = gu_load_json(tu_path("q1.json"));
+    const cJSON *w = gu_get(q1, "walk"), *pr = gu_get(q1, "projection");
+    assert_string_equal(gu_get(pr, "method")->valuestring, "pca");
+    assert_true(gu_num(w, "playing"));
+    assert_int_equal((int)gu_num(w, "map_points"), 5 * 16 + 1);
+    assert_true(gu_num(w, "map_layout_seq") == gu_num(pr, "seq"));
     /* the stops: class centroids in Z = 8 ... */
-    const cJSON *stops = get(w, "stops"), *ms = get(w, "map_stops");
+    const cJSON *stops = gu_get(w, "stops"), *ms = gu_get(w, "map_stops");
     assert_int_equal(cJSON_GetArraySize(stops), 6);
     assert_int_equal(cJSON_GetArraySize(ms), 6);
     float zst[6 * Z], want[6 * 2];
     for (int i = 0; i < 6; i++)
-        floats(cJSON_GetArrayItem(stops, i), zst + i * Z, Z);
+        gu_floats(cJSON_GetArrayItem(stops, i), zst + i * Z, Z);
     /* ... placed on the dumped layout by the same kNN placement */
     size_t n = ds.test.n;
     float *mu = malloc(n * Z * sizeof *mu), *lay = malloc(n * 2 * sizeof *lay);
     vae_encode(&v, ds.test.images, n, mu, NULL);
-    const cJSON *l = get(pr, "layout");
+    const cJSON *l = gu_get(pr, "layout");
     assert_int_equal(cJSON_GetArraySize(l), (int)(2 * n));
     int i = 0;
     for (const cJSON *it = l->child; it; it = it->next)
@@ -410,7 +316,7 @@ static void test_walk_on_projection(void **state)
         lo = lay[k] < lo ? lay[k] : lo, hi = lay[k] > hi ? lay[k] : hi;
     for (int s = 0; s < 6; s++) {
         float got[2];
-        floats(cJSON_GetArrayItem(ms, s), got, 2);
+        gu_floats(cJSON_GetArrayItem(ms, s), got, 2);
         assert_float_equal(got[0], want[2 * s], 1e-3 * (hi - lo));
         assert_float_equal(got[1], want[2 * s + 1], 1e-3 * (hi - lo));
     }
@@ -422,11 +328,7 @@ static void test_walk_on_projection(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: test_interp_gui ZSPACE_BINARY\n");
-        return 2;
-    }
-    zspace = argv[1];
+    gu_init(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_walk_plays_and_exports),
         cmocka_unit_test(test_walk_between_points),
