@@ -257,6 +257,7 @@ static int loop(App *a, Err *e)
         SDL_Event ev;
         if (!busy && SDL_WaitEventTimeout(&ev, 250))
             handle_event(a, &ev);
+        double work0 = busy ? start : timer_now(); /* frame work starts after an idle wait */
         while (SDL_PollEvent(&ev))
             handle_event(a, &ev);
         poll_model(a);
@@ -268,6 +269,7 @@ static int loop(App *a, Err *e)
         if (after_draw(a, &so, e) != ERR_OK)
             return e->code;
         gfx_window_swap(&a->win);
+        frametime_frame(&a->ft, work0, timer_now(), busy, a->map_ready && app_map_xy(a) != NULL);
         count_frame(a);
         /* Without working vsync, hold to ~60 fps rather than spin. */
         double spent = timer_now() - start;
@@ -315,6 +317,7 @@ int app_run(const AppOptions *o, Err *e)
     a->text_scale = 1.0f;
     a->hover = a->nearest = a->highlight = a->hover_shown = -1;
     a->t0 = timer_now();
+    frametime_init(&a->ft, a->t0);
     rng_seed(&a->rng, 20240501);
     int rc = ERR_OK;
     if (o->script) {

@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "core/rng.h"
+#include "frametime.h"
 #include "gfx/points.h"
 #include "gfx/render.h"
 #include "gfx/window.h"
@@ -107,6 +108,9 @@ typedef struct {
 
     /* the Sampling panel (view_sample.h) */
     AppSample samp;
+
+    /* frame-time statistics for dump-state and `zspace bench explore` (frametime.h) */
+    FrameTime ft;
 } App;
 
 /* layout.c */
@@ -182,5 +186,7 @@ bool app_sample_shown(const App *a); /* S is on and neither T nor I took the slo
 void view_sample(App *a);         /* in place of the sliders */
 void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale grids */
 void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */
+/* perf.c: frame-time figures (frametime.h) */
+void app_timing_dump(const App *a, void *cjson_object); /* fills the dump's "timing" */
 
 #endif

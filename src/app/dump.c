@@ -85,6 +85,7 @@ static cJSON *state_json(const App *a)
     app_walk_dump(a, cJSON_AddObjectToObject(root, "walk"));
     app_sample_dump(a, cJSON_AddObjectToObject(root, "sampling"));
     cJSON_AddNumberToObject(root, "fps", a->fps);
+    app_timing_dump(a, cJSON_AddObjectToObject(root, "timing"));
     cJSON *ui = cJSON_AddObjectToObject(root, "ui");
     cJSON_AddBoolToObject(ui, "help", a->help);
     cJSON_AddBoolToObject(ui, "fullscreen", a->win.fullscreen);
