@@ -147,7 +147,11 @@ static void handle_event(App *a, const SDL_Event *ev)
         ui_input_scroll(&a->ui, y);
         break;
     }
+    case SDL_TEXTINPUT: ui_input_text(&a->ui, ev->text.text); break;
     case SDL_KEYDOWN:
+        /* a focused text field takes every key: no shortcut while typing */
+        if (app_field_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
+            break;
         if (!app_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_walk_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_sample_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
@@ -265,6 +269,7 @@ static int loop(App *a, Err *e)
         app_walk_frame(a);
         app_proj_frame(a);
         update(a);
+        app_text_input_sync(a);
         draw(a);
         if (after_draw(a, &so, e) != ERR_OK)
             return e->code;

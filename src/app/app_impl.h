@@ -168,6 +168,9 @@ UiRect app_proj_card(App *a);     /* lay out the projection card (before interac
 void app_proj_fit_beside_card(App *a, const float lo[2], const float hi[2]); /* map_reset_view */
 void view_proj_controls(App *a);
 void app_proj_dump(const App *a, void *cjson_object); /* fills the dump's "projection" */
+/* view_files.c: text-field keyboard routing; Open / Save model dialogs */
+bool app_field_key(App *a, int32_t key, uint16_t mods); /* true: a field took it */
+void app_text_input_sync(App *a); /* SDL text input on while a field has focus */
 /* dump.c */
 int app_dump_state(const App *a, const char *path, Err *e);
 /* shot.c */

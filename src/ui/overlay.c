@@ -162,6 +162,7 @@ void ui_end(Ui *ui)
     if (ui->active && !ui->active_seen)
         ui->active = 0;
     ui->active_seen = false;
+    ui_text_end(ui);
     ui->in.pressed = ui->in.released = 0;
     ui->in.scroll = 0;
 }

@@ -96,6 +96,15 @@ typedef struct {
     const UiHelpEntry *help;
     int nhelp;
     const char *help_title;
+
+    /* text fields (textfield.c): the one field with keyboard focus, its
+     * caret, and the keys and text typed since its last frame */
+    uint32_t focus;      /* 0: none */
+    bool focus_seen;     /* the focused field was drawn this frame (like active_seen) */
+    int caret;           /* byte offset in the focused field's text; -1: the end */
+    char queue[256];     /* input for the focused field, in order: UTF-8 text
+                            bytes, and UI_KEY_* codes as bytes below 0x20 */
+    int nqueue;
 } Ui;
 
 /* Allocate the command list. Returns false when out of memory. */
@@ -172,5 +181,44 @@ void ui_tooltip(Ui *ui, const char *text, int image); /* image -1: none */
 void ui_toast(Ui *ui, const char *text);
 bool ui_toasts_active(const Ui *ui);
 void ui_help(Ui *ui, const char *title, const UiHelpEntry *entries, int n);
+
+/* Text fields (textfield.c). One field at a time has keyboard focus: a
+ * click in it (or ui_focus) takes it, a click elsewhere, Enter or Esc drops
+ * it. While a field has focus the app sends it keys and typed text and
+ * skips its own shortcuts (ui_wants_keys). Focus also lapses when the
+ * focused field was not drawn in the last frame (its dialog closed). */
+enum {
+    UI_KEY_NONE, UI_KEY_BACKSPACE, UI_KEY_DELETE, UI_KEY_LEFT, UI_KEY_RIGHT, UI_KEY_HOME,
+    UI_KEY_END, UI_KEY_ENTER, UI_KEY_ESCAPE, UI_KEY_TAB, UI_KEY_UP, UI_KEY_DOWN,
+    UI_KEY_CLEAR, /* Ctrl+A, Ctrl+U: empty the field */
+};
+/* ui_text_field result bits */
+enum {
+    UI_TEXT_CHANGED = 1, /* the text was edited */
+    UI_TEXT_SUBMIT = 2,  /* Enter */
+    UI_TEXT_CANCEL = 4,  /* Esc */
+    UI_TEXT_TAB = 8,     /* Tab (the caller may complete) */
+    UI_TEXT_UP = 16,     /* Up / Down arrows (the caller may pick from a list) */
+    UI_TEXT_DOWN = 32,
+};
+/* True while a text field has keyboard focus: keys belong to it. */
+bool ui_wants_keys(const Ui *ui);
+/* Queue a key / typed UTF-8 text for the focused field (between frames).
+ * Return false (nothing queued) when no field has focus. */
+bool ui_input_key(Ui *ui, int key);
+bool ui_input_text(Ui *ui, const char *utf8);
+/* Give the field `id` (ui_text_field_id) the focus, caret at the end; 0 drops it. */
+void ui_focus(Ui *ui, uint32_t id);
+uint32_t ui_text_field_id(const Ui *ui, const char *name);
+/* A one-line text field editing buf (NUL-terminated, cap bytes with the
+ * NUL). name gives its id; hint is shown dim while buf is empty (NULL:
+ * none). Returns UI_TEXT_* bits. */
+int ui_text_field(Ui *ui, const char *name, UiRect r, char *buf, int cap, const char *hint);
+/* The editing rules alone, for tests: apply one key / insert text at
+ * *caret; return true when buf changed. */
+bool ui_text_edit_key(char *buf, int cap, int *caret, int key);
+bool ui_text_edit_insert(char *buf, int cap, int *caret, const char *utf8);
+/* Called by ui_end: focus lapses when its field was not drawn; unread keys go. */
+void ui_text_end(Ui *ui);
 
 #endif
