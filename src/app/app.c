@@ -257,7 +257,7 @@ static int loop(App *a, Err *e)
             return e->code;
         bool busy = scripting || a->ui.active || ui_toasts_active(&a->ui) ||
                     (a->have_model && !a->map_ready) || a->shot_path[0] || app_train_busy(a) ||
-                    app_walk_busy(a);
+                    app_walk_busy(a) || app_map_settling(a);
         SDL_Event ev;
         if (!busy && SDL_WaitEventTimeout(&ev, 250))
             handle_event(a, &ev);

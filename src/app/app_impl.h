@@ -191,5 +191,7 @@ void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale 
 void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */
 /* perf.c: frame-time figures (frametime.h) */
 void app_timing_dump(const App *a, void *cjson_object); /* fills the dump's "timing" */
+void app_layer_dump(const App *a, void *cjson_object);  /* fills the dump's "map.layer" */
+bool app_map_settling(const App *a); /* the map shows a moved layer: render until it is redrawn */
 
 #endif
