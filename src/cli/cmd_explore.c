@@ -84,6 +84,8 @@ int cmd_explore(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("explore", "unexpected argument '%s'", argv[optind]);
+    if (cli_parse_only)
+        return EXIT_OK;
     Err e = {0};
     if (o.script && app_check_script(o.script, &e) != ERR_OK)
         return cli_fail(&e);
