@@ -114,6 +114,7 @@ static cJSON *state_json(const App *a)
     app_layer_dump(a, cJSON_AddObjectToObject(map, "layer"));
     cJSON_AddStringToObject(map, "message", a->message);
     app_proj_dump(a, cJSON_AddObjectToObject(root, "projection"));
+    app_compare_dump(a, cJSON_AddObjectToObject(root, "compare"));
     cJSON_AddNumberToObject(root, "frame", (double)a->frames);
     return root;
 }
