@@ -1,6 +1,5 @@
 // layer.frag: composite a premultiplied-alpha layer (the cached point cloud)
-// (texel for pixel at its own view, resampled while the view moves);
-// blending is (ONE, ONE_MINUS_SRC_ALPHA).
+// pixel for pixel; blending is (ONE, ONE_MINUS_SRC_ALPHA).
 #version 330 core
 in vec2 v_uv;
 

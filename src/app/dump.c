@@ -84,6 +84,8 @@ static cJSON *state_json(const App *a)
     app_train_dump(a, tr);
     app_walk_dump(a, cJSON_AddObjectToObject(root, "walk"));
     app_sample_dump(a, cJSON_AddObjectToObject(root, "sampling"));
+    app_neigh_dump(a, cJSON_AddObjectToObject(root, "neighbours"));
+    app_panels_dump(a, cJSON_AddObjectToObject(root, "panels"));
     cJSON_AddNumberToObject(root, "fps", a->fps);
     app_timing_dump(a, cJSON_AddObjectToObject(root, "timing"));
     cJSON *ui = cJSON_AddObjectToObject(root, "ui");
@@ -111,10 +113,8 @@ static cJSON *state_json(const App *a)
     cJSON_AddNumberToObject(map, "points", a->map_ready ? (double)a->model.job.n : 0);
     cJSON_AddNumberToObject(map, "hover", a->hover);
     cJSON_AddNumberToObject(map, "nearest", a->nearest);
-    app_layer_dump(a, cJSON_AddObjectToObject(map, "layer"));
     cJSON_AddStringToObject(map, "message", a->message);
     app_proj_dump(a, cJSON_AddObjectToObject(root, "projection"));
-    app_compare_dump(a, cJSON_AddObjectToObject(root, "compare"));
     cJSON_AddNumberToObject(root, "frame", (double)a->frames);
     return root;
 }

@@ -28,6 +28,10 @@ const UiHelpEntry app_help[] = {
     {"G", "save the walk as a GIF"},
     {"S", "sampling panel: prior beside posterior grids"},
     {"R", "resample the grids (sampling panel)"},
+    {"Tab", "hide / show the side panels (map full width)"},
+    {"L", "hide / show the legend"},
+    {"B", "hide / show the status bar"},
+    {"Ctrl Shift S", "save the session (view, z, panels, settings)"},
 };
 const int app_help_count = (int)(sizeof app_help / sizeof app_help[0]);
 

@@ -21,7 +21,8 @@ void view_sliders(App *a)
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     int pad = ui_pad(ui);
-    ui_panel_begin(ui, "Latent z", a->r_sliders, true);
+    /* the Neighbours strip takes the bottom of the slot (view_neigh.c) */
+    ui_panel_begin(ui, "Latent z", app_neigh_room(a, a->r_sliders), true);
     if (!a->have_model) {
         ui_label(ui, UI_FONT_BODY, t->text_dim, "no model loaded");
         ui_panel_end(ui);
@@ -73,4 +74,5 @@ void view_sliders(App *a)
     if (changed)
         app_set_z(a, z);
     ui_panel_end(ui);
+    view_neigh(a);
 }

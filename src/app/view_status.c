@@ -7,6 +7,8 @@
 
 void view_status(App *a)
 {
+    if (!app_status_visible(a)) /* B (presenter mode) */
+        return;
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     UiRect r = a->r_status;
