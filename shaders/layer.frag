@@ -1,5 +1,6 @@
 // layer.frag: composite a premultiplied-alpha layer (the cached point cloud)
-// pixel for pixel; blending is (ONE, ONE_MINUS_SRC_ALPHA).
+// (texel for pixel at its own view, resampled while the view moves);
+// blending is (ONE, ONE_MINUS_SRC_ALPHA).
 #version 330 core
 in vec2 v_uv;
 

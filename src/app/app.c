@@ -63,7 +63,7 @@ static void open_model(App *a)
     const DatasetInfo *info = dataset_find(a->model.dataset);
     snprintf(a->message, sizeof a->message, "Encoding the %s %s images\xe2\x80\xa6",
              info ? info->title : a->model.dataset, a->opt.all_points ? "train and test" : "test");
-    if (!a->opt.model_path)
+    if (!a->opt.model_path && !a->opt.compare_path)
         app_train_resume_default(a); /* an interrupted first training goes on */
 }
 
@@ -153,6 +153,7 @@ static void handle_event(App *a, const SDL_Event *ev)
         if (app_field_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
             break;
         if (!app_panels_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
+            !app_compare_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_walk_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_sample_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
@@ -168,6 +169,7 @@ static void update(App *a)
     app_layout(a);
     app_train_layout(a);
     view_map(a);
+    view_compare(a);
     if (app_side_visible(a))
         view_decoder(a);
     if (a->train.show) {
@@ -194,11 +196,14 @@ static void draw_custom(void *user, int id, UiRect r)
 {
     if (id == APP_CUSTOM_POINTS)
         map_draw_points(user, r);
+    else if (id == APP_CUSTOM_POINTS_B)
+        app_compare_draw_points(user, r);
 }
 
 static void draw(App *a)
 {
     app_decode_if_dirty(a);
+    app_compare_draw(a);
     app_sample_draw(a);
     app_neigh_draw(a);
     if (a->hover >= 0 && a->hover != a->hover_shown) {
@@ -259,11 +264,12 @@ static int loop(App *a, Err *e)
         /* wait-ready ends when the map is in, or when there will be none */
         bool ready = a->map_ready || !a->have_model || !a->model.job.started ||
                      model_job_state(&a->model.job, NULL) == MODEL_FAILED;
+        ready = ready && app_compare_ready(a);
         if (scripting && script_tick(&a->script, win_id, a->now, ready, &so, e) != ERR_OK)
             return e->code;
         bool busy = scripting || a->ui.active || ui_toasts_active(&a->ui) ||
                     (a->have_model && !a->map_ready) || a->shot_path[0] || app_train_busy(a) ||
-                    app_walk_busy(a);
+                    app_walk_busy(a) || app_map_settling(a);
         SDL_Event ev;
         if (!busy && SDL_WaitEventTimeout(&ev, 250))
             handle_event(a, &ev);
@@ -275,6 +281,7 @@ static int loop(App *a, Err *e)
         app_walk_frame(a);
         app_proj_frame(a);
         app_presenter_frame(a);
+        app_compare_frame(a);
         update(a);
         app_text_input_sync(a);
         draw(a);
@@ -318,6 +325,7 @@ static int start(App *a, Err *e)
     a->model_opened = true;
     open_model(a);
     app_presenter_start(a);
+    app_compare_open(a);
     return ERR_OK;
 }
 
@@ -344,6 +352,7 @@ int app_run(const AppOptions *o, Err *e)
     app_train_free(a); /* stops a run, which saves its last complete batch */
     app_walk_free(a);
     app_proj_free(a);
+    app_compare_free(a);
     if (a->model_opened)
         model_free(&a->model);
     script_free(&a->script);

@@ -18,6 +18,7 @@ typedef struct {
     const char *session_path; /* --session FILE: Ctrl+Shift+S saves there; NULL: the default */
     const Session *session;   /* its contents to restore (caller-owned), or NULL */
     bool session_new;         /* --session named a file that does not exist yet */
+    const char *compare_path; /* --compare FILE: a second model beside the first, or NULL */
 } AppOptions;
 
 /* The default model path for a dataset ($XDG_CACHE_HOME/zspace/default-<ds>-
@@ -27,6 +28,12 @@ void app_default_model_path(const char *dataset, char *buf, size_t size);
 /* Check a script file without opening a window (used before app_run so a
  * bad script is an error with its line number, not a half-open window). */
 int app_check_script(const char *path, Err *e);
+
+/* With --compare: check that both model files open and have the same
+ * latent size, before any window opens (view_compare.c). ERR_ARG for
+ * different sizes (a usage error: "--compare: A has Z=2 but B has Z=64;
+ * ..."), ERR_IO / ERR_FORMAT when a file is missing or bad. */
+int app_check_compare(const AppOptions *o, Err *e);
 
 /* Open the window and run until the user (or the script) quits. Returns
  * ERR_OK on a normal quit; an error (window, GL, shaders, fonts, a failed

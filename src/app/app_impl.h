@@ -29,7 +29,7 @@
 #include "view_sample.h"
 #include "view_neigh.h"
 
-enum { APP_CUSTOM_POINTS = 1 };
+enum { APP_CUSTOM_POINTS = 1, APP_CUSTOM_POINTS_B = 2 /* compare.h */ };
 
 typedef struct {
     float cx, cy;  /* latent coordinates at the centre of the map rect */
@@ -110,6 +110,9 @@ typedef struct {
     /* the Sampling panel (view_sample.h) */
     AppSample samp;
 
+    /* a second model beside the first (compare.h); NULL without --compare */
+    struct AppCompare *cmp;
+
     /* the Neighbours strip; hidden panels and the session file (view_neigh.h) */
     AppNeigh neigh;
     AppPresenter pres;
@@ -145,6 +148,17 @@ void map_reset_view(App *a);
 void map_to_screen(const App *a, float x, float y, float *sx, float *sy);
 void map_from_screen(const App *a, float sx, float sy, float *x, float *y);
 void map_draw_points(App *a, UiRect r);
+/* the same for any map: view v over rect r (view_compare.c draws a second one) */
+/* Fit v to the box of xy (n, 2) (NULL: [-4, 4]^2) with a margin; lo, hi get the box. */
+void map_fit_view(MapView *v, UiRect r, const float *xy, size_t n, float lo[2], float hi[2]);
+void map_to_screen_in(const MapView *v, UiRect r, float x, float y, float *sx, float *sy);
+void map_from_screen_in(const MapView *v, UiRect r, float sx, float sy, float *x, float *y);
+void map_draw_grid_in(App *a, UiRect r, const MapView *v); /* Z = 2 grid, ticks, axis names */
+void map_draw_marker_at(App *a, float sx, float sy);      /* the z marker at screen (sx, sy) */
+void map_zoom_at(MapView *v, UiRect r, float notches, int mx, int my);
+int map_hover_point(const App *a, const MapView *v, UiRect r, const float *xy, size_t n, int mx,
+                    int my);
+void map_draw_points_with(App *a, GfxPoints *pts, const MapView *v, size_t n, UiRect r);
 float map_point_alpha(const App *a);
 /* view_train.c, view_curves.c: live training (view_train.h) */
 void app_train_init(App *a);
@@ -176,6 +190,19 @@ void app_proj_dump(const App *a, void *cjson_object); /* fills the dump's "proje
 /* view_files.c: text-field keyboard routing; Open / Save model dialogs */
 bool app_field_key(App *a, int32_t key, uint16_t mods); /* true: a field took it */
 void app_text_input_sync(App *a); /* SDL text input on while a field has focus */
+/* view_compare.c: a second model beside the first (compare.h); all no-ops
+ * without --compare */
+void app_compare_open(App *a);      /* start-up, after the first model: load and encode B */
+void app_compare_free(App *a);
+void app_compare_frame(App *a);     /* each frame, before update: B's encoder and projection */
+bool app_compare_ready(const App *a); /* B's map is in (or failed): for wait-ready */
+void app_compare_layout(App *a);    /* after app_layout: the map area split in two */
+bool app_compare_key(App *a, int32_t key, uint16_t mods); /* Home fits both; T, I, S off */
+void view_compare(App *a);          /* after view_map: both titles and B's map */
+bool view_compare_decoder(App *a);  /* the decoder panel with both decodes; false: not comparing */
+void app_compare_draw(App *a);      /* before gfx_render: decode z with B */
+void app_compare_draw_points(App *a, UiRect r); /* APP_CUSTOM_POINTS_B */
+void app_compare_dump(const App *a, void *cjson_object); /* fills the dump's "compare" */
 /* view_neigh.c, presenter.c: neighbours, hideable panels, session (view_neigh.h) */
 bool app_neigh_wanted(const App *a); /* the sliders hold the slot: the strip wants room */
 UiRect app_neigh_room(App *a, UiRect slot); /* the sliders' rect; lays out the strip below */
@@ -210,5 +237,7 @@ void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale 
 void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */
 /* perf.c: frame-time figures (frametime.h) */
 void app_timing_dump(const App *a, void *cjson_object); /* fills the dump's "timing" */
+void app_layer_dump(const App *a, void *cjson_object);  /* fills the dump's "map.layer" */
+bool app_map_settling(const App *a); /* the map shows a moved layer: render until it is redrawn */
 
 #endif

@@ -113,8 +113,10 @@ static cJSON *state_json(const App *a)
     cJSON_AddNumberToObject(map, "points", a->map_ready ? (double)a->model.job.n : 0);
     cJSON_AddNumberToObject(map, "hover", a->hover);
     cJSON_AddNumberToObject(map, "nearest", a->nearest);
+    app_layer_dump(a, cJSON_AddObjectToObject(map, "layer"));
     cJSON_AddStringToObject(map, "message", a->message);
     app_proj_dump(a, cJSON_AddObjectToObject(root, "projection"));
+    app_compare_dump(a, cJSON_AddObjectToObject(root, "compare"));
     cJSON_AddNumberToObject(root, "frame", (double)a->frames);
     return root;
 }

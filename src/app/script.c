@@ -20,6 +20,31 @@ static bool parse_int(const char *s, int *out)
     return true;
 }
 
+/* Whether s is well-formed UTF-8 (RFC 3629: shortest forms only, no
+ * surrogates, nothing past U+10FFFF): typed text reaches text fields and the
+ * font renderer, which should only ever see real characters. */
+static bool utf8_valid(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    while (*s) {
+        unsigned c = *s++;
+        int more = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+                   : (c & 0xF8) == 0xF0 ? 3 : -1;
+        if (more < 0)
+            return false;
+        uint32_t cp = c & (0x7Fu >> more);
+        for (int i = 0; i < more; i++, s++) {
+            if ((*s & 0xC0) != 0x80)
+                return false;
+            cp = cp << 6 | (*s & 0x3Fu);
+        }
+        static const uint32_t min[4] = {0, 0x80, 0x800, 0x10000};
+        if (cp < min[more] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+    }
+    return true;
+}
+
 /* "Ctrl+Shift+F1" -> key and modifiers. */
 static bool parse_key(const char *name, int32_t *key, uint16_t *mods)
 {
@@ -56,7 +81,7 @@ static bool parse_wait(ScriptStep *st, char **tok, int ntok)
         return false;
     char *end;
     double v = strtod(tok[1], &end);
-    if (end == tok[1] || v < 0 || v > 3600e3)
+    if (end == tok[1] || !(v >= 0 && v <= 3600e3)) /* NaN too: it would never end */
         return false;
     st->op = SC_WAIT_MS;
     if (!strcmp(end, "ms"))
@@ -95,6 +120,8 @@ static const char *parse_line(ScriptStep *st, char **tok, int ntok, const char *
         st->op = SC_TYPE;
         if (!rest || !*rest)
             return "usage: type TEXT";
+        if (!utf8_valid(rest))
+            return "the text is not valid UTF-8";
         st->arg = strdup(rest);
         return st->arg ? NULL : "out of memory";
     } else if (!strcmp(cmd, "wait")) {
@@ -120,9 +147,16 @@ static const char *parse_line(ScriptStep *st, char **tok, int ntok, const char *
     } else if (!strcmp(cmd, "quit")) {
         st->op = SC_QUIT;
         return ntok == 1 ? NULL : "usage: quit";
+    } else if (!strcmp(cmd, "resize")) {
+        st->op = SC_RESIZE;
+        if (ntok != 3 || !parse_int(tok[1], &st->x0) || !parse_int(tok[2], &st->y0))
+            return "usage: resize WIDTH HEIGHT";
+        if (st->x0 < 200 || st->y0 < 150 || st->x0 > 16384 || st->y0 > 16384)
+            return "the size must lie between 200x150 and 16384x16384";
+        return NULL;
     } else {
         return "unknown command (click, rclick, move, drag, rdrag, scroll, key, type, wait, "
-               "wait-ready, screenshot, dump-state, quit)";
+               "wait-ready, screenshot, dump-state, resize, quit)";
     }
     int *dst[5] = {&st->x0, &st->y0, &st->x1, &st->y1, &st->steps};
     if (st->op == SC_SCROLL)
@@ -157,8 +191,10 @@ int script_parse(Script *s, const char *name, const char *text, Err *e)
         memcpy(line, p, len);
         line[len] = '\0';
         p += len + (eol ? 1 : 0);
+        /* '#' is text inside `type`, wherever the line's indentation puts it */
+        const char *first = line + strspn(line, " \t\r\v\f");
         char *hash = strchr(line, '#');
-        if (hash && strncmp(line, "type", 4) != 0)
+        if (hash && strncmp(first, "type", 4) != 0)
             *hash = '\0';
         /* tokens; `rest` keeps the raw text after the command for `type` */
         char *tok[8];

@@ -18,6 +18,8 @@
  *                        longer is an error)
  *   screenshot FILE      save the next rendered frame as PNG
  *   dump-state FILE      write the app state as JSON (see dump.c)
+ *   resize W H           set the window's size in points (as a user dragging
+ *                        its border would; the app sees the size-changed event)
  *   quit
  * Thread rule: main thread (SDL_PushEvent). */
 #ifndef ZSPACE_APP_SCRIPT_H
@@ -30,14 +32,14 @@
 
 typedef enum {
     SC_CLICK, SC_MOVE, SC_DRAG, SC_SCROLL, SC_KEY, SC_TYPE, SC_WAIT_MS, SC_WAIT_FRAMES,
-    SC_WAIT_READY, SC_SCREENSHOT, SC_DUMP, SC_QUIT,
+    SC_WAIT_READY, SC_SCREENSHOT, SC_DUMP, SC_QUIT, SC_RESIZE,
 } ScriptOp;
 
 typedef struct {
     ScriptOp op;
     int line;
     int button;         /* CLICK, DRAG: SDL_BUTTON_LEFT or SDL_BUTTON_RIGHT */
-    int x0, y0, x1, y1; /* CLICK/MOVE/SCROLL use x0, y0 */
+    int x0, y0, x1, y1; /* CLICK/MOVE/SCROLL use x0, y0; RESIZE: width x0, height y0 */
     int steps;          /* DRAG: motion frames; SCROLL: notches */
     int32_t key;        /* KEY: SDL_Keycode */
     int scancode;       /* KEY: SDL_Scancode */

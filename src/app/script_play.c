@@ -60,6 +60,8 @@ static void push_text(uint32_t win, const char *s)
             n = sizeof ev.text.text - 1;
             while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
                 n--;
+            if (n == 0) /* no boundary in reach (not UTF-8): cut anyway, always advance */
+                n = sizeof ev.text.text - 1;
         }
         memcpy(ev.text.text, s, n);
         SDL_PushEvent(&ev);
@@ -101,8 +103,9 @@ static bool run_step(Script *s, ScriptStep *st, uint32_t win, double now, bool r
             return false;
         }
         if (s->phase <= st->steps) {
-            int x = st->x0 + (st->x1 - st->x0) * s->phase / st->steps;
-            int y = st->y0 + (st->y1 - st->y0) * s->phase / st->steps;
+            /* 64-bit: a long drag's span times its step overflows int */
+            int x = st->x0 + (int)((long long)(st->x1 - st->x0) * s->phase / st->steps);
+            int y = st->y0 + (int)((long long)(st->y1 - st->y0) * s->phase / st->steps);
             push_motion(win, x, y, mask);
             return false;
         }
@@ -132,6 +135,13 @@ static bool run_step(Script *s, ScriptStep *st, uint32_t win, double now, bool r
         return false;
     case SC_SCREENSHOT: out->screenshot = st->arg; return true;
     case SC_DUMP: out->dump = st->arg; return true;
+    case SC_RESIZE: {
+        /* No window (a headless replay) leaves nothing to resize. */
+        SDL_Window *w = SDL_GetWindowFromID(win);
+        if (w)
+            SDL_SetWindowSize(w, st->x0, st->y0);
+        return true;
+    }
     case SC_QUIT: {
         SDL_Event ev;
         memset(&ev, 0, sizeof ev);
@@ -160,6 +170,8 @@ int script_tick(Script *s, uint32_t window_id, double now, bool ready, ScriptOut
         s->phase = 0;
         if (st->op == SC_CLICK || st->op == SC_DRAG || st->op == SC_KEY || st->op == SC_SCROLL)
             break; /* the release must be processed before the next input */
+        if (st->op == SC_RESIZE)
+            break; /* later input lands in the new layout */
         if (st->op == SC_SCREENSHOT || st->op == SC_DUMP)
             break; /* later input must not reach the frame being captured */
     }

@@ -9,6 +9,8 @@ void view_decoder(App *a)
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     int pad = ui_pad(ui);
+    if (view_compare_decoder(a)) /* --compare: both models' decodes side by side */
+        return;
     ui_panel_begin(ui, "Decoder", a->r_decoder, false);
     int img = a->dec_img < ui->lay.body.w ? a->dec_img : ui->lay.body.w;
     int thumb = a->dec_thumb;

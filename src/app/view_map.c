@@ -10,40 +10,56 @@
 
 #include "app_impl.h"
 
+void map_to_screen_in(const MapView *v, UiRect r, float x, float y, float *sx, float *sy)
+{
+    *sx = (float)r.x + (float)r.w * 0.5f + (x - v->cx) * v->scale;
+    *sy = (float)r.y + (float)r.h * 0.5f - (y - v->cy) * v->scale;
+}
+
+void map_from_screen_in(const MapView *v, UiRect r, float sx, float sy, float *x, float *y)
+{
+    *x = v->cx + (sx - (float)r.x - (float)r.w * 0.5f) / v->scale;
+    *y = v->cy - (sy - (float)r.y - (float)r.h * 0.5f) / v->scale;
+}
+
 void map_to_screen(const App *a, float x, float y, float *sx, float *sy)
 {
-    const UiRect r = a->r_map;
-    *sx = (float)r.x + (float)r.w * 0.5f + (x - a->view.cx) * a->view.scale;
-    *sy = (float)r.y + (float)r.h * 0.5f - (y - a->view.cy) * a->view.scale;
+    map_to_screen_in(&a->view, a->r_map, x, y, sx, sy);
 }
 
 void map_from_screen(const App *a, float sx, float sy, float *x, float *y)
 {
-    const UiRect r = a->r_map;
-    *x = a->view.cx + (sx - (float)r.x - (float)r.w * 0.5f) / a->view.scale;
-    *y = a->view.cy - (sy - (float)r.y - (float)r.h * 0.5f) / a->view.scale;
+    map_from_screen_in(&a->view, a->r_map, sx, sy, x, y);
+}
+
+void map_fit_view(MapView *v, UiRect r, const float *xy, size_t n, float lo[2], float hi[2])
+{
+    lo[0] = lo[1] = -4;
+    hi[0] = hi[1] = 4;
+    if (xy && n > 0) {
+        lo[0] = lo[1] = FLT_MAX;
+        hi[0] = hi[1] = -FLT_MAX;
+        for (size_t i = 0; i < n; i++)
+            for (int k = 0; k < 2; k++) {
+                float x = xy[i * 2 + (size_t)k];
+                lo[k] = x < lo[k] ? x : lo[k];
+                hi[k] = x > hi[k] ? x : hi[k];
+            }
+    }
+    v->cx = (lo[0] + hi[0]) / 2;
+    v->cy = (lo[1] + hi[1]) / 2;
+    float sx = (float)r.w / fmaxf(hi[0] - lo[0], 1e-3f);
+    float sy = (float)r.h / fmaxf(hi[1] - lo[1], 1e-3f);
+    v->scale = 0.9f * fminf(sx, sy); /* a margin around the data */
+    v->fitted = xy != NULL;
+    v->user_moved = false;
 }
 
 void map_reset_view(App *a)
 {
-    float lo[2] = {-4, -4}, hi[2] = {4, 4};
+    float lo[2], hi[2];
     const float *xy = app_map_xy(a); /* Z > 2: the projection's layout */
-    if (xy) {
-        const ModelJob *j = &a->model.job;
-        lo[0] = lo[1] = FLT_MAX;
-        hi[0] = hi[1] = -FLT_MAX;
-        for (size_t i = 0; i < j->n; i++)
-            for (int k = 0; k < 2; k++) {
-                float v = xy[i * 2 + (size_t)k];
-                lo[k] = v < lo[k] ? v : lo[k];
-                hi[k] = v > hi[k] ? v : hi[k];
-            }
-    }
-    a->view.cx = (lo[0] + hi[0]) / 2;
-    a->view.cy = (lo[1] + hi[1]) / 2;
-    float sx = (float)a->r_map.w / fmaxf(hi[0] - lo[0], 1e-3f);
-    float sy = (float)a->r_map.h / fmaxf(hi[1] - lo[1], 1e-3f);
-    a->view.scale = 0.9f * fminf(sx, sy); /* a margin around the data */
+    map_fit_view(&a->view, a->r_map, xy, xy ? a->model.job.n : 0, lo, hi);
     if (xy && a->z_dim > 2)
         app_proj_fit_beside_card(a, lo, hi);
     a->view.fitted = xy != NULL;
@@ -64,38 +80,34 @@ static void tick_label(char *buf, size_t n, float v, float step)
     snprintf(buf, n, "%.*f", dec, fabsf(v) < step * 1e-3f ? 0.0 : (double)v);
 }
 
-static void draw_grid(App *a)
+/* The z1/z2 grid with ticks of view v over the map rect r (Z = 2). */
+void map_draw_grid_in(App *a, UiRect r, const MapView *v)
 {
-    if (a->z_dim != 2) {
-        app_proj_axes(a); /* projection coordinates have no units: names only */
-        return;
-    }
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
-    UiRect r = a->r_map;
     int pad = ui_pad(ui), sh = ui_text_height(ui, UI_FONT_SMALL);
-    float step = nice_step((float)(ui_text_height(ui, UI_FONT_BODY) * 5) / a->view.scale);
+    float step = nice_step((float)(ui_text_height(ui, UI_FONT_BODY) * 5) / v->scale);
     float x0, y0, x1, y1;
-    map_from_screen(a, (float)r.x, (float)(r.y + r.h), &x0, &y0);
-    map_from_screen(a, (float)(r.x + r.w), (float)r.y, &x1, &y1);
+    map_from_screen_in(v, r, (float)r.x, (float)(r.y + r.h), &x0, &y0);
+    map_from_screen_in(v, r, (float)(r.x + r.w), (float)r.y, &x1, &y1);
     UiColor zero = t->axis;
     zero.a = 110;
     char buf[32];
-    for (float v = ceilf(x0 / step) * step; v <= x1; v += step) {
+    for (float x = ceilf(x0 / step) * step; x <= x1; x += step) {
         float sx, sy;
-        map_to_screen(a, v, 0, &sx, &sy);
-        bool z = fabsf(v) < step * 1e-3f;
+        map_to_screen_in(v, r, x, 0, &sx, &sy);
+        bool z = fabsf(x) < step * 1e-3f;
         ui_draw_rect(ui, ui_rect((int)sx, r.y, 1, r.h), z ? zero : t->grid, 0);
-        tick_label(buf, sizeof buf, v, step);
+        tick_label(buf, sizeof buf, x, step);
         int w = ui_text_width(ui, UI_FONT_SMALL, buf);
         ui_draw_text(ui, UI_FONT_SMALL, (int)sx - w / 2, r.y + r.h - sh - pad / 2, t->text_dim, buf);
     }
-    for (float v = ceilf(y0 / step) * step; v <= y1; v += step) {
+    for (float y = ceilf(y0 / step) * step; y <= y1; y += step) {
         float sx, sy;
-        map_to_screen(a, 0, v, &sx, &sy);
-        bool z = fabsf(v) < step * 1e-3f;
+        map_to_screen_in(v, r, 0, y, &sx, &sy);
+        bool z = fabsf(y) < step * 1e-3f;
         ui_draw_rect(ui, ui_rect(r.x, (int)sy, r.w, 1), z ? zero : t->grid, 0);
-        tick_label(buf, sizeof buf, v, step);
+        tick_label(buf, sizeof buf, y, step);
         ui_draw_text(ui, UI_FONT_SMALL, r.x + pad / 2, (int)sy - sh / 2, t->text_dim, buf);
     }
     /* axis names at the far ends */
@@ -105,6 +117,14 @@ static void draw_grid(App *a)
                  "z1 \xe2\x86\x92");
     ui_draw_text(ui, UI_FONT_BODY, r.x + 3 * pad + ui_text_width(ui, UI_FONT_SMALL, "-0.0"),
                  r.y + pad, t->text, "\xe2\x86\x91 z2");
+}
+
+static void draw_grid(App *a)
+{
+    if (a->z_dim != 2)
+        app_proj_axes(a); /* projection coordinates have no units: names only */
+    else
+        map_draw_grid_in(a, a->r_map, &a->view);
 }
 
 static void draw_legend(App *a)
@@ -144,9 +164,15 @@ static void draw_marker(App *a)
     float mx = a->z[0], my = a->z[1];
     if (!a->have_model || (a->z_dim != 2 && !app_proj_marker(a, &mx, &my)))
         return;
-    Ui *ui = &a->ui;
     float sx, sy;
     map_to_screen(a, mx, my, &sx, &sy);
+    map_draw_marker_at(a, sx, sy);
+}
+
+/* The z marker's glyph (ring and crosshair ticks) centred at screen (sx, sy). */
+void map_draw_marker_at(App *a, float sx, float sy)
+{
+    Ui *ui = &a->ui;
     float r = (float)ui_text_height(ui, UI_FONT_BODY) * 0.55f;
     UiColor dark = ui_rgba(0, 0, 0, 200);
     ui_draw_circle(ui, sx, sy, r, 5, dark);
@@ -173,31 +199,32 @@ static void draw_message(App *a)
     ui_draw_text_wrapped(ui, UI_FONT_BODY, inner, t->text, a->message);
 }
 
-/* Wheel zoom keeping the latent point under the mouse fixed. */
-static void zoom_at(App *a, float notches, int mx, int my)
+/* Wheel zoom of view v over rect r keeping the latent point under the
+ * mouse fixed. */
+void map_zoom_at(MapView *v, UiRect r, float notches, int mx, int my)
 {
     float x, y;
-    map_from_screen(a, (float)mx, (float)my, &x, &y);
-    float s = a->view.scale * powf(1.2f, notches);
+    map_from_screen_in(v, r, (float)mx, (float)my, &x, &y);
+    float s = v->scale * powf(1.2f, notches);
     s = s < 1e-2f ? 1e-2f : s > 1e6f ? 1e6f : s;
-    a->view.scale = s;
+    v->scale = s;
     float nx, ny;
-    map_from_screen(a, (float)mx, (float)my, &nx, &ny);
-    a->view.cx += x - nx;
-    a->view.cy += y - ny;
-    a->view.user_moved = true;
+    map_from_screen_in(v, r, (float)mx, (float)my, &nx, &ny);
+    v->cx += x - nx;
+    v->cy += y - ny;
+    v->user_moved = true;
 }
 
-static int hover_point(const App *a, int mx, int my)
+/* The point of xy (n, 2) under the mouse on view v over rect r, -1 none. */
+int map_hover_point(const App *a, const MapView *v, UiRect r, const float *xy, size_t n, int mx,
+                    int my)
 {
-    const ModelJob *j = &a->model.job;
-    const float *xy = app_map_xy(a);
     float x, y;
-    map_from_screen(a, (float)mx, (float)my, &x, &y);
-    float rad = (float)ui_text_height(&a->ui, UI_FONT_BODY) * 0.4f / a->view.scale;
+    map_from_screen_in(v, r, (float)mx, (float)my, &x, &y);
+    float rad = (float)ui_text_height(&a->ui, UI_FONT_BODY) * 0.4f / v->scale;
     float best = rad * rad;
     int hit = -1;
-    for (size_t i = 0; i < j->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         float dx = xy[2 * i] - x, dy = xy[2 * i + 1] - y;
         float d = dx * dx + dy * dy;
         if (d < best)
@@ -231,12 +258,12 @@ static void interact(App *a)
         app_z_from_map(a, x, y);
     }
     if ((res & UI_HOVER) && ui->in.scroll != 0) {
-        zoom_at(a, ui->in.scroll, mx, my);
+        map_zoom_at(&a->view, r, ui->in.scroll, mx, my);
         ui->in.scroll = 0;
     }
     a->hover = -1;
     if ((res & UI_HOVER) && !(res & UI_ACTIVE) && app_map_xy(a))
-        a->hover = hover_point(a, mx, my);
+        a->hover = map_hover_point(a, &a->view, r, app_map_xy(a), a->model.job.n, mx, my);
 }
 
 void view_map(App *a)
@@ -297,15 +324,21 @@ float map_point_alpha(const App *a)
 
 void map_draw_points(App *a, UiRect r)
 {
+    map_draw_points_with(a, &a->pts, &a->view, a->model.job.n, r);
+}
+
+/* Draw the cloud pts (n points) with view v into r, in the map's style. */
+void map_draw_points_with(App *a, GfxPoints *pts, const MapView *v, size_t n, UiRect r)
+{
     GfxPointsStyle st;
-    st.cx = a->view.cx;
-    st.cy = a->view.cy;
-    st.scale = a->view.scale;
-    float dense = a->model.job.n > 20000 ? 0.75f : 1.0f;
+    st.cx = v->cx;
+    st.cy = v->cy;
+    st.scale = v->scale;
+    float dense = n > 20000 ? 0.75f : 1.0f;
     st.size = fmaxf(2.0f, (float)ui_text_height(&a->ui, UI_FONT_BODY) * 0.2f * dense);
     st.alpha = map_point_alpha(a);
     st.highlight = a->highlight;
     for (int k = 0; k < 10; k++)
         app_label_color(a, k, st.colors[k]);
-    gfx_points_draw(&a->pts, &st, r, a->win.ph);
+    gfx_points_draw(pts, &st, r, a->win.ph);
 }

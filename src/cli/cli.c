@@ -1,6 +1,7 @@
 /* cli: see cli.h. */
 #include "cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
@@ -10,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+bool cli_parse_only;
 
 int cli_fail(const Err *e)
 {
@@ -28,13 +31,27 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* Whether w is a group of short options ("-xvf") holding letter ch. */
+static bool short_group_has(const char *w, int ch)
+{
+    return w && w[0] == '-' && w[1] && w[1] != '-' && strchr(w + 1, ch);
+}
+
 int cli_bad_option(const char *cmd, int c, char **argv)
 {
     const char *word = optind > 0 ? argv[optind - 1] : "?";
     if (c == ':')
         return cli_usage(cmd, "option '%s' needs a value", word);
-    if (optopt)
+    /* glibc leaves optopt = the letter for a bad short option (the word is
+     * argv[optind] while the rest of its group is pending), 0 for an unknown
+     * long one, and the option's value (a letter, or 256 and up: not a
+     * character at all) for a long option given a value it does not take. */
+    if (optopt > 0 && optopt < 128 && isgraph(optopt) &&
+        (short_group_has(word, optopt) || short_group_has(argv[optind], optopt)))
         return cli_usage(cmd, "unknown option '-%c'", optopt);
+    const char *eq = strchr(word, '=');
+    if (optopt && !strncmp(word, "--", 2) && eq)
+        return cli_usage(cmd, "option '%.*s' takes no value", (int)(eq - word), word);
     return cli_usage(cmd, "unknown option '%s'", word);
 }
 

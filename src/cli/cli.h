@@ -5,6 +5,7 @@
 #ifndef ZSPACE_CLI_CLI_H
 #define ZSPACE_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/err.h"
@@ -16,6 +17,11 @@ typedef struct {
     const char *summary; /* one line for `zspace --help` */
     int (*run)(int argc, char **argv);
 } CliCommand;
+
+/* Parse-only mode, for the argument fuzzer (tests/fuzz/fuzz_cli.c): every
+ * command returns EXIT_OK once its options are parsed and checked, before it
+ * reads a model or dataset or writes anything. False in the zspace binary. */
+extern bool cli_parse_only;
 
 /* Print "zspace: <msg>" for a library error; returns EXIT_FAIL. */
 int cli_fail(const Err *e);

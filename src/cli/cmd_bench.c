@@ -54,8 +54,12 @@ static int bench_load(int argc, char **argv)
         default: return cli_bad_option("bench", c, argv);
         }
     }
+    if (optind < argc)
+        return cli_usage("bench", "unexpected argument '%s'", argv[optind]);
     if (!dataset_find(name))
         return cli_usage("bench", "--dataset '%s': expected mnist or fashion", name);
+    if (cli_parse_only)
+        return EXIT_OK;
     double *t = malloc((size_t)repeat * sizeof *t);
     if (!t)
         return EXIT_FAIL;
@@ -264,6 +268,8 @@ static int bench_train(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("bench", "unexpected argument '%s'", argv[optind]);
+    if (cli_parse_only)
+        return EXIT_OK;
     Dataset ds;
     Err e = {0};
     if (dataset_load("mnist", &ds, &e) != ERR_OK)
@@ -345,6 +351,8 @@ static int bench_tsne(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("bench", "unexpected argument '%s'", argv[optind]);
+    if (cli_parse_only)
+        return EXIT_OK;
     Dataset ds;
     Err e = {0};
     if (dataset_load("mnist", &ds, &e) != ERR_OK)
@@ -433,6 +441,8 @@ static const Bench benches[] = {
 int cmd_bench(int argc, char **argv)
 {
     int nb = (int)(sizeof benches / sizeof benches[0]);
+    if (argc < 2) /* an error line first, like every usage error, then the list */
+        fprintf(stderr, "zspace: bench: name a benchmark\n\n");
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         FILE *f = argc < 2 ? stderr : stdout;
         fprintf(f, "usage: zspace bench <benchmark> [options]\n\nbenchmarks:\n");

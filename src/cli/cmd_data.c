@@ -30,6 +30,8 @@ static int inspect(int argc, char **argv)
 {
     if (argc < 2)
         return cli_usage("data", "inspect needs at least one FILE");
+    if (cli_parse_only)
+        return EXIT_OK;
     int status = EXIT_OK;
     for (int i = 1; i < argc; i++) {
         Err e = {0};
@@ -81,6 +83,8 @@ int cmd_data(int argc, char **argv)
 
     if (only && !dataset_find(only))
         return cli_usage("data", "--dataset '%s': expected mnist or fashion", only);
+    if (cli_parse_only)
+        return EXIT_OK;
 
     int n, status = EXIT_OK;
     const DatasetInfo *known = dataset_known(&n);

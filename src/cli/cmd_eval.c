@@ -171,6 +171,8 @@ int cmd_eval(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    if (cli_parse_only)
+        return EXIT_OK;
     nn_set_threads((int)a.threads);
     Err e = {0};
     Vae v;

@@ -15,7 +15,7 @@ static void help(void)
     char def[4096];
     app_default_model_path("mnist", def, sizeof def);
     printf("usage: zspace explore [-m MODEL] [--dataset mnist|fashion] [--all-points]\n"
-           "                      [--script FILE] [--size WxH]\n\n"
+           "                      [--compare MODEL] [--script FILE] [--size WxH]\n\n"
            "Opens the latent space explorer: the map of the test images in the model's\n"
            "latent space, click or drag to decode, latent sliders. `zspace` with no command\n"
            "does the same. Press F1 in the window for the keys.\n\n"
@@ -23,6 +23,8 @@ static void help(void)
            "                       for --dataset fashion, default-fashion-z2.safetensors)\n"
            "  -d, --dataset NAME   mnist or fashion (default: the model's own)\n"
            "      --all-points     map all 70,000 images, not the 10,000 test images\n"
+           "      --compare FILE   a second model beside the first (same latent size Z):\n"
+           "                       two maps, one click decodes the same z with both\n"
            "      --script FILE    replay input from FILE (see src/app/script.h for commands)\n"
            "      --size WxH       initial window size in points (default 1280x800)\n"
            "      --session FILE   restore a saved session (model, view, z, panels, text\n"
@@ -82,7 +84,7 @@ static int load_session(AppOptions *o, Session *s, Err *e)
 
 int cmd_explore(int argc, char **argv)
 {
-    enum { OPT_ALL = 256, OPT_SCRIPT, OPT_SIZE, OPT_SESSION };
+    enum { OPT_ALL = 256, OPT_SCRIPT, OPT_SIZE, OPT_COMPARE, OPT_SESSION };
     static const struct option opts[] = {
         {"model", required_argument, 0, 'm'},
         {"dataset", required_argument, 0, 'd'},
@@ -90,6 +92,7 @@ int cmd_explore(int argc, char **argv)
         {"script", required_argument, 0, OPT_SCRIPT},
         {"size", required_argument, 0, OPT_SIZE},
         {"session", required_argument, 0, OPT_SESSION},
+        {"compare", required_argument, 0, OPT_COMPARE},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -108,6 +111,7 @@ int cmd_explore(int argc, char **argv)
         case OPT_ALL: o.all_points = true; break;
         case OPT_SCRIPT: o.script = optarg; break;
         case OPT_SESSION: o.session_path = optarg; break;
+        case OPT_COMPARE: o.compare_path = optarg; break;
         case OPT_SIZE:
             if (parse_size(optarg, &o.width, &o.height) != EXIT_OK)
                 return cli_usage("explore", "--size '%s': expected WxH, e.g. 1024x768", optarg);
@@ -118,12 +122,20 @@ int cmd_explore(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage("explore", "unexpected argument '%s'", argv[optind]);
+    if (cli_parse_only)
+        return EXIT_OK;
     Err e = {0};
     if (o.script && app_check_script(o.script, &e) != ERR_OK)
         return cli_fail(&e);
     Session session;
     if (o.session_path && load_session(&o, &session, &e) != ERR_OK)
         return cli_fail(&e); /* before any window: "zspace: session FILE: why" */
+    if (o.compare_path && app_check_compare(&o, &e) != ERR_OK) {
+        if (e.code != ERR_ARG)
+            return cli_fail(&e);
+        fprintf(stderr, "zspace: %s\n", e.msg); /* different Z: a usage error, one line */
+        return EXIT_USAGE;
+    }
     if (app_run(&o, &e) != ERR_OK)
         return cli_fail(&e);
     return EXIT_OK;

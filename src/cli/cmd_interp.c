@@ -235,6 +235,8 @@ int cmd_interp(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    if (cli_parse_only)
+        return EXIT_OK;
     double t0 = timer_now();
     ExportModel m;
     if ((rc = export_model_load(&m, "interp", a.model, a.dataset, EXPORT_TEST)))

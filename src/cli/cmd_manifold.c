@@ -72,6 +72,8 @@ int cmd_manifold(int argc, char **argv)
         return cli_usage("manifold", "missing -o FILE.png");
     if (cli_check_output("manifold", "-o", out))
         return EXIT_USAGE;
+    if (cli_parse_only)
+        return EXIT_OK;
 
     double t0 = timer_now();
     ExportModel m;

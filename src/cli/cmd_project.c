@@ -383,6 +383,8 @@ int cmd_project(int argc, char **argv)
         return cli_usage("project", "--method '%s': expected tsne or pca", method);
     if (is_tsne && dims_set && dims != 2)
         return cli_usage("project", "--dims applies to pca; t-SNE maps to 2 dims");
+    if (cli_parse_only)
+        return EXIT_OK;
 
     /* Our threads each call sgemm: keep OpenBLAS from adding its own. */
     openblas_set_num_threads(1);

@@ -78,6 +78,8 @@ int cmd_recon(int argc, char **argv)
         return cli_usage("recon", "missing -o FILE.png");
     if (cli_check_output("recon", "-o", out))
         return EXIT_USAGE;
+    if (cli_parse_only)
+        return EXIT_OK;
 
     double t0 = timer_now();
     ExportModel m;

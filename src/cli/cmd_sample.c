@@ -90,6 +90,8 @@ int cmd_sample(int argc, char **argv)
         return cli_usage("sample", "missing -o FILE.png");
     if (cli_check_output("sample", "-o", out))
         return EXIT_USAGE;
+    if (cli_parse_only)
+        return EXIT_OK;
 
     double t0 = timer_now();
     ExportModel m;

@@ -234,6 +234,8 @@ int cmd_scatter(int argc, char **argv)
     int rc = parse_args(argc, argv, &a);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
+    if (cli_parse_only)
+        return EXIT_OK;
     double t0 = timer_now(), t_proj = 0;
     Err e = {0};
     VizScatterOpts o;

@@ -181,6 +181,8 @@ int cmd_train(int argc, char **argv)
     Err e = {0};
     if (vae_config_check(&a.cfg, &e) != ERR_OK)
         return cli_usage("train", "%s", e.msg);
+    if (cli_parse_only)
+        return EXIT_OK;
     nn_set_threads((int)a.threads);
 
     Dataset ds;

@@ -1,10 +1,19 @@
 /* points: see points.h. A vertex is 12 bytes: two floats and a label byte
- * (padded), fed to the shader as an integer attribute. */
+ * (padded), fed to the shader as an integer attribute.
+ *
+ * The layer is centred on the rect and margin_x/margin_y pixels larger on
+ * each side, so at an unchanged view its pixel (i + margin_x, j + margin_y)
+ * lands exactly on the rect's pixel (i, j). For another view (c', s') the
+ * layer drawn at (c, s) is a quad scaled by k = s'/s and shifted by
+ * -(c' - c) s' pixels: a latent point x sits at (x - c) s in the layer and at
+ * (x - c') s' = k (x - c) s - (c' - c) s' on screen. */
 #include "points.h"
 
 #include <epoxy/gl.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/timer.h"
 
 typedef struct {
     float x, y;
@@ -21,6 +30,7 @@ int gfx_points_init(GfxPoints *p, const char *shader_dir, Err *e)
         gfx_program_free(&p->prog);
         return e ? e->code : ERR_FORMAT;
     }
+    glGetIntegerv(GL_MAX_TEXTURE_SIZE, &p->max_tex);
     glGenVertexArrays(1, &p->empty_vao);
     glGenFramebuffers(1, &p->fbo);
     glGenVertexArrays(1, &p->vao);
@@ -89,28 +99,43 @@ int gfx_points_reload(GfxPoints *p, const char *shader_dir, Err *e)
     return ERR_OK;
 }
 
-/* Make the layer texture w x h (reallocating only on a size change). */
+/* Half the rect on each side, within the largest texture GL allows. */
+static int margin_for(int side, int max_tex)
+{
+    int m = side / 2;
+    if (side + 2 * m > max_tex)
+        m = max_tex > side ? (max_tex - side) / 2 : 0;
+    return m;
+}
+
+/* Make the layer texture fit a w x h rect plus its margins (reallocating
+ * only on a size change). */
 static void layer_size(GfxPoints *p, int w, int h)
 {
-    if (p->tex && p->tex_w == w && p->tex_h == h)
+    int mx = margin_for(w, p->max_tex), my = margin_for(h, p->max_tex);
+    int tw = w + 2 * mx, th = h + 2 * my;
+    if (p->tex && p->tex_w == tw && p->tex_h == th)
         return;
     if (!p->tex)
         glGenTextures(1, &p->tex);
     glBindTexture(GL_TEXTURE_2D, p->tex);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, tw, th, 0, GL_RGBA, GL_UNSIGNED_BYTE, NULL);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     glBindFramebuffer(GL_FRAMEBUFFER, p->fbo);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, p->tex, 0);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    p->tex_w = w;
-    p->tex_h = h;
+    p->tex_w = tw;
+    p->tex_h = th;
+    p->margin_x = mx;
+    p->margin_y = my;
     p->valid = false;
 }
 
-/* Render the cloud into the layer (premultiplied alpha, cleared to 0). */
-static void redraw_layer(GfxPoints *p, const GfxPointsStyle *st, int w, int h)
+/* Render the cloud into the whole layer (premultiplied alpha, cleared to 0). */
+static void redraw_layer(GfxPoints *p, const GfxPointsStyle *st)
 {
+    int w = p->tex_w, h = p->tex_h;
     glBindFramebuffer(GL_FRAMEBUFFER, p->fbo);
     glViewport(0, 0, w, h);
     glDisable(GL_SCISSOR_TEST);
@@ -137,13 +162,42 @@ static void redraw_layer(GfxPoints *p, const GfxPointsStyle *st, int w, int h)
     p->redraws++;
 }
 
+/* Everything but the view: a change here needs a redraw, not a transform. */
+static bool same_look(const GfxPointsStyle *a, const GfxPointsStyle *b)
+{
+    return a->size == b->size && a->alpha == b->alpha && a->highlight == b->highlight &&
+           memcmp(a->colors, b->colors, sizeof a->colors) == 0;
+}
+
+static bool same_view(const GfxPointsStyle *a, const GfxPointsStyle *b)
+{
+    return a->cx == b->cx && a->cy == b->cy && a->scale == b->scale;
+}
+
 void gfx_points_draw(GfxPoints *p, const GfxPointsStyle *st, UiRect r, int fb_h)
 {
     if (p->n == 0 || r.w <= 0 || r.h <= 0)
         return;
+    double now = timer_now();
+    if (st->cx != p->last_cx || st->cy != p->last_cy || st->scale != p->last_scale) {
+        p->last_cx = st->cx;
+        p->last_cy = st->cy;
+        p->last_scale = st->scale;
+        p->moved_at = now;
+    }
     layer_size(p, r.w, r.h);
-    if (!p->valid || p->drawn_version != p->version || memcmp(&p->drawn, st, sizeof *st) != 0)
-        redraw_layer(p, st, r.w, r.h);
+    bool fresh = p->valid && p->drawn_version == p->version && same_look(&p->drawn, st);
+    bool resting = now - p->moved_at >= GFX_POINTS_SETTLE_S;
+    if (!fresh || (!same_view(&p->drawn, st) && resting))
+        redraw_layer(p, st);
+    p->approx = !same_view(&p->drawn, st);
+    if (p->approx)
+        p->transformed++;
+    /* the layer's quad in the rect's NDC (see the file comment) */
+    float k = st->scale / p->drawn.scale;
+    float hx = k * (float)p->tex_w / (float)r.w, hy = k * (float)p->tex_h / (float)r.h;
+    float ox = -2.0f * (st->cx - p->drawn.cx) * st->scale / (float)r.w;
+    float oy = -2.0f * (st->cy - p->drawn.cy) * st->scale / (float)r.h;
     int gy = fb_h - r.y - r.h;
     glViewport(r.x, gy, r.w, r.h);
     glEnable(GL_SCISSOR_TEST);
@@ -152,9 +206,20 @@ void gfx_points_draw(GfxPoints *p, const GfxPointsStyle *st, UiRect r, int fb_h)
     glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
     glUseProgram(p->layer_prog.id);
     glUniform1i(gfx_uniform(&p->layer_prog, "u_tex"), 0);
+    glUniform2f(gfx_uniform(&p->layer_prog, "u_offset"), ox, oy);
+    glUniform2f(gfx_uniform(&p->layer_prog, "u_half"), hx, hy);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, p->tex);
+    /* exact: texel for pixel; transformed: a bilinear resample until the redraw */
+    GLint filter = p->approx ? GL_LINEAR : GL_NEAREST;
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, filter);
     glBindVertexArray(p->empty_vao);
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
     glBindVertexArray(0);
+}
+
+bool gfx_points_pending(const GfxPoints *p)
+{
+    return p->n > 0 && p->approx;
 }

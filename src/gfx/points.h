@@ -4,10 +4,17 @@
  * uniform, so panning and zooming cost nothing on the CPU.
  *
  * The cloud is rendered into a cached layer (a framebuffer texture the size
- * of the map) and composited each frame; it is redrawn only when the view,
- * style, size or points change. A software rasteriser (llvmpipe) needs tens
- * of milliseconds for 70,000 sprites, but clicking, dragging a decode,
- * sliders and hovering do not move the view, so those frames stay at 60 fps.
+ * of the map plus half of it on every side) and composited each frame; it is
+ * redrawn only when the style, size or points change. A software rasteriser
+ * (llvmpipe) needs 50-100 ms for 70,000 sprites, so clicking, dragging a
+ * decode, sliders and hovering (which do not move the view) stay at 60 fps
+ * on the cached layer, and a moving view (pan, zoom) does not redraw either:
+ * while it moves, the layer is composited with the new view's transform
+ * (a pan is exact, the margin covers what scrolls in; a zoom is a temporary
+ * bilinear resample), and once the view has rested for GFX_POINTS_SETTLE_S
+ * the next draw redraws the layer at full quality. gfx_points_pending says
+ * such a redraw is still due, so the caller keeps rendering until it lands.
+ * Every GfxPoints is independent (two maps side by side: two instances).
  * Thread rule: GL thread only. */
 #ifndef ZSPACE_GFX_POINTS_H
 #define ZSPACE_GFX_POINTS_H
@@ -28,6 +35,9 @@ typedef struct {
     float colors[10][3];
 } GfxPointsStyle;
 
+/* How long the view must rest before the layer is redrawn at full quality. */
+#define GFX_POINTS_SETTLE_S 0.1
+
 typedef struct {
     GfxProgram prog, layer_prog;
     unsigned vao, vbo, empty_vao;
@@ -35,10 +45,17 @@ typedef struct {
     /* the cached layer */
     unsigned fbo, tex;
     int tex_w, tex_h;
+    int margin_x, margin_y; /* layer pixels beyond each side of the rect */
+    int max_tex;            /* GL_MAX_TEXTURE_SIZE */
     bool valid;
     GfxPointsStyle drawn; /* the style the layer holds */
     uint64_t version, drawn_version; /* bumped by gfx_points_set */
+    /* motion: the view asked for last, and when it last changed (timer_now) */
+    float last_cx, last_cy, last_scale;
+    double moved_at;
+    bool approx;          /* the last composite was transformed: a redraw is due */
     int redraws;          /* how often the layer was redrawn (for tests, benchmarks) */
+    uint64_t transformed; /* frames composited with a transform instead */
 } GfxPoints;
 
 int gfx_points_init(GfxPoints *p, const char *shader_dir, Err *e);
@@ -49,8 +66,13 @@ int gfx_points_reload(GfxPoints *p, const char *shader_dir, Err *e);
 /* Upload n points: xy (N, 2) latent coordinates and labels (N). */
 void gfx_points_set(GfxPoints *p, const float *xy, const uint8_t *labels, int n);
 /* Draw into r (drawable pixels, top-left origin) of a fb_h-tall drawable,
- * clipped to r, redrawing the cached layer first if anything changed.
- * Leaves GL blending on and the viewport changed. */
+ * clipped to r. Redraws the cached layer first if the points, size or look
+ * changed, or if the view (cx, cy, scale) changed and has rested for
+ * GFX_POINTS_SETTLE_S; a view still moving is composited from the layer
+ * with a transform. Leaves GL blending on and the viewport changed. */
 void gfx_points_draw(GfxPoints *p, const GfxPointsStyle *st, UiRect r, int fb_h);
+/* True while the shown frame was composited with a transform: a full-quality
+ * redraw is due once the view rests, so keep rendering frames. */
+bool gfx_points_pending(const GfxPoints *p);
 
 #endif
