@@ -200,6 +200,7 @@ void app_compare_frame(App *a)
         fail(c, "Cannot project the second map.", c->lay.message);
     if (!b_xy(c))
         return;
+    c->message[0] = '\0';
     gfx_points_set(&c->pts, c->lay.y, c->model.job.labels, (int)c->lay.n);
     if (!c->view.user_moved)
         fit_b(c);
@@ -551,8 +552,10 @@ bool view_compare_decoder(App *a)
         if (a->z_dim == 2)
             snprintf(buf, sizeof buf, "z = (%.2f, %.2f)", (double)a->z[0], (double)a->z[1]);
         else
-            snprintf(buf, sizeof buf, "the same z (%d dimensions) in both", a->z_dim);
-        ui_draw_text(ui, UI_FONT_BODY, x0, info.y + lh, t->text, buf);
+            snprintf(buf, sizeof buf, "the same z in both (%d dimensions)", a->z_dim);
+        char fit[128];
+        ui_draw_text(ui, UI_FONT_BODY, x0, info.y + lh, t->text,
+                     fit_text(ui, UI_FONT_BODY, buf, 2 * img + pad, fit, sizeof fit));
     }
     ui_panel_end(ui);
     return true;
