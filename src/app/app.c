@@ -107,6 +107,7 @@ static int mouse_button(uint8_t b)
 static void handle_event(App *a, const SDL_Event *ev)
 {
     float s = a->win.scale;
+    app_perf_event(a, ev); /* a click on the map starts a latency (perf.c) */
     switch (ev->type) {
     case SDL_QUIT: a->quit = true; break;
     case SDL_WINDOWEVENT:
@@ -156,8 +157,7 @@ static void handle_event(App *a, const SDL_Event *ev)
             !app_compare_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_walk_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_sample_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_draw_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
+            !app_sample_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
             app_train_key(a, ev->key.keysym.sym, ev->key.keysym.mod);
         break;
     default: break;
@@ -184,8 +184,6 @@ static void update(App *a)
         view_walk(a);
     } else if (a->samp.show) {
         view_sample(a);
-    } else if (app_draw_shown(a)) {
-        view_draw(a);
     } else {
         view_sliders(a);
     }
@@ -208,7 +206,6 @@ static void draw(App *a)
     app_decode_if_dirty(a);
     app_compare_draw(a);
     app_sample_draw(a);
-    app_draw_upload(a);
     app_neigh_draw(a);
     if (a->hover >= 0 && a->hover != a->hover_shown) {
         app_upload_point_image(a, a->img_hover, a->hover);
@@ -292,7 +289,7 @@ static int loop(App *a, Err *e)
         if (after_draw(a, &so, e) != ERR_OK)
             return e->code;
         gfx_window_swap(&a->win);
-        frametime_frame(&a->ft, work0, timer_now(), busy, a->map_ready && app_map_xy(a) != NULL);
+        app_perf_frame(a, work0, busy);
         count_frame(a);
         /* Without working vsync, hold to ~60 fps rather than spin. */
         double spent = timer_now() - start;

@@ -27,7 +27,6 @@
 #include "view_train.h"
 #include "view_proj.h"
 #include "view_sample.h"
-#include "view_draw.h"
 #include "view_neigh.h"
 
 enum { APP_CUSTOM_POINTS = 1, APP_CUSTOM_POINTS_B = 2 /* compare.h */ };
@@ -110,10 +109,6 @@ typedef struct {
 
     /* the Sampling panel (view_sample.h) */
     AppSample samp;
-
-    /* Draw a digit (D) and q(z|x) on the map (view_draw.h) */
-    AppDraw draw;
-    AppUncert uncert;
 
     /* a second model beside the first (compare.h); NULL without --compare */
     struct AppCompare *cmp;
@@ -240,19 +235,12 @@ bool app_sample_shown(const App *a); /* S is on and neither T nor I took the slo
 void view_sample(App *a);         /* in place of the sliders */
 void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale grids */
 void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */
-/* view_draw.c, view_uncert.c: Draw a digit, uncertainty on the map (view_draw.h) */
-bool app_draw_key(App *a, int32_t key, uint16_t mods); /* D, Backspace (panel shown), O */
-bool app_draw_shown(const App *a); /* D is on and no other panel took the slot */
-void view_draw(App *a);            /* the panel, in place of the sliders */
-void app_draw_sync(App *a);        /* re-encode on new weights, place on a new layout */
-void view_draw_map(App *a);        /* the drawing's marker, inside the map clip */
-void view_uncert_map(App *a);      /* ellipses / samples of q(z|x), prior rings */
-void app_draw_upload(App *a);      /* before gfx_render: canvas and digit textures */
-void app_draw_dump(const App *a, void *cjson_object);   /* fills the dump's "draw" */
-void app_uncert_dump(const App *a, void *cjson_object); /* fills the dump's "uncertainty" */
 /* perf.c: frame-time figures (frametime.h) */
 void app_timing_dump(const App *a, void *cjson_object); /* fills the dump's "timing" */
 void app_layer_dump(const App *a, void *cjson_object);  /* fills the dump's "map.layer" */
 bool app_map_settling(const App *a); /* the map shows a moved layer: render until it is redrawn */
+union SDL_Event;
+void app_perf_event(App *a, const union SDL_Event *ev); /* each event, first */
+void app_perf_frame(App *a, double work_start, bool continuous); /* after each swap */
 
 #endif
