@@ -40,7 +40,7 @@ static void open_model(App *a)
     else
         app_default_model_path(ds ? ds : "mnist", path, sizeof path);
     Err e = {0};
-    int rc = model_load(&a->model, path, ds, &e);
+    int rc = app_open_model(a, path, ds, &e);
     if (rc != ERR_OK) {
         if (rc == ERR_IO && !a->opt.model_path) {
             /* No cached default model: train it in the background; the map
@@ -52,17 +52,6 @@ static void open_model(App *a)
         snprintf(a->model.dataset, sizeof a->model.dataset, "%s", ds ? ds : "mnist");
         return;
     }
-    a->have_model = true;
-    a->z_dim = a->model.vae.cfg.z;
-    memset(a->z, 0, sizeof a->z);
-    a->z_dirty = true;
-    if (model_start_encode(&a->model, a->opt.all_points, a->wake_event, &e) != ERR_OK) {
-        snprintf(a->message, sizeof a->message, "Cannot encode the dataset.\n\n%s", e.msg);
-        return;
-    }
-    const DatasetInfo *info = dataset_find(a->model.dataset);
-    snprintf(a->message, sizeof a->message, "Encoding the %s %s images\xe2\x80\xa6",
-             info ? info->title : a->model.dataset, a->opt.all_points ? "train and test" : "test");
     if (!a->opt.model_path && !a->opt.compare_path)
         app_train_resume_default(a); /* an interrupted first training goes on */
 }
@@ -107,7 +96,6 @@ static int mouse_button(uint8_t b)
 static void handle_event(App *a, const SDL_Event *ev)
 {
     float s = a->win.scale;
-    app_perf_event(a, ev); /* a click on the map starts a latency (perf.c) */
     switch (ev->type) {
     case SDL_QUIT: a->quit = true; break;
     case SDL_WINDOWEVENT:
@@ -167,6 +155,7 @@ static void handle_event(App *a, const SDL_Event *ev)
 static void update(App *a)
 {
     ui_begin(&a->ui, a->win.pw, a->win.ph, a->now);
+    app_files_begin(a); /* a dialog open: the views below get no mouse */
     app_layout(a);
     app_train_layout(a);
     view_map(a);
@@ -188,6 +177,7 @@ static void update(App *a)
         view_sliders(a);
     }
     view_status(a);
+    view_files(a);
     if (a->help)
         ui_help(&a->ui, "zspace \xc2\xb7 keys", app_help, app_help_count);
     ui_end(&a->ui);
@@ -289,7 +279,7 @@ static int loop(App *a, Err *e)
         if (after_draw(a, &so, e) != ERR_OK)
             return e->code;
         gfx_window_swap(&a->win);
-        app_perf_frame(a, work0, busy);
+        frametime_frame(&a->ft, work0, timer_now(), busy, a->map_ready && app_map_xy(a) != NULL);
         count_frame(a);
         /* Without working vsync, hold to ~60 fps rather than spin. */
         double spent = timer_now() - start;
@@ -353,6 +343,7 @@ int app_run(const AppOptions *o, Err *e)
     app_train_free(a); /* stops a run, which saves its last complete batch */
     app_walk_free(a);
     app_proj_free(a);
+    app_files_free(a); /* a save being written completes */
     app_compare_free(a);
     if (a->model_opened)
         model_free(&a->model);

@@ -27,6 +27,7 @@
 #include "view_train.h"
 #include "view_proj.h"
 #include "view_sample.h"
+#include "view_files.h"
 #include "view_neigh.h"
 
 enum { APP_CUSTOM_POINTS = 1, APP_CUSTOM_POINTS_B = 2 /* compare.h */ };
@@ -110,6 +111,9 @@ typedef struct {
     /* the Sampling panel (view_sample.h) */
     AppSample samp;
 
+    /* the Open / Save model dialogs (view_files.h) */
+    AppFiles files;
+
     /* a second model beside the first (compare.h); NULL without --compare */
     struct AppCompare *cmp;
 
@@ -190,6 +194,18 @@ void app_proj_dump(const App *a, void *cjson_object); /* fills the dump's "proje
 /* view_files.c: text-field keyboard routing; Open / Save model dialogs */
 bool app_field_key(App *a, int32_t key, uint16_t mods); /* true: a field took it */
 void app_text_input_sync(App *a); /* SDL text input on while a field has focus */
+void app_files_open(App *a, int mode); /* show the dialog (FILES_OPEN / FILES_SAVE) */
+bool app_files_modal(const App *a);    /* a dialog is open */
+void app_files_begin(App *a);          /* after ui_begin: hide the mouse from the views */
+void view_files(App *a);               /* last view: the dialog card */
+void app_files_dump(const App *a, void *cjson_object); /* fills the dump's "dialog" */
+void app_files_free(App *a);           /* waits for a save being written */
+/* model_open.c: the one way the shown model is replaced */
+bool app_training_active(const App *a); /* a run is active (not finished) */
+void app_forget_model(App *a);  /* free the model and all that hangs on its points */
+/* Check, then show the model file at path (dataset NULL: its own). A bad
+ * file keeps the old model; ERR_ARG while training runs. */
+int app_open_model(App *a, const char *path, const char *dataset, Err *e);
 /* view_compare.c: a second model beside the first (compare.h); all no-ops
  * without --compare */
 void app_compare_open(App *a);      /* start-up, after the first model: load and encode B */
@@ -239,8 +255,5 @@ void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sam
 void app_timing_dump(const App *a, void *cjson_object); /* fills the dump's "timing" */
 void app_layer_dump(const App *a, void *cjson_object);  /* fills the dump's "map.layer" */
 bool app_map_settling(const App *a); /* the map shows a moved layer: render until it is redrawn */
-union SDL_Event;
-void app_perf_event(App *a, const union SDL_Event *ev); /* each event, first */
-void app_perf_frame(App *a, double work_start, bool continuous); /* after each swap */
 
 #endif

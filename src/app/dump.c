@@ -117,6 +117,7 @@ static cJSON *state_json(const App *a)
     cJSON_AddStringToObject(map, "message", a->message);
     app_proj_dump(a, cJSON_AddObjectToObject(root, "projection"));
     app_compare_dump(a, cJSON_AddObjectToObject(root, "compare"));
+    app_files_dump(a, cJSON_AddObjectToObject(root, "dialog"));
     cJSON_AddNumberToObject(root, "frame", (double)a->frames);
     return root;
 }

@@ -20,6 +20,8 @@ const UiHelpEntry app_help[] = {
     {"F5", "reload shaders"},
     {"Esc", "close help"},
     {"Ctrl Q", "quit"},
+    {"Ctrl O", "open a model file (path, Tab completes, recent files)"},
+    {"Ctrl S", "save the model as\xe2\x80\xa6 (the live weights while training)"},
     {"T", "training panel, loss curves, KL bars"},
     {"Space", "pause / resume training"},
     {".", "train one batch (while paused)"},

@@ -150,16 +150,7 @@ static bool start_run(App *a, const TrainSetup *s)
 static bool adopt_new_model(App *a, const VaeConfig *cfg, uint64_t seed, const char *ds,
                             const char *path)
 {
-    AppTrain *tr = &a->train;
-    if (a->model_opened)
-        model_free(&a->model);
-    a->model_opened = true;
-    a->have_model = a->map_ready = false;
-    a->job_seq = 0;
-    a->hover = a->nearest = a->hover_shown = -1;
-    a->decoded_valid = false;
-    tr->enc_inflight = tr->gliding = tr->view_glide = false;
-    tr->n_shown = 0;
+    app_forget_model(a); /* model_open.c: the old model and all tied to its points */
     Err e = {0};
     if (model_init_new(&a->model, cfg, seed, ds, path, &e) != ERR_OK) {
         snprintf(a->message, sizeof a->message, "Cannot create the model.\n\n%s", e.msg);
