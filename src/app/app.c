@@ -145,7 +145,8 @@ static void handle_event(App *a, const SDL_Event *ev)
             !app_compare_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_walk_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_sample_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
+            !app_sample_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
+            !app_draw_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
             app_train_key(a, ev->key.keysym.sym, ev->key.keysym.mod);
         break;
     default: break;
@@ -173,6 +174,8 @@ static void update(App *a)
         view_walk(a);
     } else if (a->samp.show) {
         view_sample(a);
+    } else if (app_draw_shown(a)) {
+        view_draw(a);
     } else {
         view_sliders(a);
     }
@@ -196,6 +199,7 @@ static void draw(App *a)
     app_decode_if_dirty(a);
     app_compare_draw(a);
     app_sample_draw(a);
+    app_draw_upload(a);
     app_neigh_draw(a);
     if (a->hover >= 0 && a->hover != a->hover_shown) {
         app_upload_point_image(a, a->img_hover, a->hover);

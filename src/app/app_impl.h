@@ -27,6 +27,7 @@
 #include "view_train.h"
 #include "view_proj.h"
 #include "view_sample.h"
+#include "view_draw.h"
 #include "view_files.h"
 #include "view_neigh.h"
 
@@ -110,6 +111,10 @@ typedef struct {
 
     /* the Sampling panel (view_sample.h) */
     AppSample samp;
+
+    /* Draw a digit (D) and q(z|x) on the map (view_draw.h) */
+    AppDraw draw;
+    AppUncert uncert;
 
     /* the Open / Save model dialogs (view_files.h) */
     AppFiles files;
@@ -251,6 +256,16 @@ bool app_sample_shown(const App *a); /* S is on and neither T nor I took the slo
 void view_sample(App *a);         /* in place of the sliders */
 void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale grids */
 void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */
+/* view_draw.c, view_uncert.c: Draw a digit, uncertainty on the map (view_draw.h) */
+bool app_draw_key(App *a, int32_t key, uint16_t mods); /* D, Backspace (panel shown), O */
+bool app_draw_shown(const App *a); /* D is on and no other panel took the slot */
+void view_draw(App *a);            /* the panel, in place of the sliders */
+void app_draw_sync(App *a);        /* re-encode on new weights, place on a new layout */
+void view_draw_map(App *a);        /* the drawing's marker, inside the map clip */
+void view_uncert_map(App *a);      /* ellipses / samples of q(z|x), prior rings */
+void app_draw_upload(App *a);      /* before gfx_render: canvas and digit textures */
+void app_draw_dump(const App *a, void *cjson_object);   /* fills the dump's "draw" */
+void app_uncert_dump(const App *a, void *cjson_object); /* fills the dump's "uncertainty" */
 /* perf.c: frame-time figures (frametime.h) */
 void app_timing_dump(const App *a, void *cjson_object); /* fills the dump's "timing" */
 void app_layer_dump(const App *a, void *cjson_object);  /* fills the dump's "map.layer" */

@@ -84,6 +84,8 @@ static cJSON *state_json(const App *a)
     app_train_dump(a, tr);
     app_walk_dump(a, cJSON_AddObjectToObject(root, "walk"));
     app_sample_dump(a, cJSON_AddObjectToObject(root, "sampling"));
+    app_draw_dump(a, cJSON_AddObjectToObject(root, "draw"));
+    app_uncert_dump(a, cJSON_AddObjectToObject(root, "uncertainty"));
     app_neigh_dump(a, cJSON_AddObjectToObject(root, "neighbours"));
     app_panels_dump(a, cJSON_AddObjectToObject(root, "panels"));
     cJSON_AddNumberToObject(root, "fps", a->fps);

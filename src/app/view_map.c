@@ -287,6 +287,8 @@ void view_map(App *a)
     ui_draw_custom(ui, r, APP_CUSTOM_POINTS);
     view_walk_map(a);
     draw_marker(a);
+    view_uncert_map(a); /* on top of the z marker: q(z|x) of the nearest image */
+    view_draw_map(a);
     ui_clip_reset(ui);
     if (app_legend_visible(a)) /* L hides it (presenter mode) */
         draw_legend(a);

@@ -1,0 +1,96 @@
+/* view_draw: the explorer's "Draw a digit" panel (issue 4, key D) and the
+ * uncertainty overlays of the map (view_uncert.c, key O).
+ *
+ * Draw: a square canvas (DRAW_CANVAS^2 floats, ~10x MNIST's field) painted
+ * with the left mouse by viz/draw_prep's soft round brush. After every
+ * change the canvas goes through the MNIST recipe (draw_prep_mnist: 20x20
+ * box, centred by centre of mass in 28x28), is encoded with the UI thread's
+ * weights (one image: tens of microseconds, measured in dump-state
+ * draw.encode_ms), its mean mu becomes the current z (the decoder panel
+ * and the z marker follow) and mu is marked on the map with its own marker
+ * (Z > 2: placed by the projection's kNN placement, like the z marker).
+ * The panel shows the canvas, the 28x28 input the encoder saw and the
+ * reconstruction decode(mu). Clear (button, or Backspace while the panel
+ * shows) empties it. New weights from live training re-encode the drawing.
+ *
+ * Uncertainty: for the hovered point, the drawn digit and the test image
+ * nearest to z, q(z|x) = N(mu, diag(exp(logvar))) is drawn on the map:
+ * Z = 2 as its 1-sigma and 2-sigma ellipses (axis-aligned: the posterior is
+ * diagonal), Z > 2 as UNCERT_SAMPLES draws of q(z|x) placed into the current
+ * layout by the same kNN placement. O toggles the prior N(0, I)'s 1, 2, 3
+ * sigma rings around the origin (Z = 2 maps only).
+ *
+ * Update (painting, encoding, placement) and draw (texture uploads in
+ * app_draw_upload, the one GL step) are kept apart.
+ *
+ * Thread rule: main thread only. The map's mu/logvar are read only once
+ * the map is ready (model.h). */
+#ifndef ZSPACE_APP_VIEW_DRAW_H
+#define ZSPACE_APP_VIEW_DRAW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ui/cmd.h"
+#include "vae/vae.h"
+
+enum {
+    DRAW_CANVAS = 280,   /* canvas side, canvas pixels */
+    UNCERT_SAMPLES = 30, /* draws of q(z|x) per source on a Z > 2 map */
+};
+
+typedef struct {
+    bool show;             /* the panel holds the side slot (D) */
+    bool inited;
+    float brush;           /* brush radius, canvas pixels */
+    float canvas[DRAW_CANVAS * DRAW_CANVAS]; /* ink in [0, 1], row-major */
+    float last_x, last_y;  /* the previous mouse position while painting, canvas pixels */
+    int strokes;           /* strokes since the last clear */
+    bool empty;            /* no ink (also before the first stroke) */
+    bool changed;          /* canvas changed: prepare and encode */
+
+    /* what the encoder saw and what it made of it (valid unless empty) */
+    float image[VAE_X];    /* the 28x28 MNIST-style input, [0, 1] */
+    uint8_t image_bytes[VAE_X], recon[VAE_X];
+    uint8_t image_sha1[20], recon_sha1[20];
+    float mu[VAE_MAX_Z], logvar[VAE_MAX_Z];
+    int enc_z;             /* Z of the model that encoded it */
+    uint64_t enc_weights;  /* train.applied when encoded: new weights re-encode */
+    double encode_seconds; /* the last encode of the one image */
+    double prep_seconds;   /* the last draw_prep_mnist */
+
+    /* where mu is on the map (Z = 2: mu itself; Z > 2: kNN placement) */
+    float map_xy[2];
+    bool map_valid;
+    uint64_t map_seq;      /* the layout it was placed on (Z > 2) */
+
+    /* GL images (created by app_draw_upload), -1 until then */
+    int img_canvas, img_input, img_recon;
+    bool up_canvas, up_digit; /* uploads due */
+
+    /* where things were drawn this frame (dump-state, tests) */
+    UiRect canvas_rect, clear_rect, brush_rect, input_rect, recon_rect;
+} AppDraw;
+
+/* One source of q(z|x) drawn on the map. */
+enum { UNCERT_HOVER, UNCERT_DRAW, UNCERT_NEAREST, UNCERT_SOURCES };
+
+typedef struct {
+    bool on;               /* drawn this frame */
+    int index;             /* map point (hover, nearest); -1 for the drawing */
+    float mu[VAE_MAX_Z], sigma[VAE_MAX_Z]; /* sigma = exp(logvar / 2) */
+    float center[2];       /* map coordinates of mu */
+    /* Z > 2: draws of q(z|x) placed in the layout, cached by what made them */
+    float samples[UNCERT_SAMPLES * 2];
+    bool samples_valid;
+    uint64_t samples_seq;  /* layout */
+    float samples_mu[VAE_MAX_Z]; /* mu they were drawn around */
+} UncertSource;
+
+typedef struct {
+    bool rings;            /* O: prior rings (Z = 2) */
+    UncertSource src[UNCERT_SOURCES];
+    double place_seconds;  /* the last placement of one source's samples (Z > 2) */
+} AppUncert;
+
+#endif
