@@ -79,23 +79,6 @@ int clf_save(const char *path, const Clf *m, const ClfInfo *info, Err *e)
     return safetensors_save(path, t, N_TENSORS, meta, (int)(sizeof meta / sizeof meta[0]), e);
 }
 
-static int meta_long(const Safetensors *st, const char *path, const char *key, long min, long max,
-                     long *out, Err *e)
-{
-    const char *s = safetensors_meta(st, key);
-    if (!s)
-        return err_set(e, ERR_FORMAT, "%s: metadata has no \"%s\" (not a zspace classifier?)",
-                       path, key);
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < min || v > max)
-        return err_set(e, ERR_FORMAT, "%s: metadata %s '%.40s' is not a whole number in %ld..%ld",
-                       path, key, s, min, max);
-    *out = v;
-    return ERR_OK;
-}
-
 static int read_info(const Safetensors *st, const char *path, ClfInfo *info, Err *e)
 {
     memset(info, 0, sizeof *info);
@@ -107,17 +90,11 @@ static int read_info(const Safetensors *st, const char *path, ClfInfo *info, Err
         strcpy(info->dataset, s);
     }
     if (safetensors_meta(st, "epochs") &&
-        meta_long(st, path, "epochs", 0, 1L << 30, &info->epochs, e))
+        safetensors_meta_long(st, path, "epochs", 0, 1L << 30, &info->epochs, e))
         return ERR_FORMAT;
-    if ((s = safetensors_meta(st, "seed"))) {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(s, &end, 10);
-        if (end == s || *end || errno || s[0] == '-')
-            return err_set(e, ERR_FORMAT, "%s: metadata seed '%.40s' is not a whole number", path,
-                           s);
-        info->seed = v;
-    }
+    if (safetensors_meta(st, "seed") &&
+        safetensors_meta_u64(st, path, "seed", &info->seed, e))
+        return ERR_FORMAT;
     if ((s = safetensors_meta(st, "test_accuracy"))) {
         char *end;
         double v = strtod(s, &end);
@@ -144,9 +121,9 @@ int clf_load(const char *path, Clf *m, int max_batch, ClfInfo *info, Err *e)
                      path, arch ? arch : "(none)", CLF_ARCHITECTURE);
         goto done;
     }
-    if ((rc = meta_long(&st, path, "pixels", 1, 1 << 20, &x, e)) ||
-        (rc = meta_long(&st, path, "hidden", 1, CLF_MAX_HIDDEN, &h, e)) ||
-        (rc = meta_long(&st, path, "classes", 1, 1000, &c, e)) ||
+    if ((rc = safetensors_meta_long(&st, path, "pixels", 1, 1 << 20, &x, e)) ||
+        (rc = safetensors_meta_long(&st, path, "hidden", 1, CLF_MAX_HIDDEN, &h, e)) ||
+        (rc = safetensors_meta_long(&st, path, "classes", 1, 1000, &c, e)) ||
         (rc = read_info(&st, path, &in, e)))
         goto done;
     if (c != CLF_CLASSES) {

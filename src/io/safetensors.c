@@ -577,6 +577,37 @@ const char *safetensors_meta(const Safetensors *st, const char *key)
     return NULL;
 }
 
+int safetensors_meta_long(const Safetensors *st, const char *path, const char *key, long min,
+                          long max, long *out, Err *e)
+{
+    const char *s = safetensors_meta(st, key);
+    if (!s)
+        return err_set(e, ERR_FORMAT, "%s: metadata has no \"%s\"", path, key);
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < min || v > max)
+        return err_set(e, ERR_FORMAT, "%s: metadata %s '%.40s' is not a whole number in %ld..%ld",
+                       path, key, s, min, max);
+    *out = v;
+    return ERR_OK;
+}
+
+int safetensors_meta_u64(const Safetensors *st, const char *path, const char *key, uint64_t *out,
+                         Err *e)
+{
+    const char *s = safetensors_meta(st, key);
+    if (!s)
+        return err_set(e, ERR_FORMAT, "%s: metadata has no \"%s\"", path, key);
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *end || errno || s[0] == '-')
+        return err_set(e, ERR_FORMAT, "%s: metadata %s '%.40s' is not a whole number", path, key, s);
+    *out = v;
+    return ERR_OK;
+}
+
 void safetensors_free(Safetensors *st)
 {
     for (int i = 0; i < st->n_tensors; i++)

@@ -86,6 +86,13 @@ int safetensors_parse(const uint8_t *bytes, size_t len, const char *label, Safet
 /* Lookups; NULL when absent. */
 const SafetensorsTensor *safetensors_find(const Safetensors *st, const char *name);
 const char *safetensors_meta(const Safetensors *st, const char *key);
+/* Metadata `key` as a whole number in [min, max]: ERR_FORMAT naming the
+ * file (path) and the key when it is absent or is not such a number. */
+int safetensors_meta_long(const Safetensors *st, const char *path, const char *key, long min,
+                          long max, long *out, Err *e);
+/* The same for an unsigned 64-bit whole number (seeds). */
+int safetensors_meta_u64(const Safetensors *st, const char *path, const char *key, uint64_t *out,
+                         Err *e);
 
 /* Release everything; *st is zeroed. Safe on a zeroed struct. */
 void safetensors_free(Safetensors *st);

@@ -177,19 +177,6 @@ static const char *need_meta(const Safetensors *st, const char *key, const char 
     return s;
 }
 
-static int meta_long(const char *path, const char *key, const char *s, long min, long max,
-                     long *out, Err *e)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < min || v > max)
-        return err_set(e, ERR_FORMAT, "%s: metadata %s '%.40s' is not a whole number in %ld..%ld",
-                       path, key, s, min, max);
-    *out = v;
-    return ERR_OK;
-}
-
 /* Parse the metadata into a config (checked by vae_config_check). */
 static int read_config(const Safetensors *st, const char *path, VaeConfig *c, Err *e)
 {
@@ -210,10 +197,8 @@ static int read_config(const Safetensors *st, const char *path, VaeConfig *c, Er
     vae_config_default(c);
     const char *s;
     long x = 0, z = 0;
-    if (!(s = need_meta(st, "pixels", path, e)) ||
-        meta_long(path, "pixels", s, 1, 1 << 20, &x, e) ||
-        !(s = need_meta(st, "latent", path, e)) ||
-        meta_long(path, "latent", s, 1, VAE_MAX_Z, &z, e))
+    if (safetensors_meta_long(st, path, "pixels", 1, 1 << 20, &x, e) ||
+        safetensors_meta_long(st, path, "latent", 1, VAE_MAX_Z, &z, e))
         return ERR_FORMAT;
     c->x = (int)x;
     c->z = (int)z;
@@ -280,18 +265,12 @@ static int read_info(const Safetensors *st, const char *path, VaeFileInfo *info,
             return err_set(e, ERR_FORMAT, "%s: metadata dataset '%.40s' is too long", path, s);
         strcpy(info->dataset, s);
     }
-    if ((s = safetensors_meta(st, "epochs")) &&
-        meta_long(path, "epochs", s, 0, 1L << 30, &info->epochs, e))
+    if (safetensors_meta(st, "epochs") &&
+        safetensors_meta_long(st, path, "epochs", 0, 1L << 30, &info->epochs, e))
         return ERR_FORMAT;
-    if ((s = safetensors_meta(st, "seed"))) {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(s, &end, 10);
-        if (end == s || *end || errno || s[0] == '-')
-            return err_set(e, ERR_FORMAT, "%s: metadata seed '%.40s' is not a whole number", path,
-                           s);
-        info->seed = v;
-    }
+    if (safetensors_meta(st, "seed") &&
+        safetensors_meta_u64(st, path, "seed", &info->seed, e))
+        return ERR_FORMAT;
     if (!(s = safetensors_meta(st, "losses")))
         return ERR_OK;
     cJSON *root = cJSON_Parse(s);

@@ -1,6 +1,7 @@
 /* gui_util: see gui_util.h. */
 #include "gui_util.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,6 +49,13 @@ static char *slurp(const char *path)
     return s;
 }
 
+void gu_stderr_clear(void)
+{
+    FILE *f = fopen(gu_stderr_path(), "w");
+    if (f)
+        fclose(f);
+}
+
 char *gu_stderr_text(void)
 {
     char *s = slurp(gu_stderr_path());
@@ -79,7 +87,9 @@ void gu_init(int argc, char **argv)
         fprintf(stderr, "usage: %s ZSPACE_BINARY\n", argv[0]);
         exit(2);
     }
-    zspace_bin = argv[1];
+    /* absolute: runs start in the tmpdir */
+    static char abs_bin[4096];
+    zspace_bin = realpath(argv[1], abs_bin) ? abs_bin : argv[1];
     if (!tu_xvfb())
         tu_skip("Xvfb is not installed or does not start");
     if (gu_explore("quit\n", "-m /nonexistent.safetensors", NULL, NULL) != 0) {
@@ -154,8 +164,8 @@ void gu_latent_to_window(const cJSON *st, float x, float y, int *wx, int *wy)
     double cx = cJSON_GetArrayItem(c, 0)->valuedouble, cy = cJSON_GetArrayItem(c, 1)->valuedouble;
     double rx = gu_int_at(st, "view.map_rect", 0), ry = gu_int_at(st, "view.map_rect", 1);
     double rw = gu_int_at(st, "view.map_rect", 2), rh = gu_int_at(st, "view.map_rect", 3);
-    *wx = (int)((rx + rw / 2 + (x - cx) * scale) / ps);
-    *wy = (int)((ry + rh / 2 - (y - cy) * scale) / ps);
+    *wx = (int)lround((rx + rw / 2 + (x - cx) * scale) / ps);
+    *wy = (int)lround((ry + rh / 2 - (y - cy) * scale) / ps);
 }
 
 void gu_decoded(const cJSON *st, float *out)
@@ -224,4 +234,19 @@ void gu_centroids2(Vae *v, const DataSplit *s, float out[10][2])
         out[k][1] /= count[k] ? (float)count[k] : 1.0f;
     }
     free(mu);
+}
+
+void gu_class_means(const DataSplit *s, float out[10][VAE_X])
+{
+    int count[10] = {0};
+    memset(out, 0, 10 * sizeof out[0]);
+    for (size_t i = 0; i < s->n; i++) {
+        int k = s->labels[i];
+        count[k]++;
+        for (int p = 0; p < VAE_X; p++)
+            out[k][p] += s->images[i * VAE_X + (size_t)p];
+    }
+    for (int k = 0; k < 10; k++)
+        for (int p = 0; p < VAE_X; p++)
+            out[k][p] /= count[k] ? (float)count[k] : 1.0f;
 }

@@ -28,6 +28,8 @@ const char *gu_zspace(void);
  * LeakSanitizer cannot attribute; the app's own code is leak-checked headless. */
 int gu_explore(const char *script_text, const char *opts, const char *env, const char *cache_dir);
 const char *gu_stderr_path(void);
+/* Empty the stderr file (before a run whose messages the test reads). */
+void gu_stderr_clear(void);
 /* The stderr file's text (caller frees), "" when empty. */
 char *gu_stderr_text(void);
 
@@ -55,5 +57,7 @@ const char *gu_save_tiny(const char *name, const DataSplit *train, int z, int hi
                          int epochs, uint64_t seed);
 /* Latent mean of each class's images (Z = 2 models): out[k] = (x, y). */
 void gu_centroids2(Vae *v, const DataSplit *s, float out[10][2]);
+/* Pixel mean image of each class. */
+void gu_class_means(const DataSplit *s, float out[10][VAE_X]);
 
 #endif

@@ -15,172 +15,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
 #include "data/dataset.h"
+#include "gui_util.h"
 #include "io/png.h"
 #include "test_util.h"
 #include "vae/vae.h"
 #include "vae/vae_io.h"
 
-static const char *zspace, *shader_dir;
+static const char *shader_dir;
 static char model_path[4096];
 static Dataset ds;
 static float centroid[10][2];       /* latent mean of each class (test set) */
 static float class_mean[10][VAE_X]; /* pixel mean image of each class (test set) */
 
-/* Run zspace explore with a script; returns the exit status (-1 on a
- * signal). stderr goes to err_path. extra: more options. */
-static int run(const char *script_text, const char *extra, const char *err_path, const char *env)
-{
-    const char *script = tu_write("script.txt", script_text, strlen(script_text));
-    char cmd[16384];
-    /* Under AddressSanitizer the window's process keeps ASan/UBSan checks but
-     * not leak checks: Mesa's llvmpipe, libX11 and libdbus keep allocations
-     * for the life of the process from JIT-compiled frames LeakSanitizer
-     * cannot attribute (so no suppression can name them). The app's own
-     * code is leak-checked headless (test_ui) and by the unit tests. */
-    const char *asan = getenv("ASAN_OPTIONS");
-    snprintf(cmd, sizeof cmd,
-             "ASAN_OPTIONS='%s%sdetect_leaks=0' %s XDG_CACHE_HOME=%s DISPLAY=%s %s explore --script %s "
-             "%s 2>%s",
-             asan ? asan : "", asan && *asan ? ":" : "", env ? env : "", tu_tmpdir(), tu_xvfb(), zspace, script, extra ? extra : "", err_path);
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *s = calloc(1, 1 << 20);
-    size_t n = fread(s, 1, (1 << 20) - 1, f);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
-static cJSON *load_json(const char *path)
-{
-    char *s = slurp(path);
-    assert_non_null(s);
-    cJSON *j = cJSON_Parse(s);
-    free(s);
-    assert_non_null(j);
-    return j;
-}
-
-static double num(const cJSON *o, const char *path)
-{
-    /* "a.b" walks objects; "a[i]" is not needed here */
-    char buf[128];
-    snprintf(buf, sizeof buf, "%s", path);
-    const cJSON *cur = o;
-    for (char *k = strtok(buf, "."); k; k = strtok(NULL, "."))
-        cur = cJSON_GetObjectItemCaseSensitive(cur, k);
-    assert_true(cJSON_IsNumber(cur) || cJSON_IsBool(cur));
-    return cJSON_IsBool(cur) ? cJSON_IsTrue(cur) : cur->valuedouble;
-}
-
-static const cJSON *item(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (b)
-        x = cJSON_GetObjectItemCaseSensitive(x, b);
-    assert_non_null(x);
-    return x;
-}
-
-/* Window point (what a script's click takes) of latent point (x, y). */
-static void latent_to_window(const cJSON *st, float x, float y, int *wx, int *wy)
-{
-    const cJSON *view = item(st, "view", NULL);
-    const cJSON *c = item(view, "center", NULL), *r = item(view, "map_rect", NULL);
-    double scale = num(view, "scale"), ps = num(view, "pixel_scale");
-    double cx = cJSON_GetArrayItem(c, 0)->valuedouble, cy = cJSON_GetArrayItem(c, 1)->valuedouble;
-    double rx = cJSON_GetArrayItem(r, 0)->valueint, ry = cJSON_GetArrayItem(r, 1)->valueint;
-    double rw = cJSON_GetArrayItem(r, 2)->valueint, rh = cJSON_GetArrayItem(r, 3)->valueint;
-    *wx = (int)((rx + rw / 2 + (x - cx) * scale) / ps);
-    *wy = (int)((ry + rh / 2 - (y - cy) * scale) / ps);
-}
-
-static void decoded(const cJSON *st, float *out)
-{
-    const cJSON *d = item(st, "decoded", NULL);
-    assert_int_equal(cJSON_GetArraySize(d), VAE_X);
-    for (int i = 0; i < VAE_X; i++)
-        out[i] = (float)cJSON_GetArrayItem(d, i)->valuedouble / 255.0f;
-}
-
-static double mse(const float *a, const float *b)
-{
-    double s = 0;
-    for (int i = 0; i < VAE_X; i++)
-        s += (double)(a[i] - b[i]) * (a[i] - b[i]);
-    return s / VAE_X;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    if (!tu_xvfb())
-        tu_skip("Xvfb is not installed or does not start");
     Err e = {0};
     if (dataset_load("mnist", &ds, &e) != ERR_OK)
         tu_skip("MNIST is not available");
-    /* a GL 3.3 context at all? */
-    const char *err = tu_path("probe.err");
-    int rc = run("quit\n", "-m /nonexistent.safetensors", err, NULL);
-    if (rc != 0) {
-        char *s = slurp(err);
-        fprintf(stderr, "test_explorer: skipping, the window does not open: %s\n", s ? s : "");
-        free(s);
-        exit(77);
-    }
     /* a tiny Z = 2 model */
-    VaeConfig cfg;
-    vae_config_default(&cfg);
-    cfg.z = 2;
-    cfg.hidden[0] = 256;
     Vae v;
-    assert_int_equal(vae_init(&v, &cfg, 128, 3, &e), ERR_OK);
-    DataSplit train = ds.train;
-    train.n = 3000;
-    Rng rng;
-    rng_seed(&rng, 11);
-    VaeTrainOpts o;
-    vae_train_opts_default(&o);
-    for (int ep = 0; ep < 8; ep++)
-        assert_int_equal(vae_train_epoch(&v, &train, &rng, &o, NULL, &e), ERR_OK);
+    gu_train_tiny(&v, &ds.train, 3000, 2, 256, 8, 3);
     snprintf(model_path, sizeof model_path, "%s", tu_path("tiny.safetensors"));
     assert_int_equal(vae_save(model_path, &v, NULL, &e), ERR_OK);
     /* class centroids in latent space and class mean images */
-    size_t n = ds.test.n;
-    float *mu = malloc(n * 2 * sizeof *mu);
-    vae_encode(&v, ds.test.images, n, mu, NULL);
-    int count[10] = {0};
-    memset(centroid, 0, sizeof centroid);
-    memset(class_mean, 0, sizeof class_mean);
-    for (size_t i = 0; i < n; i++) {
-        int k = ds.test.labels[i];
-        count[k]++;
-        centroid[k][0] += mu[2 * i];
-        centroid[k][1] += mu[2 * i + 1];
-        for (int p = 0; p < VAE_X; p++)
-            class_mean[k][p] += ds.test.images[i * VAE_X + (size_t)p];
-    }
-    for (int k = 0; k < 10; k++) {
-        centroid[k][0] /= (float)count[k];
-        centroid[k][1] /= (float)count[k];
-        for (int p = 0; p < VAE_X; p++)
-            class_mean[k][p] /= (float)count[k];
-    }
-    free(mu);
+    gu_centroids2(&v, &ds.test, centroid);
+    gu_class_means(&ds.test, class_mean);
     vae_free(&v);
     return 0;
 }
@@ -209,17 +75,17 @@ static void test_screenshot_and_help(void **state)
              "wait-ready 30\nwait 3 frames\nscreenshot %s\ndump-state %s\nkey F1\nwait 2 frames\n"
              "screenshot %s\ndump-state %s\nquit\n",
              tu_path("a.png"), tu_path("a.json"), tu_path("b.png"), tu_path("b.json"));
-    assert_int_equal(run(script, model_opt(), tu_path("a.err"), NULL), 0);
+    assert_int_equal(gu_explore(script, model_opt(), NULL, NULL), 0);
     uint8_t *pa, *pb;
     int w, h, w2, h2;
     Err e = {0};
     assert_int_equal(io_png_read_rgba(tu_path("a.png"), &pa, &w, &h, &e), ERR_OK);
     assert_int_equal(io_png_read_rgba(tu_path("b.png"), &pb, &w2, &h2, &e), ERR_OK);
-    cJSON *sa = load_json(tu_path("a.json")), *sb = load_json(tu_path("b.json"));
-    const cJSON *dr = item(sa, "view", "drawable");
+    cJSON *sa = gu_load_json(tu_path("a.json")), *sb = gu_load_json(tu_path("b.json"));
+    const cJSON *dr = gu_get(sa, "view.drawable");
     assert_int_equal(w, cJSON_GetArrayItem(dr, 0)->valueint);
     assert_int_equal(h, cJSON_GetArrayItem(dr, 1)->valueint);
-    assert_int_equal(w, 1024 * (int)num(sa, "view.pixel_scale"));
+    assert_int_equal(w, 1024 * (int)gu_num(sa, "view.pixel_scale"));
     /* not blank: many distinct colours */
     int distinct = 0;
     static uint8_t seen[1 << 15];
@@ -231,9 +97,9 @@ static void test_screenshot_and_help(void **state)
     }
     fprintf(stderr, "screenshot: %dx%d, %d distinct colours\n", w, h, distinct);
     assert_true(distinct > 200);
-    assert_false(num(sa, "ui.help"));
-    assert_true(num(sb, "ui.help"));
-    assert_true(num(sa, "map.ready"));
+    assert_false(gu_num(sa, "ui.help"));
+    assert_true(gu_num(sb, "ui.help"));
+    assert_true(gu_num(sa, "map.ready"));
     /* the overlay dims the screen: the second shot is darker on average */
     double la = 0, lb = 0;
     for (int i = 0; i < w * h; i++) {
@@ -244,9 +110,9 @@ static void test_screenshot_and_help(void **state)
 
     /* >= 10 distinct label colours on the map: pixels that match a lone
      * point's colour (palette blended over the map background). */
-    const cJSON *pal = item(sa, "map", "palette"), *bg = item(sa, "map", "background");
-    const cJSON *mr = item(sa, "view", "map_rect");
-    double alpha = num(sa, "map.point_alpha");
+    const cJSON *pal = gu_get(sa, "map.palette"), *bg = gu_get(sa, "map.background");
+    const cJSON *mr = gu_get(sa, "view.map_rect");
+    double alpha = gu_num(sa, "map.point_alpha");
     int rx = cJSON_GetArrayItem(mr, 0)->valueint, ry = cJSON_GetArrayItem(mr, 1)->valueint;
     int rw = cJSON_GetArrayItem(mr, 2)->valueint, rh = cJSON_GetArrayItem(mr, 3)->valueint;
     int labels_seen = 0;
@@ -279,32 +145,32 @@ static void test_click_decodes_classes(void **state)
     char script[4096];
     snprintf(script, sizeof script, "wait-ready 30\nwait 2 frames\ndump-state %s\nquit\n",
              tu_path("v.json"));
-    assert_int_equal(run(script, model_opt(), tu_path("v.err"), NULL), 0);
-    cJSON *v = load_json(tu_path("v.json"));
+    assert_int_equal(gu_explore(script, model_opt(), NULL, NULL), 0);
+    cJSON *v = gu_load_json(tu_path("v.json"));
     int x1, y1, x0, y0;
-    latent_to_window(v, centroid[1][0], centroid[1][1], &x1, &y1);
-    latent_to_window(v, centroid[0][0], centroid[0][1], &x0, &y0);
+    gu_latent_to_window(v, centroid[1][0], centroid[1][1], &x1, &y1);
+    gu_latent_to_window(v, centroid[0][0], centroid[0][1], &x0, &y0);
     cJSON_Delete(v);
     snprintf(script, sizeof script,
              "wait-ready 30\nclick %d %d\nwait 2 frames\ndump-state %s\nclick %d %d\nwait 2 frames\n"
              "dump-state %s\nquit\n",
              x1, y1, tu_path("one.json"), x0, y0, tu_path("zero.json"));
-    assert_int_equal(run(script, model_opt(), tu_path("c.err"), NULL), 0);
-    cJSON *s1 = load_json(tu_path("one.json")), *s0 = load_json(tu_path("zero.json"));
-    const char *h1 = item(s1, "decoded_sha1", NULL)->valuestring;
-    const char *h0 = item(s0, "decoded_sha1", NULL)->valuestring;
+    assert_int_equal(gu_explore(script, model_opt(), NULL, NULL), 0);
+    cJSON *s1 = gu_load_json(tu_path("one.json")), *s0 = gu_load_json(tu_path("zero.json"));
+    const char *h1 = gu_get(s1, "decoded_sha1")->valuestring;
+    const char *h0 = gu_get(s0, "decoded_sha1")->valuestring;
     assert_string_not_equal(h1, h0);
     float d1[VAE_X], d0[VAE_X];
-    decoded(s1, d1);
-    decoded(s0, d0);
+    gu_decoded(s1, d1);
+    gu_decoded(s0, d0);
     fprintf(stderr, "click '1': mse to mean 1 %.4f, to mean 0 %.4f; click '0': %.4f, %.4f\n",
-            mse(d1, class_mean[1]), mse(d1, class_mean[0]), mse(d0, class_mean[0]),
-            mse(d0, class_mean[1]));
-    assert_true(mse(d1, class_mean[1]) < mse(d1, class_mean[0]));
-    assert_true(mse(d0, class_mean[0]) < mse(d0, class_mean[1]));
+            gu_mse(d1, class_mean[1]), gu_mse(d1, class_mean[0]), gu_mse(d0, class_mean[0]),
+            gu_mse(d0, class_mean[1]));
+    assert_true(gu_mse(d1, class_mean[1]) < gu_mse(d1, class_mean[0]));
+    assert_true(gu_mse(d0, class_mean[0]) < gu_mse(d0, class_mean[1]));
     /* z landed where we clicked (within a pixel's worth of latent units) */
-    double tol = 2.0 / num(s1, "view.scale") * num(s1, "view.pixel_scale") + 1e-3;
-    assert_true(fabs(cJSON_GetArrayItem(item(s1, "z", NULL), 0)->valuedouble - centroid[1][0]) <
+    double tol = 2.0 / gu_num(s1, "view.scale") * gu_num(s1, "view.pixel_scale") + 1e-3;
+    assert_true(fabs(cJSON_GetArrayItem(gu_get(s1, "z"), 0)->valuedouble - centroid[1][0]) <
                 tol * 2);
     cJSON_Delete(s1);
     cJSON_Delete(s0);
@@ -318,15 +184,15 @@ static void test_drag_and_slider(void **state)
     char script[4096];
     snprintf(script, sizeof script, "wait-ready 30\nwait 2 frames\ndump-state %s\nquit\n",
              tu_path("v2.json"));
-    assert_int_equal(run(script, model_opt(), tu_path("v2.err"), NULL), 0);
-    cJSON *v = load_json(tu_path("v2.json"));
+    assert_int_equal(gu_explore(script, model_opt(), NULL, NULL), 0);
+    cJSON *v = gu_load_json(tu_path("v2.json"));
     int x1, y1, x0, y0;
-    latent_to_window(v, centroid[1][0], centroid[1][1], &x1, &y1);
-    latent_to_window(v, centroid[0][0], centroid[0][1], &x0, &y0);
-    const cJSON *rows = item(v, "ui", "slider_rows");
+    gu_latent_to_window(v, centroid[1][0], centroid[1][1], &x1, &y1);
+    gu_latent_to_window(v, centroid[0][0], centroid[0][1], &x0, &y0);
+    const cJSON *rows = gu_get(v, "ui.slider_rows");
     assert_int_equal(cJSON_GetArraySize(rows), 2);
     const cJSON *r0 = cJSON_GetArrayItem(rows, 0);
-    double ps = num(v, "view.pixel_scale");
+    double ps = gu_num(v, "view.pixel_scale");
     int sx = (int)((cJSON_GetArrayItem(r0, 0)->valueint + cJSON_GetArrayItem(r0, 2)->valueint * 0.6) / ps);
     int sy = (int)((cJSON_GetArrayItem(r0, 1)->valueint + cJSON_GetArrayItem(r0, 3)->valueint / 2) / ps);
     cJSON_Delete(v);
@@ -335,12 +201,12 @@ static void test_drag_and_slider(void **state)
              "wait 1 frames\ndump-state %s\ndrag %d %d 5000 %d 4\nwait 1 frames\ndump-state %s\nquit\n",
              x0, y0, tu_path("d0.json"), x0, y0, x1, y1, tu_path("d1.json"), sx, sy, sy,
              tu_path("d2.json"));
-    assert_int_equal(run(script, model_opt(), tu_path("d.err"), NULL), 0);
-    cJSON *a = load_json(tu_path("d0.json")), *b = load_json(tu_path("d1.json"));
-    cJSON *c = load_json(tu_path("d2.json"));
-    int before = (int)num(a, "decodes"), after = (int)num(b, "decodes");
+    assert_int_equal(gu_explore(script, model_opt(), NULL, NULL), 0);
+    cJSON *a = gu_load_json(tu_path("d0.json")), *b = gu_load_json(tu_path("d1.json"));
+    cJSON *c = gu_load_json(tu_path("d2.json"));
+    int before = (int)gu_num(a, "decodes"), after = (int)gu_num(b, "decodes");
     assert_true(after - before >= 10); /* one decode per drag frame */
-    const cJSON *recent = item(b, "recent_decodes", NULL);
+    const cJSON *recent = gu_get(b, "recent_decodes");
     int n = cJSON_GetArraySize(recent), distinct = 0;
     for (int i = n - (after - before); i < n; i++) {
         bool dup = false;
@@ -352,12 +218,12 @@ static void test_drag_and_slider(void **state)
     fprintf(stderr, "drag: %d decodes, %d distinct\n", after - before, distinct);
     assert_true(distinct >= 8);
     /* the slider drag ran past the right end: z1 = +4, z2 unchanged */
-    const cJSON *zb = item(b, "z", NULL), *zc = item(c, "z", NULL);
+    const cJSON *zb = gu_get(b, "z"), *zc = gu_get(c, "z");
     assert_true(fabs(cJSON_GetArrayItem(zc, 0)->valuedouble - 4.0) < 1e-4);
     assert_true(fabs(cJSON_GetArrayItem(zc, 1)->valuedouble -
                      cJSON_GetArrayItem(zb, 1)->valuedouble) < 1e-6);
-    assert_string_not_equal(item(b, "decoded_sha1", NULL)->valuestring,
-                            item(c, "decoded_sha1", NULL)->valuestring);
+    assert_string_not_equal(gu_get(b, "decoded_sha1")->valuestring,
+                            gu_get(c, "decoded_sha1")->valuestring);
     cJSON_Delete(a);
     cJSON_Delete(b);
     cJSON_Delete(c);
@@ -374,9 +240,9 @@ static void test_broken_shader(void **state)
     assert_int_equal(system(cmd), 0);
     char env[4200];
     snprintf(env, sizeof env, "ZSPACE_SHADERS=%s", dir);
-    int rc = run("quit\n", model_opt(), tu_path("bs.err"), env);
-    char *err = slurp(tu_path("bs.err"));
-    assert_non_null(err);
+    gu_stderr_clear();
+    int rc = gu_explore("quit\n", model_opt(), env, NULL);
+    char *err = gu_stderr_text();
     assert_int_equal(rc, 1);
     tu_assert_contains(err, "zspace: shader ");
     tu_assert_contains(err, "points.frag");
@@ -385,8 +251,9 @@ static void test_broken_shader(void **state)
     /* a missing shader file names it too */
     snprintf(cmd, sizeof cmd, "rm '%s/ui.frag'", dir);
     assert_int_equal(system(cmd), 0);
-    rc = run("quit\n", model_opt(), tu_path("ms.err"), env);
-    err = slurp(tu_path("ms.err"));
+    gu_stderr_clear();
+    rc = gu_explore("quit\n", model_opt(), env, NULL);
+    err = gu_stderr_text();
     assert_int_equal(rc, 1);
     tu_assert_contains(err, "ui.frag");
     free(err);
@@ -396,14 +263,16 @@ static void test_broken_shader(void **state)
 static void test_bad_script(void **state)
 {
     (void)state;
-    int rc = run("wait 2 frames\nclik 10 10\n", model_opt(), tu_path("sc.err"), NULL);
-    char *err = slurp(tu_path("sc.err"));
+    gu_stderr_clear();
+    int rc = gu_explore("wait 2 frames\nclik 10 10\n", model_opt(), NULL, NULL);
+    char *err = gu_stderr_text();
     assert_int_equal(rc, 1);
     tu_assert_contains(err, "script.txt:2:");
     tu_assert_contains(err, "unknown command");
     free(err);
-    rc = run("drag 1 2 3\n", model_opt(), tu_path("sc2.err"), NULL);
-    err = slurp(tu_path("sc2.err"));
+    gu_stderr_clear();
+    rc = gu_explore("drag 1 2 3\n", model_opt(), NULL, NULL);
+    err = gu_stderr_text();
     assert_int_equal(rc, 1);
     tu_assert_contains(err, "script.txt:1:");
     free(err);
@@ -415,8 +284,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_explorer ZSPACE SHADER_DIR\n");
         return 2;
     }
-    zspace = argv[1];
     shader_dir = argv[2];
+    gu_init(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_script),
         cmocka_unit_test(test_broken_shader),

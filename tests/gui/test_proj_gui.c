@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <cblas.h>
 #include <cjson/cJSON.h>
@@ -35,13 +34,14 @@
 
 #include "data/dataset.h"
 #include "embed/pca.h"
+#include "gui_util.h"
 #include "embed/quality.h"
 #include "io/slurp.h"
 #include "test_util.h"
 #include "vae/vae.h"
 #include "vae/vae_io.h"
 
-static const char *zspace;
+static char opts[4200]; /* -m the model, the window size */
 static char model_path[4096];
 static Dataset ds;
 static int32_t labels[10000];
@@ -57,61 +57,10 @@ static int cont[2] = {-1, -1}; /* the Training panel's Continue button */
  * generous for a loaded CI runner. */
 #define TSNE_WAIT "22s"
 
-static int run(const char *script)
-{
-    const char *sp = tu_write("proj-script.txt", script, strlen(script));
-    const char *asan = getenv("ASAN_OPTIONS");
-    char cmd[16384];
-    snprintf(cmd, sizeof cmd,
-             "ASAN_OPTIONS='%s%sdetect_leaks=0' XDG_CACHE_HOME=%s DISPLAY=%s %s explore -m %s "
-             "--size 1280x800 --script %s 2>>%s",
-             asan ? asan : "", asan && *asan ? ":" : "", tu_tmpdir(), tu_xvfb(), zspace,
-             model_path, sp, tu_path("proj-gui.err"));
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static cJSON *dump(const char *name)
-{
-    Err e = {0};
-    size_t len = 0;
-    uint8_t *text = NULL;
-    if (io_slurp(tu_path(name), (size_t)64 << 20, &text, &len, &e) != ERR_OK)
-        fail_msg("%s: %s", name, e.msg);
-    cJSON *j = cJSON_ParseWithLength((const char *)text, len);
-    free(text);
-    assert_non_null(j);
-    return j;
-}
-
-static const cJSON *get(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (x && b)
-        x = cJSON_GetObjectItemCaseSensitive(x, b);
-    if (!x)
-        fail_msg("dump-state has no %s%s%s", a, b ? "." : "", b ? b : "");
-    return x;
-}
-
-static double num(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *x = get(o, a, b);
-    assert_true(cJSON_IsNumber(x));
-    return x->valuedouble;
-}
-
-static const char *str(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *x = get(o, a, b);
-    assert_true(cJSON_IsString(x));
-    return x->valuestring;
-}
-
 /* The dumped layout as floats (N, 2); caller frees. */
 static float *layout(const cJSON *st)
 {
-    const cJSON *l = get(st, "projection", "layout");
+    const cJSON *l = gu_get(st, "projection.layout");
     int n = cJSON_GetArraySize(l);
     assert_int_equal(n, (int)(2 * n_test));
     float *y = malloc((size_t)n * sizeof *y);
@@ -136,27 +85,14 @@ static int setup(void **state)
 {
     (void)state;
     openblas_set_num_threads(1);
-    if (!tu_xvfb())
-        tu_skip("Xvfb is not installed or does not start");
     Err e = {0};
     if (dataset_load("mnist", &ds, &e) != ERR_OK)
         tu_skip("MNIST is not available");
     /* a tiny Z = 8 model */
-    VaeConfig cfg;
-    vae_config_default(&cfg);
-    cfg.z = 8;
-    cfg.hidden[0] = 256;
     Vae v;
-    assert_int_equal(vae_init(&v, &cfg, 128, 5, &e), ERR_OK);
-    DataSplit train = ds.train;
-    train.n = 6000;
-    Rng rng;
-    rng_seed(&rng, 12);
-    VaeTrainOpts o;
-    vae_train_opts_default(&o);
-    for (int ep = 0; ep < 4; ep++)
-        assert_int_equal(vae_train_epoch(&v, &train, &rng, &o, NULL, &e), ERR_OK);
+    gu_train_tiny(&v, &ds.train, 6000, 8, 256, 4, 5);
     snprintf(model_path, sizeof model_path, "%s", tu_path("z8.safetensors"));
+    snprintf(opts, sizeof opts, "-m %s --size 1280x800", model_path);
     assert_int_equal(vae_save(model_path, &v, NULL, &e), ERR_OK);
     /* what PCA of the same means achieves, and the class mean images */
     n_test = ds.test.n;
@@ -168,28 +104,14 @@ static int setup(void **state)
     assert_int_equal(pca_fit(&p, mu, n_test, 8, 2, &e), ERR_OK);
     pca_transform(&p, mu, n_test, y);
     pca_free(&p);
-    int count[10] = {0};
-    memset(class_mean, 0, sizeof class_mean);
-    for (size_t i = 0; i < n_test; i++) {
-        int k = ds.test.labels[i];
-        labels[i] = k;
-        count[k]++;
-        for (int q = 0; q < VAE_X; q++)
-            class_mean[k][q] += ds.test.images[i * VAE_X + (size_t)q];
-    }
-    for (int k = 0; k < 10; k++)
-        for (int q = 0; q < VAE_X; q++)
-            class_mean[k][q] /= (float)count[k];
+    for (size_t i = 0; i < n_test; i++)
+        labels[i] = ds.test.labels[i];
+    gu_class_means(&ds.test, class_mean);
     assert_int_equal(quality_knn_accuracy(y, n_test, 2, labels, 10, 2, &pca_acc, &e), ERR_OK);
     assert_int_equal(quality_knn_accuracy(mu, n_test, 8, labels, 10, 2, &latent_acc, &e), ERR_OK);
     free(mu);
     free(y);
     vae_free(&v);
-    /* a GL 3.3 context at all? */
-    if (run("quit\n") != 0) {
-        fprintf(stderr, "test_proj_gui: skipping, the window does not open\n");
-        exit(77);
-    }
     return 0;
 }
 
@@ -198,19 +120,6 @@ static int teardown(void **state)
     (void)state;
     dataset_free(&ds);
     return 0;
-}
-
-/* Window point of map position (x, y) under the dumped view. */
-static void to_window(const cJSON *st, float x, float y, int *wx, int *wy)
-{
-    const cJSON *view = get(st, "view", NULL);
-    const cJSON *c = get(view, "center", NULL), *r = get(view, "map_rect", NULL);
-    double cx = cJSON_GetArrayItem(c, 0)->valuedouble, cy = cJSON_GetArrayItem(c, 1)->valuedouble;
-    double s = num(view, "scale", NULL), ps = num(view, "pixel_scale", NULL);
-    double rx = cJSON_GetArrayItem(r, 0)->valuedouble, ry = cJSON_GetArrayItem(r, 1)->valuedouble;
-    double rw = cJSON_GetArrayItem(r, 2)->valuedouble, rh = cJSON_GetArrayItem(r, 3)->valuedouble;
-    *wx = (int)lround((rx + rw / 2 + (x - cx) * s) / ps);
-    *wy = (int)lround((ry + rh / 2 - (y - cy) * s) / ps);
 }
 
 static int cmpf(const void *a, const void *b)
@@ -254,24 +163,24 @@ static void test_tsne_runs_live(void **state)
              "wait-ready 60\nwait 3 frames\ndump-state %s\nscreenshot %s\nwait " TSNE_WAIT
              "\ndump-state %s\nscreenshot %s\nquit\n",
              tu_path("a.json"), tu_path("a.png"), tu_path("b.json"), tu_path("b.png"));
-    assert_int_equal(run(script), 0);
-    cJSON *a = dump("a.json"), *b = dump("b.json");
+    assert_int_equal(gu_explore(script, opts, NULL, NULL), 0);
+    cJSON *a = gu_load_json(tu_path("a.json")), *b = gu_load_json(tu_path("b.json"));
     /* at first: the PCA layout (or the t-SNE's first steps on top of it) */
-    assert_int_equal((int)num(a, "model", "latent"), 8);
-    const char *m0 = str(a, "projection", "method");
+    assert_int_equal((int)gu_num(a, "model.latent"), 8);
+    const char *m0 = gu_str(a, "projection.method");
     assert_true(strcmp(m0, "pca") == 0 || strcmp(m0, "tsne") == 0);
-    assert_string_equal(str(a, "projection", "chosen"), "tsne");
-    assert_true(cJSON_IsTrue(get(a, "map", "ready")));
+    assert_string_equal(gu_str(a, "projection.chosen"), "tsne");
+    assert_true(cJSON_IsTrue(gu_get(a, "map.ready")));
     /* then the finished t-SNE */
-    assert_string_equal(str(b, "projection", "method"), "tsne");
-    assert_string_equal(str(b, "projection", "state"), "done");
-    assert_int_equal((int)num(b, "projection", "iter"), 1000);
-    double kl = num(b, "projection", "kl");
+    assert_string_equal(gu_str(b, "projection.method"), "tsne");
+    assert_string_equal(gu_str(b, "projection.state"), "done");
+    assert_int_equal((int)gu_num(b, "projection.iter"), 1000);
+    double kl = gu_num(b, "projection.kl");
     assert_true(kl > 0 && kl < 5);
     /* its_per_s is reported, not asserted: speed is measured in benchmarks. */
-    double its = num(b, "projection", "its_per_s");
+    double its = gu_num(b, "projection.its_per_s");
     assert_true(its > 0);
-    assert_true(num(b, "projection", "seq") > 50); /* published along the way */
+    assert_true(gu_num(b, "projection.seq") > 50); /* published along the way */
     float *y = layout(b);
     double acc = 0;
     Err e = {0};
@@ -285,10 +194,10 @@ static void test_tsne_runs_live(void **state)
     assert_true(acc > latent_acc - 0.08);
     assert_true(acc > pca_acc + 0.2);
     /* where the middles of the '0' and '1' clusters are on screen */
-    const cJSON *card = get(b, "projection", "card");
+    const cJSON *card = gu_get(b, "projection.card");
     for (int k = 0; k < 2; k++) {
         size_t i = class_centre(y, k);
-        to_window(b, y[2 * i], y[2 * i + 1], &click[k][0], &click[k][1]);
+        gu_latent_to_window(b, y[2 * i], y[2 * i + 1], &click[k][0], &click[k][1]);
         int cx = cJSON_GetArrayItem(card, 0)->valueint, cy = cJSON_GetArrayItem(card, 1)->valueint;
         int cw = cJSON_GetArrayItem(card, 2)->valueint, ch = cJSON_GetArrayItem(card, 3)->valueint;
         if (click[k][0] >= cx && click[k][0] < cx + cw && click[k][1] >= cy &&
@@ -297,7 +206,7 @@ static void test_tsne_runs_live(void **state)
     }
     const char *names[3] = {"pca", "tsne", "pause"};
     for (int k = 0; k < 3; k++) {
-        const cJSON *r = get(get(b, "projection", "buttons"), names[k], NULL);
+        const cJSON *r = gu_get(gu_get(b, "projection.buttons"), names[k]);
         btn[k][0] = cJSON_GetArrayItem(r, 0)->valueint + cJSON_GetArrayItem(r, 2)->valueint / 2;
         btn[k][1] = cJSON_GetArrayItem(r, 1)->valueint + cJSON_GetArrayItem(r, 3)->valueint / 2;
     }
@@ -330,29 +239,29 @@ static void test_click_decodes(void **state)
              path[3], click[0][0], click[0][1], click[1][0], click[1][1], path[4], btn[0][0],
              btn[0][1], path[5], btn[1][0], btn[1][1], btn[2][0], btn[2][1], path[6], path[7],
              path[8]);
-    assert_int_equal(run(script), 0);
-    cJSON *c = dump("c.json"), *d0 = dump("d0.json"), *d1 = dump("d1.json"),
-          *d2 = dump("d2.json");
+    assert_int_equal(gu_explore(script, opts, NULL, NULL), 0);
+    cJSON *c = gu_load_json(tu_path("c.json")), *d0 = gu_load_json(tu_path("d0.json")), *d1 = gu_load_json(tu_path("d1.json")),
+          *d2 = gu_load_json(tu_path("d2.json"));
     /* the same final map as in test 1 (deterministic t-SNE) */
-    assert_string_equal(str(c, "projection", "state"), "done");
-    assert_true(fabs(num(c, "projection", "kl") - final_kl) < 1e-9);
+    assert_string_equal(gu_str(c, "projection.state"), "done");
+    assert_true(fabs(gu_num(c, "projection.kl") - final_kl) < 1e-9);
     const cJSON *dec[2] = {d0, d1};
     double img[2][VAE_X];
     for (int k = 0; k < 2; k++) {
-        assert_int_equal(cJSON_GetArraySize(get(dec[k], "z", NULL)), 8);
-        const cJSON *px = get(dec[k], "decoded", NULL);
+        assert_int_equal(cJSON_GetArraySize(gu_get(dec[k], "z")), 8);
+        const cJSON *px = gu_get(dec[k], "decoded");
         assert_int_equal(cJSON_GetArraySize(px), VAE_X);
         for (int p = 0; p < VAE_X; p++)
             img[k][p] = cJSON_GetArrayItem(px, p)->valuedouble;
     }
-    assert_string_not_equal(str(d0, "decoded_sha1", NULL), str(d1, "decoded_sha1", NULL));
+    assert_string_not_equal(gu_str(d0, "decoded_sha1"), gu_str(d1, "decoded_sha1"));
     assert_true(mse(img[0], class_mean[0]) < mse(img[0], class_mean[1]));
     assert_true(mse(img[1], class_mean[1]) < mse(img[1], class_mean[0]));
     /* the nearest test image of each click is of the clicked class */
-    assert_int_equal(labels[(int)num(d0, "map", "nearest")], 0);
-    assert_int_equal(labels[(int)num(d1, "map", "nearest")], 1);
+    assert_int_equal(labels[(int)gu_num(d0, "map.nearest")], 0);
+    assert_int_equal(labels[(int)gu_num(d1, "map.nearest")], 1);
     /* dragging from the '0' to the '1' decodes a run of different images */
-    const cJSON *rec = get(d2, "recent_decodes", NULL);
+    const cJSON *rec = gu_get(d2, "recent_decodes");
     int n = cJSON_GetArraySize(rec), distinct = 0;
     for (int i = 0; i < n; i++) {
         bool seen = false;
@@ -364,24 +273,24 @@ static void test_click_decodes(void **state)
     assert_true(distinct >= 8);
     /* the card: PCA shows the PCA layout; t-SNE re-runs; Pause holds it
      * (from the first chunk after the affinities, ~1 s at N = 10,000) */
-    cJSON *e0 = dump("e0.json"), *e1 = dump("e1.json"), *e2 = dump("e2.json");
+    cJSON *e0 = gu_load_json(tu_path("e0.json")), *e1 = gu_load_json(tu_path("e1.json")), *e2 = gu_load_json(tu_path("e2.json"));
     for (int k = 0; k < 3; k++) {
         const cJSON *e = k == 0 ? e0 : k == 1 ? e1 : e2;
         fprintf(stderr, "test_proj_gui: card e%d: %s %s iter %d seq %d requests %d\n", k,
-                str(e, "projection", "method"), str(e, "projection", "state"),
-                (int)num(e, "projection", "iter"), (int)num(e, "projection", "seq"),
-                (int)num(e, "projection", "requests"));
+                gu_str(e, "projection.method"), gu_str(e, "projection.state"),
+                (int)gu_num(e, "projection.iter"), (int)gu_num(e, "projection.seq"),
+                (int)gu_num(e, "projection.requests"));
     }
-    assert_string_equal(str(e0, "projection", "method"), "pca");
-    assert_string_equal(str(e0, "projection", "state"), "done");
-    assert_string_equal(str(e1, "projection", "chosen"), "tsne");
-    assert_int_equal((int)num(e1, "projection", "requests"), 3);
-    assert_string_equal(str(e1, "projection", "state"), "paused");
-    assert_string_equal(str(e2, "projection", "state"), "paused");
-    assert_int_equal((int)num(e2, "projection", "iter"), (int)num(e1, "projection", "iter"));
-    assert_int_equal((int)num(e2, "projection", "seq"), (int)num(e1, "projection", "seq"));
-    cJSON *e3 = dump("e3.json");
-    const cJSON *cb = get(get(e3, "training", "buttons"), "tr/continue", NULL);
+    assert_string_equal(gu_str(e0, "projection.method"), "pca");
+    assert_string_equal(gu_str(e0, "projection.state"), "done");
+    assert_string_equal(gu_str(e1, "projection.chosen"), "tsne");
+    assert_int_equal((int)gu_num(e1, "projection.requests"), 3);
+    assert_string_equal(gu_str(e1, "projection.state"), "paused");
+    assert_string_equal(gu_str(e2, "projection.state"), "paused");
+    assert_int_equal((int)gu_num(e2, "projection.iter"), (int)gu_num(e1, "projection.iter"));
+    assert_int_equal((int)gu_num(e2, "projection.seq"), (int)gu_num(e1, "projection.seq"));
+    cJSON *e3 = gu_load_json(tu_path("e3.json"));
+    const cJSON *cb = gu_get(gu_get(e3, "training.buttons"), "tr/continue");
     cont[0] = cJSON_GetArrayItem(cb, 0)->valueint + cJSON_GetArrayItem(cb, 2)->valueint / 2;
     cont[1] = cJSON_GetArrayItem(cb, 1)->valueint + cJSON_GetArrayItem(cb, 3)->valueint / 2;
     cJSON_Delete(e0);
@@ -410,17 +319,17 @@ static void test_training_warm_starts(void **state)
              "quit\n",
              tu_path("g0.json"), cont[0], cont[1], tu_path("g1.json"), tu_path("g2.json"),
              tu_path("g2.png"));
-    assert_int_equal(run(script), 0);
-    cJSON *g0 = dump("g0.json"), *g1 = dump("g1.json"), *g2 = dump("g2.json");
-    assert_string_equal(str(g0, "projection", "state"), "done");
-    assert_true(cJSON_IsTrue(get(g2, "training", "running")));
-    double w1 = num(g1, "projection", "warm_requests"), w2 = num(g2, "projection", "warm_requests");
+    assert_int_equal(gu_explore(script, opts, NULL, NULL), 0);
+    cJSON *g0 = gu_load_json(tu_path("g0.json")), *g1 = gu_load_json(tu_path("g1.json")), *g2 = gu_load_json(tu_path("g2.json"));
+    assert_string_equal(gu_str(g0, "projection.state"), "done");
+    assert_true(cJSON_IsTrue(gu_get(g2, "training.running")));
+    double w1 = gu_num(g1, "projection.warm_requests"), w2 = gu_num(g2, "projection.warm_requests");
     fprintf(stderr, "test_proj_gui: warm restarts after 8 s of training %.0f, after 12 s %.0f\n",
             w1, w2);
     assert_true(w1 >= 1);
     assert_true(w2 > w1); /* it keeps following the training */
-    assert_true(cJSON_IsTrue(get(g2, "projection", "warm")));
-    assert_string_equal(str(g2, "projection", "method"), "tsne");
+    assert_true(cJSON_IsTrue(gu_get(g2, "projection.warm")));
+    assert_string_equal(gu_str(g2, "projection.method"), "tsne");
     float *y0 = layout(g0), *y2 = layout(g2);
     float ext = 0, moved = 0;
     for (size_t i = 0; i < 2 * n_test; i++) {
@@ -444,17 +353,13 @@ static void test_training_warm_starts(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: test_proj_gui ZSPACE_BINARY\n");
-        return 2;
-    }
-    zspace = argv[1];
     /* These checks are about what a person sees within fixed waits (t-SNE done
      * after 22 s, warm restarts within 4 s); the sanitizers slow the window
      * ~4x and make them fail on time alone. The projection worker itself runs
      * under ASan and TSan in test_proj (suites unit and thread). */
     if (getenv("ASAN_OPTIONS") || getenv("TSAN_OPTIONS"))
         tu_skip("timing-bound GUI checks are not run under the sanitizers");
+    gu_init(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tsne_runs_live),
         cmocka_unit_test(test_click_decodes),

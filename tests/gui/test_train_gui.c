@@ -24,81 +24,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <cmocka.h>
 
 #include "data/dataset.h"
+#include "gui_util.h"
 #include "test_util.h"
 #include "vae/vae.h"
 #include "vae/vae_io.h"
 
-static const char *zspace;
 static char cache[4096], model_file[4200];
 static int stop_x = -1, stop_y = -1; /* the Stop button, learnt in test 1 */
 
-/* Run the explorer on a script with the test's cache; extra options and
- * environment may be NULL. Returns the exit status, -1 on a signal. */
+/* The explorer at 1280x800 with the test's own cache; opts, env may be NULL. */
 static int explore(const char *script, const char *opts, const char *env)
 {
-    const char *sp = tu_write("train-script.txt", script, strlen(script));
-    const char *asan = getenv("ASAN_OPTIONS");
-    char cmd[16384];
-    /* Leak checks are off for the window process as in test_explorer (Mesa
-     * and X keep JIT-allocated memory LeakSanitizer cannot attribute). */
-    snprintf(cmd, sizeof cmd,
-             "ASAN_OPTIONS='%s%sdetect_leaks=0' XDG_CACHE_HOME=%s %s "
-             "DISPLAY=%s %s explore --size 1280x800 --script %s %s "
-             "2>>%s",
-             asan ? asan : "", asan && *asan ? ":" : "", cache, env ? env : "", tu_xvfb(), zspace, sp,
-             opts ? opts : "", tu_path("train-gui.err"));
-    int st = system(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static cJSON *dump(const char *name)
-{
-    FILE *f = fopen(tu_path(name), "rb");
-    assert_non_null(f);
-    static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    cJSON *j = cJSON_Parse(buf);
-    assert_non_null(j);
-    return j;
-}
-
-static const cJSON *get(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
-    if (x && b)
-        x = cJSON_GetObjectItemCaseSensitive(x, b);
-    if (!x)
-        fail_msg("dump-state has no %s%s%s", a, b ? "." : "", b ? b : "");
-    return x;
-}
-
-static double getn(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *x = get(o, a, b);
-    assert_true(cJSON_IsNumber(x) || cJSON_IsBool(x));
-    return cJSON_IsBool(x) ? cJSON_IsTrue(x) : x->valuedouble;
-}
-
-static const char *gets(const cJSON *o, const char *a, const char *b)
-{
-    const cJSON *x = get(o, a, b);
-    assert_true(cJSON_IsString(x));
-    return x->valuestring;
+    char o[4300];
+    snprintf(o, sizeof o, "--size 1280x800 %s", opts ? opts : "");
+    return gu_explore(script, o, env, cache);
 }
 
 /* Mean of batch_loss entries [from, to) of a dump. */
 static double mean_loss(const cJSON *st, int from, int to)
 {
-    const cJSON *bl = get(st, "training", "batch_loss");
+    const cJSON *bl = gu_get(st, "training.batch_loss");
     double s = 0;
     for (int i = from; i < to; i++)
         s += cJSON_GetArrayItem(bl, i)->valuedouble;
@@ -108,7 +59,7 @@ static double mean_loss(const cJSON *st, int from, int to)
 /* Largest coordinate change of the first map points between two dumps. */
 static double map_moved(const cJSON *a, const cJSON *b)
 {
-    const cJSON *ha = get(a, "training", "map_head"), *hb = get(b, "training", "map_head");
+    const cJSON *ha = gu_get(a, "training.map_head"), *hb = gu_get(b, "training.map_head");
     int n = cJSON_GetArraySize(ha);
     assert_true(n > 0);
     assert_int_equal(n, cJSON_GetArraySize(hb));
@@ -122,8 +73,6 @@ static double map_moved(const cJSON *a, const cJSON *b)
 static int setup(void **state)
 {
     (void)state;
-    if (!tu_xvfb())
-        tu_skip("Xvfb is not installed or does not start");
     Err e = {0};
     Dataset ds;
     if (dataset_load("mnist", &ds, &e) != ERR_OK)
@@ -131,10 +80,6 @@ static int setup(void **state)
     dataset_free(&ds);
     snprintf(cache, sizeof cache, "%s/cache", tu_tmpdir());
     snprintf(model_file, sizeof model_file, "%s/zspace/default-mnist-z2.safetensors", cache);
-    if (explore("quit\n", "-m /nonexistent.safetensors", NULL) != 0) {
-        fprintf(stderr, "test_train_gui: skipping, the window does not open\n");
-        exit(77);
-    }
     return 0;
 }
 
@@ -148,35 +93,35 @@ static void test_default_trains_live(void **state)
              "wait 2500ms\ndump-state %s\nquit\n",
              tu_path("t0.json"), tu_path("t1.json"), tu_path("t2.json"));
     assert_int_equal(explore(script, NULL, "ZSPACE_TRAIN_LIMIT=4000"), 0);
-    cJSON *s0 = dump("t0.json"), *s1 = dump("t1.json"), *s2 = dump("t2.json");
+    cJSON *s0 = gu_load_json(tu_path("t0.json")), *s1 = gu_load_json(tu_path("t1.json")), *s2 = gu_load_json(tu_path("t2.json"));
     /* a window with a map from the first moment, training behind it */
-    assert_true(getn(s0, "map", "ready"));
-    assert_true(getn(s0, "model", "loaded"));
-    assert_string_equal(gets(s0, "model", "path"), model_file);
-    assert_true(getn(s1, "training", "running"));
-    assert_true(getn(s1, "training", "shown"));
-    assert_int_equal((int)getn(s1, "training", "n_train"), 4000);
-    assert_true(getn(s1, "training", "threads") >= 1);
-    assert_true(getn(s1, "training", "samples_per_s") > 100);
+    assert_true(gu_num(s0, "map.ready"));
+    assert_true(gu_num(s0, "model.loaded"));
+    assert_string_equal(gu_str(s0, "model.path"), model_file);
+    assert_true(gu_num(s1, "training.running"));
+    assert_true(gu_num(s1, "training.shown"));
+    assert_int_equal((int)gu_num(s1, "training.n_train"), 4000);
+    assert_true(gu_num(s1, "training.threads") >= 1);
+    assert_true(gu_num(s1, "training.samples_per_s") > 100);
     /* the window kept drawing while the trainer worked (never frozen) */
-    assert_true(getn(s2, "frame", NULL) - getn(s1, "frame", NULL) >= 20);
+    assert_true(gu_num(s2, "frame") - gu_num(s1, "frame") >= 20);
     /* the per-batch loss falls: the last tenth well below the first tenth */
-    int n = cJSON_GetArraySize(get(s2, "training", "batch_loss"));
-    assert_true(getn(s2, "training", "n_batch_loss") > getn(s1, "training", "n_batch_loss"));
+    int n = cJSON_GetArraySize(gu_get(s2, "training.batch_loss"));
+    assert_true(gu_num(s2, "training.n_batch_loss") > gu_num(s1, "training.n_batch_loss"));
     assert_true(n >= 20);
     double first = mean_loss(s2, 0, n / 10), last = mean_loss(s2, n - n / 10, n);
     assert_true(last < 0.8 * first);
     /* per-epoch test losses are in */
-    assert_true(cJSON_GetArraySize(get(s2, "training", "epoch_loss")) >= 1);
+    assert_true(cJSON_GetArraySize(gu_get(s2, "training.epoch_loss")) >= 1);
     /* the map was re-encoded with new weights and its points moved */
-    assert_true(getn(s2, "training", "reencodes") >= 2);
-    assert_true(getn(s2, "training", "weights_applied") >= 2);
+    assert_true(gu_num(s2, "training.reencodes") >= 2);
+    assert_true(gu_num(s2, "training.weights_applied") >= 2);
     assert_true(map_moved(s0, s2) > 0.05);
     /* where the Stop button is while a run goes (for test 2) */
-    const cJSON *stop = get(s2, "training", "buttons");
+    const cJSON *stop = gu_get(s2, "training.buttons");
     stop = cJSON_GetObjectItemCaseSensitive(stop, "tr/stop");
     assert_non_null(stop);
-    double ps = getn(s2, "view", "pixel_scale");
+    double ps = gu_num(s2, "view.pixel_scale");
     stop_x = (int)((cJSON_GetArrayItem(stop, 0)->valueint + cJSON_GetArrayItem(stop, 2)->valueint / 2) / ps);
     stop_y = (int)((cJSON_GetArrayItem(stop, 1)->valueint + cJSON_GetArrayItem(stop, 3)->valueint / 2) / ps);
     assert_true(stop_x > 0 && stop_y > 0);
@@ -218,20 +163,20 @@ static void test_resume_pause_step_stop(void **state)
              "dump-state %s\nquit\n",
              tu_path("p1.json"), tu_path("p2.json"), stop_x, stop_y, tu_path("p3.json"));
     assert_int_equal(explore(script, NULL, "ZSPACE_TRAIN_LIMIT=4000"), 0);
-    cJSON *p1 = dump("p1.json"), *p2 = dump("p2.json"), *p3 = dump("p3.json");
-    assert_int_equal((long)getn(p1, "training", "epochs_before"), before.epochs);
-    assert_string_equal(gets(p1, "training", "state"), "paused");
-    assert_string_equal(gets(p2, "training", "state"), "paused");
-    assert_int_equal((long)getn(p2, "training", "steps"), (long)getn(p1, "training", "steps") + 1);
+    cJSON *p1 = gu_load_json(tu_path("p1.json")), *p2 = gu_load_json(tu_path("p2.json")), *p3 = gu_load_json(tu_path("p3.json"));
+    assert_int_equal((long)gu_num(p1, "training.epochs_before"), before.epochs);
+    assert_string_equal(gu_str(p1, "training.state"), "paused");
+    assert_string_equal(gu_str(p2, "training.state"), "paused");
+    assert_int_equal((long)gu_num(p2, "training.steps"), (long)gu_num(p1, "training.steps") + 1);
     /* stopped by the button */
-    assert_string_equal(gets(p3, "training", "state"), "done");
-    assert_false(getn(p3, "training", "running"));
-    tu_assert_contains(gets(p3, "training", "message"), "Stopped");
-    tu_assert_contains(gets(p3, "training", "message"), "saved");
+    assert_string_equal(gu_str(p3, "training.state"), "done");
+    assert_false(gu_num(p3, "training.running"));
+    tu_assert_contains(gu_str(p3, "training.message"), "Stopped");
+    tu_assert_contains(gu_str(p3, "training.message"), "saved");
     /* the file loads; its epochs count complete passes only */
     assert_int_equal(vae_load(model_file, &v, 0, &after, &e), ERR_OK);
     assert_int_equal(after.epochs,
-                     (long)getn(p3, "training", "epochs_before") + (long)getn(p3, "training", "epoch"));
+                     (long)gu_num(p3, "training.epochs_before") + (long)gu_num(p3, "training.epoch"));
     vae_free(&v);
     vae_file_info_free(&before);
     vae_file_info_free(&after);
@@ -256,21 +201,17 @@ static void test_trained_default_just_loads(void **state)
     snprintf(script, sizeof script, "wait-ready 60\nwait 500ms\ndump-state %s\nquit\n",
              tu_path("l.json"));
     assert_int_equal(explore(script, NULL, NULL), 0);
-    cJSON *l = dump("l.json");
-    assert_true(getn(l, "map", "ready"));
-    assert_string_equal(gets(l, "training", "state"), "idle");
-    assert_false(getn(l, "training", "running"));
-    assert_int_equal((int)getn(l, "model", "epochs"), 10);
+    cJSON *l = gu_load_json(tu_path("l.json"));
+    assert_true(gu_num(l, "map.ready"));
+    assert_string_equal(gu_str(l, "training.state"), "idle");
+    assert_false(gu_num(l, "training.running"));
+    assert_int_equal((int)gu_num(l, "model.epochs"), 10);
     cJSON_Delete(l);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: test_train_gui ZSPACE_BINARY\n");
-        return 2;
-    }
-    zspace = argv[1];
+    gu_init(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_trains_live),
         cmocka_unit_test(test_resume_pause_step_stop),
