@@ -36,6 +36,8 @@ static int current_slot(const App *a)
         return SESSION_SLOT_WALK;
     if (a->samp.show)
         return SESSION_SLOT_SAMPLING;
+    if (app_draw_shown(a))
+        return SESSION_SLOT_DRAW;
     return SESSION_SLOT_SLIDERS;
 }
 
@@ -44,8 +46,7 @@ static void set_slot(App *a, int slot)
     a->train.show = slot == SESSION_SLOT_TRAINING;
     a->walk.show = slot == SESSION_SLOT_WALK;
     a->samp.show = slot == SESSION_SLOT_SAMPLING;
-    if (slot == SESSION_SLOT_DRAW)
-        ui_toast(&a->ui, "session: this build has no drawing panel; showing the sliders");
+    a->draw.show = slot == SESSION_SLOT_DRAW;
 }
 
 void app_session_capture(const App *a, Session *s)

@@ -28,7 +28,7 @@ static int header_h(const Ui *ui)
 bool app_neigh_wanted(const App *a)
 {
     return a->have_model && a->neigh.k > 0 && app_side_visible(a) && !a->train.show &&
-           !a->walk.show && !a->samp.show;
+           !a->walk.show && !a->samp.show && !app_draw_shown(a);
 }
 
 UiRect app_neigh_room(App *a, UiRect slot)
