@@ -646,6 +646,64 @@ static void control_rows(App *a)
     }
 }
 
+/* The free latent-size entry beside the presets (issue 5: "presets 2, 8,
+ * 16, 32, 64 and free entry"). Its text and message belong to the one
+ * Training panel on the UI thread, so they live here, not per App. */
+static char z_text[8];
+static char z_error[80];
+
+/* A whole number in [lo, hi] with nothing else around it. */
+static bool parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    while (*end == ' ')
+        end++;
+    if (end == s || *end || errno || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+static void z_entry(AppTrain *tr, Ui *ui, bool on)
+{
+    const UiTheme *t = &ui->theme;
+    UiRect r = ui_row(ui, 0);
+    int lw = r.w * 30 / 100, th = ui_text_height(ui, UI_FONT_BODY);
+    ui_draw_text(ui, UI_FONT_BODY, r.x, r.y + (r.h - th) / 2, on ? t->text : t->text_dim,
+                 "type Z");
+    bool focused = ui->focus == ui_text_field_id(ui, "tr/ztext");
+    if (!focused && !z_error[0])
+        snprintf(z_text, sizeof z_text, "%d", tr->z); /* follows presets and stepper */
+    UiRect fr = ui_rect(r.x + lw, r.y, r.w - lw, r.h);
+    if (tr->nbuttons < (int)(sizeof tr->buttons / sizeof tr->buttons[0])) { /* dump-state */
+        snprintf(tr->buttons[tr->nbuttons].id, sizeof tr->buttons[0].id, "tr/ztext");
+        tr->buttons[tr->nbuttons++].r = ui_rect_intersect(fr, ui->clip);
+    }
+    int res = on ? ui_text_field(ui, "tr/ztext", fr, z_text, (int)sizeof z_text, "1-256") : 0;
+    if (!on)
+        ui_draw_text(ui, UI_FONT_BODY, fr.x + ui_pad(ui), r.y + (r.h - th) / 2, t->text_dim,
+                     z_text);
+    if (res & (UI_TEXT_CHANGED | UI_TEXT_SUBMIT)) {
+        int z;
+        if (parse_int(z_text, 1, VAE_MAX_Z, &z)) {
+            tr->z = z;
+            z_error[0] = '\0';
+        } else if (z_text[0] || (res & UI_TEXT_SUBMIT)) {
+            snprintf(z_error, sizeof z_error, "Z must be a whole number from 1 to %d.",
+                     VAE_MAX_Z);
+        }
+    }
+    if (res & UI_TEXT_CANCEL)
+        z_error[0] = '\0'; /* Esc: back to the current Z */
+    if (z_error[0]) {
+        UiColor red = t->high_contrast ? ui_rgba(255, 110, 110, 255) : ui_rgba(240, 96, 96, 255);
+        int h = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui->lay.body.w, z_error);
+        ui_draw_text_wrapped(ui, UI_FONT_SMALL, ui_row(ui, h), red, z_error);
+    }
+}
+
 static void form_rows(App *a)
 {
     AppTrain *tr = &a->train;
@@ -660,9 +718,13 @@ static void form_rows(App *a)
     for (int i = 0; i < N_Z; i++)
         if (z_presets[i] == tr->z)
             zi = i;
-    if (choice(tr, ui, "tr/z", "latent Z", z_labels, N_Z, &zi, on))
+    if (choice(tr, ui, "tr/z", "latent Z", z_labels, N_Z, &zi, on)) {
         tr->z = z_presets[zi];
-    stepper(tr, ui, "tr/zfree", "", &tr->z, 1, VAE_MAX_Z, 1, on);
+        z_error[0] = '\0';
+    }
+    if (stepper(tr, ui, "tr/zfree", "", &tr->z, 1, VAE_MAX_Z, 1, on))
+        z_error[0] = '\0';
+    z_entry(tr, ui, on);
     choice(tr, ui, "tr/hidden", "hidden", hidden_labels, N_HIDDEN, &tr->hidden_i, on);
     choice(tr, ui, "tr/batch", "batch", batch_labels, N_BATCH, &tr->batch_i, on);
     stepper(tr, ui, "tr/epochs", "epochs", &tr->epochs, 1, 1000, 1, true);
@@ -722,6 +784,8 @@ void app_train_dump(const App *a, void *obj)
     cJSON *form = cJSON_AddObjectToObject(o, "form");
     cJSON_AddStringToObject(form, "dataset", ds_names[tr->ds_i]);
     cJSON_AddNumberToObject(form, "latent", tr->z);
+    cJSON_AddStringToObject(form, "latent_text", z_text);
+    cJSON_AddStringToObject(form, "latent_error", z_error);
     cJSON_AddNumberToObject(form, "hidden", hidden_presets[tr->hidden_i]);
     cJSON_AddNumberToObject(form, "batch", batch_presets[tr->batch_i]);
     cJSON_AddNumberToObject(form, "epochs", tr->epochs);

@@ -11,6 +11,8 @@
  * 2. A file that is not a model: the dialog stays open with the error in
  *    it and the first model stays loaded; a directory that cannot be
  *    written: the Save dialog says so; neither enters the recent list.
+ * 3. The Training panel's free latent entry: 300 is refused with a
+ *    message, 12 is taken.
  *
  * usage: test_files_gui ZSPACE_BINARY
  * Skips (77) without Xvfb, a GL 3.3 context, or MNIST. Two tiny models are
@@ -180,12 +182,50 @@ static void test_errors_keep_the_model(void **state)
     cJSON_Delete(e3);
 }
 
+/* The Training panel's free latent entry: any whole number 1..256 is taken,
+ * anything else is refused with a message and the Z stays. */
+static void test_free_latent_entry(void **state)
+{
+    (void)state;
+    char script[4096], opt[4200];
+    snprintf(opt, sizeof opt, "-m %s", first);
+    /* the form is below the fold of the Training panel: scroll it there */
+    const char *show = "wait-ready\nkey T\nwait 5 frames\nscroll 1120 650 -30\nwait 5 frames\n";
+    snprintf(script, sizeof script, "%sdump-state %s\nquit\n", show, tu_path("z0.json"));
+    assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
+    cJSON *z0 = gu_load_json(tu_path("z0.json"));
+    const cJSON *r = gu_get(z0, "training.buttons.tr/ztext");
+    double ps = gu_num(z0, "view.pixel_scale");
+    assert_true(cJSON_GetArrayItem(r, 3)->valueint > 0); /* scrolled into view */
+    int x = (int)((cJSON_GetArrayItem(r, 0)->valueint + cJSON_GetArrayItem(r, 2)->valueint / 2) / ps);
+    int y = (int)((cJSON_GetArrayItem(r, 1)->valueint + cJSON_GetArrayItem(r, 3)->valueint / 2) / ps);
+    assert_int_equal((int)gu_num(z0, "training.form.latent"), 2);
+    snprintf(script, sizeof script,
+             "%s"
+             "click %d %d\nwait 3 frames\nkey Ctrl+U\ntype 300\nkey Return\nwait 3 frames\n"
+             "dump-state %s\n"
+             "click %d %d\nwait 3 frames\nkey Ctrl+U\ntype 12\nkey Return\nwait 3 frames\n"
+             "dump-state %s\nquit\n",
+             show, x, y, tu_path("z1.json"), x, y, tu_path("z2.json"));
+    assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
+    cJSON *z1 = gu_load_json(tu_path("z1.json")), *z2 = gu_load_json(tu_path("z2.json"));
+    assert_int_equal((int)gu_num(z1, "training.form.latent"), 2);
+    tu_assert_contains(gu_str(z1, "training.form.latent_error"), "1 to 256");
+    assert_true(gu_num(z1, "training.shown")); /* typing "3" etc. toggled nothing */
+    assert_int_equal((int)gu_num(z2, "training.form.latent"), 12);
+    assert_string_equal(gu_str(z2, "training.form.latent_error"), "");
+    cJSON_Delete(z0);
+    cJSON_Delete(z1);
+    cJSON_Delete(z2);
+}
+
 int main(int argc, char **argv)
 {
     gu_init(argc, argv);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_complete_save_recent),
         cmocka_unit_test(test_errors_keep_the_model),
+        cmocka_unit_test(test_free_latent_entry),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
