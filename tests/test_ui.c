@@ -149,6 +149,13 @@ static void test_slider_drag_and_clamp(void **state)
     assert_false(ui_slider_at(ui, r, "z1", &v, -4, 4, NULL));
     ui_end(ui);
     assert_true(v == -4.0f);
+    /* a value out of range that nobody touches is shown, not changed */
+    v = -22.5f;
+    begin(ui);
+    assert_false(ui_slider_at(ui, r, "z1", &v, -4, 4, "%.1f"));
+    assert_true(v == -22.5f);
+    assert_true(find_text(ui, "-22.5") >= 0);
+    ui_end(ui);
     ui_free(ui);
 }
 

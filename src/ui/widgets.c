@@ -48,10 +48,10 @@ bool ui_slider_at(Ui *ui, UiRect r, const char *label, float *value, float lo, f
         f = f < 0 ? 0 : f > 1 ? 1 : f;
         *value = lo + f * (hi - lo);
     }
-    if (*value < lo)
-        *value = lo;
-    if (*value > hi)
-        *value = hi;
+    /* A value outside [lo, hi] that the user did not touch stays as it is
+     * (a beta = 0 model's z reaches +-30 on +-4 sliders): the knob is pinned
+     * at the end and the text shows the real value. */
+    float shown = *value < lo ? lo : *value > hi ? hi : *value;
 
     ui_draw_text(ui, UI_FONT_BODY, r.x, r.y + (r.h - th) / 2, t->text, label);
     int bar = pad > 3 ? pad * 2 / 3 : 2;
@@ -61,7 +61,7 @@ bool ui_slider_at(Ui *ui, UiRect r, const char *label, float *value, float lo, f
      * prior mean), else from lo. */
     float base = lo <= 0 && hi >= 0 ? 0 : lo;
     int xb = track.x + (int)((base - lo) / (hi - lo) * (float)track.w);
-    int xv = track.x + (int)((*value - lo) / (hi - lo) * (float)track.w);
+    int xv = track.x + (int)((shown - lo) / (hi - lo) * (float)track.w);
     int x0 = xb < xv ? xb : xv, x1 = xb < xv ? xv : xb;
     ui_draw_rect(ui, ui_rect(x0, cy - bar / 2, x1 - x0, bar), t->accent, (float)bar / 2);
     float knob = (float)r.h * 0.3f;
