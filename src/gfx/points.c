@@ -99,10 +99,11 @@ int gfx_points_reload(GfxPoints *p, const char *shader_dir, Err *e)
     return ERR_OK;
 }
 
-/* Half the rect on each side, within the largest texture GL allows. */
+/* GFX_POINTS_MARGIN of the rect on each side, within the largest texture
+ * GL allows. */
 static int margin_for(int side, int max_tex)
 {
-    int m = side / 2;
+    int m = (int)((double)side * GFX_POINTS_MARGIN);
     if (side + 2 * m > max_tex)
         m = max_tex > side ? (max_tex - side) / 2 : 0;
     return m;

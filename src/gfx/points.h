@@ -35,8 +35,16 @@ typedef struct {
     float colors[10][3];
 } GfxPointsStyle;
 
-/* How long the view must rest before the layer is redrawn at full quality. */
+/* How long the view must rest before the layer is redrawn at full quality,
+ * and the layer's margin on each side as a fraction of the rect. Overridable
+ * at build time only to measure the old behaviour (both 0: every moved view
+ * is redrawn at once into a layer the size of the rect; BENCHMARKS.md). */
+#ifndef GFX_POINTS_SETTLE_S
 #define GFX_POINTS_SETTLE_S 0.1
+#endif
+#ifndef GFX_POINTS_MARGIN
+#define GFX_POINTS_MARGIN 0.5
+#endif
 
 typedef struct {
     GfxProgram prog, layer_prog;
