@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "classify/clf.h"
+#include "core/afile.h"
 #include "core/rng.h"
 #include "nn/nn.h"
 #include "study/metrics.h"
@@ -397,11 +398,11 @@ static void test_paths(void **state)
     assert_string_equal(buf, "/c/study-fashion-z64-b10-h512-e30-s0-n2000.safetensors");
     Err e = {0};
     snprintf(buf, sizeof buf, "%s/a/b/c", tu_tmpdir());
-    assert_int_equal(study_mkdirs(buf, &e), ERR_OK);
-    assert_int_equal(study_mkdirs(buf, &e), ERR_OK);
+    assert_int_equal(afile_mkdirs(buf, &e), ERR_OK);
+    assert_int_equal(afile_mkdirs(buf, &e), ERR_OK);
     snprintf(buf, sizeof buf, "%s/README.md/x", tu_tmpdir());
     tu_write("README.md", "x", 1);
-    assert_int_not_equal(study_mkdirs(buf, &e), ERR_OK);
+    assert_int_not_equal(afile_mkdirs(buf, &e), ERR_OK);
 }
 
 int main(void)

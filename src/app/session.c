@@ -327,48 +327,21 @@ char *session_to_json(const Session *s)
     return text;
 }
 
-/* mkdir -p of the directory part of path. */
-static int make_parent(const char *path, Err *e)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return err_set(e, ERR_ARG, "session %s: path too long", path);
-    char *slash = strrchr(buf, '/');
-    if (!slash || slash == buf)
-        return ERR_OK;
-    *slash = '\0';
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-            return err_set(e, ERR_IO, "session %s: cannot create %s: %s", path, buf,
-                           strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-        return err_set(e, ERR_IO, "session %s: cannot create %s: %s", path, buf,
-                       strerror(errno));
-    return ERR_OK;
-}
-
 int session_save(const Session *s, const char *path, Err *e)
 {
-    if (make_parent(path, e) != ERR_OK)
-        return e->code;
+    if (afile_mkparent(path, e) != ERR_OK) {
+        char what[4200];
+        snprintf(what, sizeof what, "session %s", path);
+        return err_prefix(e, what);
+    }
     char *text = session_to_json(s);
     if (!text)
         return err_set(e, ERR_NOMEM, "session %s: out of memory", path);
-    AFile af;
-    int rc = afile_open(&af, path, e);
-    if (rc == ERR_OK)
-        rc = afile_write(&af, text, strlen(text), e);
-    if (rc == ERR_OK)
-        rc = afile_write(&af, "\n", 1, e);
-    if (rc == ERR_OK)
-        rc = afile_commit(&af, e);
-    else if (af.f)
-        afile_abort(&af);
+    /* The file ends with a newline like any text file: the string's NUL
+     * becomes it (text is only freed after this). */
+    size_t n = strlen(text);
+    text[n] = '\n';
+    int rc = afile_save(path, text, n + 1, e);
     free(text);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "app_impl.h"
+#include "core/afile.h"
 #include "core/timer.h"
 #include "nn/nn.h"
 
@@ -86,19 +87,6 @@ static size_t env_limit(void)
     return errno || *end || v < 1 ? 0 : (size_t)v;
 }
 
-/* mkdir -p of the directory part of path. */
-static void make_parent_dirs(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(buf, 0755);
-            *p = '/';
-        }
-}
-
 static void cache_dir(char *buf, size_t n)
 {
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
@@ -129,7 +117,8 @@ static bool start_run(App *a, const TrainSetup *s)
         ui_toast(&a->ui, "Training is not available (out of memory).");
         return false;
     }
-    make_parent_dirs(s->save_path);
+    Err ignored = {0}; /* a failure shows when the autosave itself fails */
+    afile_mkparent(s->save_path, &ignored);
     if (train_start(tr->t, s, &e) != ERR_OK) {
         char msg[300];
         snprintf(msg, sizeof msg, "Cannot train: %s", e.msg);

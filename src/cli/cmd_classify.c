@@ -16,6 +16,7 @@
 
 #include "classify/clf.h"
 #include "cli.h"
+#include "core/afile.h"
 #include "core/timer.h"
 #include "data/dataset.h"
 #include "data/idx.h"
@@ -182,7 +183,7 @@ static int run_train(const Args *a, const char *ds_name, const char *out)
     char *slash = strrchr(dir, '/');
     if (slash && slash != dir) {
         *slash = '\0';
-        if (study_mkdirs(dir, &e) != ERR_OK) {
+        if (afile_mkdirs(dir, &e) != ERR_OK) {
             dataset_free(&ds);
             return cli_fail(&e);
         }

@@ -11,6 +11,7 @@
 
 #include "classify/clf.h"
 #include "cli.h"
+#include "core/afile.h"
 #include "core/timer.h"
 #include "data/dataset.h"
 #include "nn/nn.h"
@@ -226,7 +227,7 @@ int cmd_study(int argc, char **argv)
         return EXIT_OK;
     nn_set_threads((int)a.threads);
     Err e = {0};
-    if (study_mkdirs(a.out, &e) != ERR_OK)
+    if (afile_mkdirs(a.out, &e) != ERR_OK)
         return cli_fail(&e);
     static atomic_int interrupted;
     atomic_store(&interrupted, 0);

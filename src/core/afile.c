@@ -52,6 +52,53 @@ int afile_write(AFile *a, const void *buf, size_t n, Err *e)
     return ERR_OK;
 }
 
+int afile_mkdirs(const char *dir, Err *e)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", dir) >= (int)sizeof buf)
+        return err_set(e, ERR_ARG, "path too long: %.60s...", dir);
+    for (char *p = buf + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+                return err_set(e, ERR_IO, "%s: cannot create directory: %s", buf, strerror(errno));
+            struct stat st;
+            if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+                return err_set(e, ERR_IO, "%s: not a directory", buf);
+            *p = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    return ERR_OK;
+}
+
+int afile_mkparent(const char *file, Err *e)
+{
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s", file) >= (int)sizeof dir)
+        return err_set(e, ERR_ARG, "path too long: %.60s...", file);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+        return ERR_OK;
+    *slash = '\0';
+    return afile_mkdirs(dir, e);
+}
+
+int afile_save(const char *path, const void *buf, size_t n, Err *e)
+{
+    AFile a;
+    int rc = afile_open(&a, path, e);
+    if (rc != ERR_OK)
+        return rc;
+    if ((rc = afile_write(&a, buf, n, e)) != ERR_OK) {
+        afile_abort(&a);
+        return rc;
+    }
+    return afile_commit(&a, e);
+}
+
 int afile_commit(AFile *a, Err *e)
 {
     int rc = ERR_OK;

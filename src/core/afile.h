@@ -24,5 +24,14 @@ int afile_commit(AFile *a, Err *e);
 void afile_abort(AFile *a);
 /* Write n bytes, turning a short write (e.g. disk full) into an Err. */
 int afile_write(AFile *a, const void *buf, size_t n, Err *e);
+/* The whole dance for a file that is one buffer: open, write, commit (abort
+ * on any failure). */
+int afile_save(const char *path, const void *buf, size_t n, Err *e);
+
+/* mkdir -p: create dir and its missing parents (0755); an existing path
+ * that is not a directory is an error. */
+int afile_mkdirs(const char *dir, Err *e);
+/* mkdir -p of the directory that will hold file (nothing for a bare name). */
+int afile_mkparent(const char *file, Err *e);
 
 #endif

@@ -57,32 +57,9 @@ int recent_load(Recent *r, const char *file, Err *e)
     return ERR_OK;
 }
 
-/* mkdir -p of the directory holding file. */
-static int make_parent(const char *file, Err *e)
-{
-    char dir[4096];
-    if (snprintf(dir, sizeof dir, "%s", file) >= (int)sizeof dir)
-        return err_set(e, ERR_ARG, "path too long");
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return ERR_OK;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-            return err_set(e, ERR_IO, "%s: %s", dir, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return err_set(e, ERR_IO, "%s: %s", dir, strerror(errno));
-    return ERR_OK;
-}
-
 int recent_save(const Recent *r, const char *file, Err *e)
 {
-    if (make_parent(file, e) != ERR_OK)
+    if (afile_mkparent(file, e) != ERR_OK)
         return e->code;
     AFile af;
     if (afile_open(&af, file, e) != ERR_OK)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/afile.h"
 #include "core/timer.h"
 #include "embed/quality.h"
 #include "nn/nn.h"
@@ -49,28 +50,6 @@ void study_model_path(const StudyOpts *o, const StudySpec *s, char *buf, size_t 
     snprintf(buf, size, "%s/study-%s-z%d-b%g-h%d-e%d-s%llu%s.safetensors", o->cache_dir,
              o->dataset, s->z, (double)s->beta, o->hidden, o->epochs,
              (unsigned long long)o->seed, limit);
-}
-
-int study_mkdirs(const char *path, Err *e)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return err_set(e, ERR_ARG, "path too long: %.60s...", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-                return err_set(e, ERR_IO, "%s: cannot create directory: %s", buf, strerror(errno));
-            struct stat st;
-            if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
-                return err_set(e, ERR_IO, "%s: not a directory", buf);
-            *p = c;
-            if (c == '\0')
-                break;
-        }
-    }
-    return ERR_OK;
 }
 
 int study_find(const StudyResult *r, int z, float beta)
@@ -262,7 +241,7 @@ static int obtain_classifier(const StudyOpts *o, const Dataset *ds, Hook *h, Clf
             char *slash = strrchr(dir, '/');
             if (slash && slash != dir) {
                 *slash = '\0';
-                rc = study_mkdirs(dir, e);
+                rc = afile_mkdirs(dir, e);
             }
             if (rc == ERR_OK)
                 rc = clf_save(o->clf_path, c, &info, e);
@@ -504,7 +483,7 @@ int study_run(const StudyOpts *o, StudyResult *r, Err *e)
     r->n_samples = o->n_samples;
 
     Clf c;
-    if ((rc = study_mkdirs(o->cache_dir, e)) != ERR_OK ||
+    if ((rc = afile_mkdirs(o->cache_dir, e)) != ERR_OK ||
         (rc = obtain_classifier(o, &ds, &h, &c, r, e)) != ERR_OK) {
         dataset_free(&ds);
         study_result_free(r);

@@ -217,7 +217,4 @@ int study_figures(const char *dir, const StudyOpts *o, const StudyResult *r, Stu
  * dir/results.json (every number), atomically; dir must exist. */
 int study_write_report(const char *dir, const StudyResult *r, const StudyFigures *f, Err *e);
 
-/* mkdir -p. */
-int study_mkdirs(const char *path, Err *e);
-
 #endif

@@ -59,15 +59,7 @@ static int write_file(const char *dir, const char *name, const char *text, size_
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    AFile a;
-    int rc = afile_open(&a, path, e);
-    if (rc != ERR_OK)
-        return rc;
-    if ((rc = afile_write(&a, text, len, e)) != ERR_OK) {
-        afile_abort(&a);
-        return rc;
-    }
-    return afile_commit(&a, e);
+    return afile_save(path, text, len, e);
 }
 
 static void model_cell(Buf *b, const StudyModel *m)
