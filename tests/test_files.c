@@ -114,6 +114,19 @@ static void test_home_and_errors(void **state)
     assert_int_equal(path_expand("/abs/~x", x, sizeof x, &e), ERR_OK);
     assert_string_equal(x, "/abs/~x");
     assert_int_equal(path_expand("~", x, 4, &e), ERR_ARG); /* does not fit */
+    /* typed over a prefilled directory: "//" and "/~/" start the path again */
+    assert_int_equal(pathcomp_complete("/somewhere/else/~/be", &pc, &e), ERR_OK);
+    assert_string_equal(pc.text, "~/beta.safetensors");
+    char typed[4200];
+    snprintf(typed, sizeof typed, "/work/main/%s/be", root);
+    assert_int_equal(pathcomp_complete(typed, &pc, &e), ERR_OK);
+    assert_string_equal(pc.text + strlen(root), "/beta.safetensors");
+    assert_int_equal(strncmp(pc.text, root, strlen(root)), 0);
+    assert_int_equal(path_expand("/work/main//etc/x", x, sizeof x, &e), ERR_OK);
+    assert_string_equal(x, "/etc/x");
+    assert_int_equal(path_expand("/a/b/~/m", x, sizeof x, &e), ERR_OK);
+    assert_string_equal(x + strlen(root), "/m");
+    assert_string_equal(path_restart("/a/~b"), "/a/~b"); /* "~b" is a name */
     setenv("HOME", old_home, 1);
     /* an unreadable directory names itself */
     assert_int_equal(pathcomp_complete("/no/such/dir/x", &pc, &e), ERR_IO);

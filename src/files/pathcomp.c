@@ -8,8 +8,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+const char *path_restart(const char *in)
+{
+    const char *start = in;
+    for (const char *p = in + 1; *p; p++)
+        if (p[-1] == '/' && (p[0] == '/' || (p[0] == '~' && (p[1] == '/' || p[1] == '\0'))))
+            start = p;
+    return start;
+}
+
 int path_expand(const char *in, char *out, size_t size, Err *e)
 {
+    in = path_restart(in);
     int n;
     if (in[0] == '~' && (in[1] == '\0' || in[1] == '/')) {
         const char *home = getenv("HOME");
@@ -32,6 +42,7 @@ static int cmp_names(const void *a, const void *b)
 int pathcomp_complete(const char *text, PathComp *pc, Err *e)
 {
     pc->n = pc->kept = 0;
+    text = path_restart(text);
     if (snprintf(pc->text, sizeof pc->text, "%s", text) >= (int)sizeof pc->text)
         return err_set(e, ERR_ARG, "path too long");
     const char *slash = strrchr(text, '/');

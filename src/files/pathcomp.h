@@ -26,6 +26,10 @@ typedef struct {
     char names[PATHCOMP_MAX][256];     /* entry names, dirs with '/' */
 } PathComp;
 
+/* Where a typed path really starts: after the last "//" or "/~/" (a path
+ * typed over a prefilled directory: "/work/main//root/x" means "/root/x",
+ * "/work/main/~/x" means "~/x"), else at in itself. Used by both below. */
+const char *path_restart(const char *in);
 /* Expand a leading "~" / "~/" to $HOME into out. ERR_ARG when it does not
  * fit or HOME is unset for a "~" path. */
 int path_expand(const char *in, char *out, size_t size, Err *e);
