@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -322,6 +323,33 @@ static void test_help_overlay(void **state)
     ui_free(ui);
 }
 
+/* Every panel adds help lines: 40 of them still fit an 800x600 screen
+ * (columns, then smaller text), every line drawn inside it. */
+static void test_help_overlay_fits(void **state)
+{
+    (void)state;
+    static UiHelpEntry many[40];
+    static char what[40][48];
+    for (int i = 0; i < 40; i++) {
+        snprintf(what[i], sizeof what[i], "does thing number %02d of the many", i);
+        many[i].key = "Ctrl K";
+        many[i].what = what[i];
+    }
+    Ui *ui = new_ui();
+    begin(ui);
+    ui_help(ui, "Keys", many, 40);
+    ui_end(ui);
+    for (int i = 0; i < 40; i++) {
+        int k = find_text(ui, what[i]);
+        assert_true(k >= 0);
+        const UiCmd *c = &ui->list.cmds[k];
+        assert_true(c->rect.x >= 0 && c->rect.y >= 0);
+        assert_true(c->rect.y + c->rect.h <= 600);
+        assert_true(c->rect.x + c->rect.w <= 800);
+    }
+    ui_free(ui);
+}
+
 static void test_text_wraps(void **state)
 {
     (void)state;
@@ -383,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_tooltip_drawn_last_and_on_screen),
         cmocka_unit_test(test_toast_expires),
         cmocka_unit_test(test_help_overlay),
+        cmocka_unit_test(test_help_overlay_fits),
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_cmdlist_overflow_is_flagged),
         cmocka_unit_test(test_hidden_active_widget_releases),

@@ -83,41 +83,81 @@ static void draw_tooltip(Ui *ui)
     }
 }
 
+/* The help's grid for one font: columns, rows, and the card's size. */
+typedef struct {
+    int font, lh, keyw, colw, cols, rows, w, h, title_h;
+} HelpGrid;
+
+static HelpGrid help_grid(Ui *ui, int font, int cols)
+{
+    int pad = ui_pad(ui);
+    HelpGrid g = {.font = font, .cols = cols};
+    g.lh = ui_text_height(ui, font) + pad;
+    int whatw = 0;
+    for (int i = 0; i < ui->nhelp; i++) {
+        int k = ui_text_width(ui, font, ui->help[i].key);
+        int d = ui_text_width(ui, font, ui->help[i].what);
+        g.keyw = k > g.keyw ? k : g.keyw;
+        whatw = d > whatw ? d : whatw;
+    }
+    g.keyw += 2 * pad;
+    g.colw = g.keyw + 2 * pad + whatw;
+    g.title_h = ui_text_height(ui, UI_FONT_HUGE) + 2 * pad;
+    g.rows = (ui->nhelp + cols - 1) / cols;
+    g.w = cols * g.colw + (cols - 1) * 4 * pad + 4 * pad;
+    g.h = g.title_h + g.rows * g.lh + 3 * pad;
+    return g;
+}
+
 static void draw_help(Ui *ui)
 {
     const UiTheme *t = &ui->theme;
-    int pad = ui_pad(ui), lh = ui_text_height(ui, UI_FONT_BODY) + pad;
+    int pad = ui_pad(ui);
     ui_draw_rect(ui, ui_rect(0, 0, ui->screen_w, ui->screen_h), t->backdrop, 0);
-    int keyw = 0, whatw = 0;
-    for (int i = 0; i < ui->nhelp; i++) {
-        int k = ui_text_width(ui, UI_FONT_BODY, ui->help[i].key);
-        int d = ui_text_width(ui, UI_FONT_BODY, ui->help[i].what);
-        keyw = k > keyw ? k : keyw;
-        whatw = d > whatw ? d : whatw;
+    /* The first grid that fits the screen: body text in 1, 2 or 3 columns,
+     * then small text (every panel adds lines; 1024x768 projectors must
+     * still show them all). If nothing fits, the smallest, widest one. */
+    static const int fonts[] = {UI_FONT_BODY, UI_FONT_SMALL};
+    HelpGrid g;
+    bool found = false;
+    for (int f = 0; f < 2 && !found; f++)
+        for (int cols = 1; cols <= 3 && !found; cols++) {
+            g = help_grid(ui, fonts[f], cols);
+            found = g.w <= ui->screen_w - 2 * pad && g.h <= ui->screen_h - 2 * pad;
+        }
+    if (!found) {
+        /* Small text in as few columns as the height allows, each column
+         * narrowed to the screen; descriptions are clipped to it. */
+        int cols = 1;
+        do
+            g = help_grid(ui, UI_FONT_SMALL, cols);
+        while (g.h > ui->screen_h - 2 * pad && ++cols < 3);
+        if (g.w > ui->screen_w) {
+            g.colw = (ui->screen_w - 4 * pad - (g.cols - 1) * 4 * pad) / g.cols;
+            g.w = ui->screen_w;
+        }
     }
-    keyw += 2 * pad;
-    int colw = keyw + 2 * pad + whatw;
-    int title_h = ui_text_height(ui, UI_FONT_HUGE) + 2 * pad;
-    /* One column if it fits the height, else two side by side. */
-    int avail = ui->screen_h - 6 * pad - title_h;
-    int cols = ui->nhelp * lh > avail && 2 * colw + 8 * pad < ui->screen_w ? 2 : 1;
-    int rows = (ui->nhelp + cols - 1) / cols;
-    int w = cols * colw + (cols - 1) * 4 * pad + 4 * pad;
-    int h = title_h + rows * lh + 3 * pad;
-    UiRect card = ui_rect((ui->screen_w - w) / 2, (ui->screen_h - h) / 2, w, h);
+    int lh = g.lh;
+    UiRect card = ui_rect((ui->screen_w - g.w) / 2, (ui->screen_h - g.h) / 2, g.w, g.h);
+    if (card.x < 0)
+        card.x = 0;
+    if (card.y < 0)
+        card.y = 0;
     ui_draw_rect(ui, card, t->card, (float)pad);
     ui_draw_frame(ui, card, t->accent, 2.0f, (float)pad);
     ui_draw_text(ui, UI_FONT_HUGE, card.x + 2 * pad, card.y + pad, t->text, ui->help_title);
     for (int i = 0; i < ui->nhelp; i++) {
-        int c = i / rows, r = i % rows;
-        int x = card.x + 2 * pad + c * (colw + 4 * pad);
-        int y = card.y + title_h + pad + r * lh;
-        int kw = ui_text_width(ui, UI_FONT_BODY, ui->help[i].key) + 2 * pad;
-        UiRect cap = ui_rect(x + keyw - kw, y, kw, lh - pad / 2);
+        int c = i / g.rows, r = i % g.rows;
+        int x = card.x + 2 * pad + c * (g.colw + 4 * pad);
+        int y = card.y + g.title_h + pad + r * lh;
+        int kw = ui_text_width(ui, g.font, ui->help[i].key) + 2 * pad;
+        UiRect cap = ui_rect(x + g.keyw - kw, y, kw, lh - pad / 2);
         ui_draw_rect(ui, cap, t->button, (float)pad / 2);
         ui_draw_frame(ui, cap, t->border, 1.0f, (float)pad / 2);
-        ui_draw_text(ui, UI_FONT_BODY, cap.x + pad, y + pad / 4, t->accent, ui->help[i].key);
-        ui_draw_text(ui, UI_FONT_BODY, x + keyw + 2 * pad, y + pad / 4, t->text, ui->help[i].what);
+        ui_draw_text(ui, g.font, cap.x + pad, y + pad / 4, t->accent, ui->help[i].key);
+        ui_clip(ui, ui_rect(x, y, g.colw, lh));
+        ui_draw_text(ui, g.font, x + g.keyw + 2 * pad, y + pad / 4, t->text, ui->help[i].what);
+        ui_clip_reset(ui);
     }
 }
 
