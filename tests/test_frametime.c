@@ -1,7 +1,7 @@
 /* test_frametime: the explorer's frame-time statistics (app/frametime.h):
  * nearest-rank percentiles of known sequences, the ring keeping only the
- * last FRAMETIME_CAP samples, intervals skipped after idle waits, and the
- * start-up figures. */
+ * last FRAMETIME_CAP samples, intervals skipped after idle waits, the
+ * start-up figures and input-to-effect latency. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -87,6 +87,29 @@ static void test_frames_work_interval_startup(void **state)
     assert_float_equal(ft.map_ms, 316.0, 1e-6);
 }
 
+static void test_input_latency(void **state)
+{
+    (void)state;
+    static FrameTime ft;
+    frametime_init(&ft, 0.0);
+    /* a click at 1.000 s with 5 decodes done: frames without a new decode
+     * do not end it, the first frame after one does */
+    frametime_input(&ft, 1.000, 5);
+    frametime_output(&ft, 1.004, 5);
+    assert_int_equal(ft.latency.count, 0);
+    frametime_output(&ft, 1.012, 6);
+    assert_int_equal(ft.latency.count, 1);
+    assert_float_equal(ft.latency.ms[0], 12.0, 1e-3);
+    frametime_output(&ft, 1.030, 7); /* no input pending: nothing */
+    assert_int_equal(ft.latency.count, 1);
+    /* a newer input replaces one still waiting */
+    frametime_input(&ft, 2.000, 7);
+    frametime_input(&ft, 2.100, 7);
+    frametime_output(&ft, 2.105, 8);
+    assert_int_equal(ft.latency.count, 2);
+    assert_float_equal(ft.latency.ms[1], 5.0, 1e-3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -94,6 +117,7 @@ int main(void)
         cmocka_unit_test(test_percentiles_small_and_empty),
         cmocka_unit_test(test_ring_keeps_last_cap),
         cmocka_unit_test(test_frames_work_interval_startup),
+        cmocka_unit_test(test_input_latency),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,6 +96,7 @@ static int mouse_button(uint8_t b)
 static void handle_event(App *a, const SDL_Event *ev)
 {
     float s = a->win.scale;
+    app_perf_event(a, ev); /* a click on the map starts a latency (perf.c) */
     switch (ev->type) {
     case SDL_QUIT: a->quit = true; break;
     case SDL_WINDOWEVENT:
@@ -283,7 +284,7 @@ static int loop(App *a, Err *e)
         if (after_draw(a, &so, e) != ERR_OK)
             return e->code;
         gfx_window_swap(&a->win);
-        frametime_frame(&a->ft, work0, timer_now(), busy, a->map_ready && app_map_xy(a) != NULL);
+        app_perf_frame(a, work0, busy);
         count_frame(a);
         /* Without working vsync, hold to ~60 fps rather than spin. */
         double spent = timer_now() - start;

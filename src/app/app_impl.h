@@ -270,5 +270,8 @@ void app_uncert_dump(const App *a, void *cjson_object); /* fills the dump's "unc
 void app_timing_dump(const App *a, void *cjson_object); /* fills the dump's "timing" */
 void app_layer_dump(const App *a, void *cjson_object);  /* fills the dump's "map.layer" */
 bool app_map_settling(const App *a); /* the map shows a moved layer: render until it is redrawn */
+union SDL_Event;
+void app_perf_event(App *a, const union SDL_Event *ev); /* each event, first */
+void app_perf_frame(App *a, double work_start, bool continuous); /* after each swap */
 
 #endif

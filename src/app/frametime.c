@@ -35,6 +35,21 @@ void frametime_frame(FrameTime *ft, double work_start, double presented, bool co
         ft->map_ms = (presented - ft->t_start) * 1e3;
 }
 
+void frametime_input(FrameTime *ft, double t, uint64_t count)
+{
+    ft->input_at = t;
+    ft->input_count = count;
+    ft->input_pending = true;
+}
+
+void frametime_output(FrameTime *ft, double presented, uint64_t count)
+{
+    if (!ft->input_pending || count <= ft->input_count)
+        return;
+    frametime_push(&ft->latency, (float)((presented - ft->input_at) * 1e3));
+    ft->input_pending = false;
+}
+
 static int cmp_float(const void *a, const void *b)
 {
     float x = *(const float *)a, y = *(const float *)b;

@@ -8,6 +8,11 @@
  * sleeping for input: an idle window waits up to 250 ms for an event, and
  * that gap is no frame anyone waited for.
  *
+ * Latency: an input whose effect is awaited (a click on the map, awaiting
+ * its decode) is noted with the effect counter at that moment (decodes
+ * done); the first presented frame after the counter moved past it ends the
+ * latency. A newer input replaces one still waiting.
+ *
  * Pure (no SDL, no clock of its own: the caller passes seconds from
  * timer_now), so it is tested headless. Thread rule: one owner (the UI
  * thread); no locking. */
@@ -27,6 +32,10 @@ typedef struct {
 
 typedef struct {
     FrameRing work, interval;
+    FrameRing latency;   /* input to the first frame showing its effect */
+    double input_at;     /* seconds: the input awaiting its effect */
+    uint64_t input_count; /* the effect counter when it came */
+    bool input_pending;
     uint64_t frames;     /* frames presented */
     double t_start;      /* seconds: when start-up began */
     double last_present; /* seconds: the previous swap, < 0 before the first */
@@ -49,6 +58,13 @@ void frametime_init(FrameTime *ft, double t_start);
  * interval. map_shown: this frame drew the map (for map_ms). */
 void frametime_frame(FrameTime *ft, double work_start, double presented, bool continuous,
                      bool map_shown);
+/* An input at t (seconds) whose effect will move a counter that stands at
+ * count now (e.g. a click on the map and the number of decodes). */
+void frametime_input(FrameTime *ft, double t, uint64_t count);
+/* A frame was presented at `presented` with the counter at count: if it
+ * moved past the pending input's, record the latency (call after
+ * frametime_frame, every frame). */
+void frametime_output(FrameTime *ft, double presented, uint64_t count);
 /* Push one sample (milliseconds) into a ring. */
 void frametime_push(FrameRing *r, float ms);
 /* Nearest-rank percentile summary of a ring (p50: the smallest sample with

@@ -1,12 +1,41 @@
-/* perf: the explorer's performance figures in dump-state ("timing"), read by
- * tests, the soak test and `zspace bench explore`. The statistics live in
- * frametime.c; this file only reports them. Thread rule: main thread. */
+/* perf: the explorer's performance figures in dump-state ("timing",
+ * "map.layer"), read by tests, the soak test and `zspace bench explore`:
+ * frame work and intervals, start-up, and click-to-decoded-pixels latency
+ * (from the click event's SDL timestamp to the swap of the first frame with
+ * a decode after it). The statistics live in frametime.c.
+ * Thread rule: main thread. */
+#include <SDL.h>
 #include <cjson/cJSON.h>
 
 #include "app_impl.h"
+#include "compare.h"
+#include "core/timer.h"
 
-static void add_stats(cJSON *o, const char *prefix, FrameStats s)
+void app_perf_event(App *a, const SDL_Event *ev)
 {
+    if (ev->type != SDL_MOUSEBUTTONDOWN || ev->button.button != SDL_BUTTON_LEFT || a->help ||
+        !app_map_xy(a))
+        return;
+    int x = (int)((float)ev->button.x * a->win.scale), y = (int)((float)ev->button.y * a->win.scale);
+    if (!ui_rect_contains(a->r_map, x, y) ||
+        (a->z_dim > 2 && ui_rect_contains(a->proj.card, x, y)))
+        return; /* only a click that sets z awaits a decode */
+    /* The event's timestamp is SDL_GetTicks() milliseconds when it was
+     * queued: carry its age over to timer_now()'s clock (1 ms resolution). */
+    double age = (double)(SDL_GetTicks() - ev->button.timestamp) / 1e3;
+    frametime_input(&a->ft, timer_now() - age, a->decodes);
+}
+
+void app_perf_frame(App *a, double work_start, bool continuous)
+{
+    double t = timer_now();
+    frametime_frame(&a->ft, work_start, t, continuous, a->map_ready && app_map_xy(a) != NULL);
+    frametime_output(&a->ft, t, a->decodes);
+}
+
+static void add_stats(cJSON *o, const char *prefix, const FrameRing *r)
+{
+    FrameStats s = frametime_stats(r);
     char key[64];
     snprintf(key, sizeof key, "%s_ms_p50", prefix);
     cJSON_AddNumberToObject(o, key, s.p50);
@@ -14,8 +43,10 @@ static void add_stats(cJSON *o, const char *prefix, FrameStats s)
     cJSON_AddNumberToObject(o, key, s.p99);
     snprintf(key, sizeof key, "%s_ms_max", prefix);
     cJSON_AddNumberToObject(o, key, s.max);
-    snprintf(key, sizeof key, "%s_samples", prefix);
+    snprintf(key, sizeof key, "%s_samples", prefix); /* in the ring (at most 1024) */
     cJSON_AddNumberToObject(o, key, s.n);
+    snprintf(key, sizeof key, "%s_count", prefix); /* ever pushed */
+    cJSON_AddNumberToObject(o, key, (double)r->count);
 }
 
 /* The ring's samples, oldest first, so a reader can take the statistics of
@@ -34,11 +65,16 @@ void app_timing_dump(const App *a, void *cjson_object)
     cJSON *o = cjson_object;
     const FrameTime *ft = &a->ft;
     cJSON_AddNumberToObject(o, "frames", (double)ft->frames);
-    add_stats(o, "work", frametime_stats(&ft->work));
-    add_stats(o, "interval", frametime_stats(&ft->interval));
+    add_stats(o, "work", &ft->work);
+    add_stats(o, "interval", &ft->interval);
+    add_stats(o, "click", &ft->latency); /* click to decoded pixels */
     cJSON_AddItemToObject(o, "work_ms_recent", recent(&ft->work));
     cJSON_AddItemToObject(o, "interval_ms_recent", recent(&ft->interval));
-    /* start-up is timed from app_run's entry: main() only parsed options before it */
+    cJSON_AddItemToObject(o, "click_ms_recent", recent(&ft->latency));
+    /* start-up is timed from app_run's entry (main() only parsed options
+     * before it); t_start_s is that moment on the system-wide monotonic clock
+     * (timer_now), so a parent process can time from its own fork */
+    cJSON_AddNumberToObject(o, "t_start_s", ft->t_start);
     if (ft->startup_ms >= 0)
         cJSON_AddNumberToObject(o, "startup_ms", ft->startup_ms);
     else
@@ -54,6 +90,7 @@ void app_layer_dump(const App *a, void *cjson_object)
     cJSON *o = cjson_object;
     const GfxPoints *p = &a->pts;
     cJSON_AddNumberToObject(o, "redraws", p->redraws);
+    cJSON_AddStringToObject(o, "render", p->cpu ? "cpu" : "gl"); /* points.h: the two paths */
     cJSON_AddNumberToObject(o, "transformed_frames", (double)p->transformed);
     /* false while a moved view is shown from the layer of an earlier view */
     cJSON_AddBoolToObject(o, "exact", !gfx_points_pending(p));
@@ -64,5 +101,6 @@ void app_layer_dump(const App *a, void *cjson_object)
 
 bool app_map_settling(const App *a)
 {
-    return gfx_points_pending(&a->pts);
+    /* compare mode's second map has its own layer (compare.h) */
+    return gfx_points_pending(&a->pts) || (a->cmp && gfx_points_pending(&a->cmp->pts));
 }

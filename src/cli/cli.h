@@ -44,6 +44,7 @@ int cli_check_output(const char *cmd, const char *opt, const char *path);
 /* Subcommands. */
 int cmd_data(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int bench_explore(int argc, char **argv); /* cmd_bench_explore.c: `zspace bench explore` */
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_explore(int argc, char **argv);

@@ -436,6 +436,7 @@ static const Bench benches[] = {
     {"load", "time to load a whole dataset (IDX parse + float conversion)", bench_load},
     {"train", "VAE training throughput (samples/s, GFLOP/s) for Z = 2, 20, 64", bench_train},
     {"tsne", "t-SNE of MNIST (PCA-50): phase times, it/s, KL, 10-NN accuracy", bench_tsne},
+    {"explore", "the explorer window: start-up, frame work, click latency, decode", bench_explore},
 };
 
 int cmd_bench(int argc, char **argv)

@@ -10,6 +10,7 @@
 #include "points.h"
 
 #include <epoxy/gl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,15 @@ int gfx_points_init(GfxPoints *p, const char *shader_dir, Err *e)
         return e ? e->code : ERR_FORMAT;
     }
     glGetIntegerv(GL_MAX_TEXTURE_SIZE, &p->max_tex);
+    const char *r = (const char *)glGetString(GL_RENDERER);
+    const char *force = getenv("ZSPACE_POINTS_RENDER");
+    p->cpu = r && (strstr(r, "llvmpipe") || strstr(r, "softpipe") || strstr(r, "Software"));
+    if (force && !strcmp(force, "gl"))
+        p->cpu = false;
+    else if (force && !strcmp(force, "cpu"))
+        p->cpu = true;
+    p->ink_lo = 1;
+    p->ink_hi = 0;
     glGenVertexArrays(1, &p->empty_vao);
     glGenFramebuffers(1, &p->fbo);
     glGenVertexArrays(1, &p->vao);
@@ -60,6 +70,9 @@ void gfx_points_free(GfxPoints *p)
         glDeleteTextures(1, &p->tex);
     gfx_program_free(&p->prog);
     gfx_program_free(&p->layer_prog);
+    free(p->cpu_xy);
+    free(p->cpu_labels);
+    free(p->pixels);
     memset(p, 0, sizeof *p);
 }
 
@@ -77,6 +90,21 @@ void gfx_points_set(GfxPoints *p, const float *xy, const uint8_t *labels, int n)
     glBindBuffer(GL_ARRAY_BUFFER, p->vbo);
     glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)((size_t)n * sizeof *v), v, GL_STATIC_DRAW);
     free(v);
+    if (p->cpu) {
+        size_t m = (size_t)(n > 0 ? n : 1);
+        float *cxy = realloc(p->cpu_xy, m * 2 * sizeof *cxy);
+        if (cxy)
+            p->cpu_xy = cxy;
+        uint8_t *cl = realloc(p->cpu_labels, m);
+        if (cl)
+            p->cpu_labels = cl;
+        if (!cxy || !cl) { /* keep going on the GL path */
+            p->cpu = false;
+        } else {
+            memcpy(p->cpu_xy, xy, (size_t)n * 2 * sizeof *xy);
+            memcpy(p->cpu_labels, labels, (size_t)n);
+        }
+    }
     p->n = n;
     p->version++;
 }
@@ -131,12 +159,95 @@ static void layer_size(GfxPoints *p, int w, int h)
     p->margin_x = mx;
     p->margin_y = my;
     p->valid = false;
+    if (p->cpu) {
+        free(p->pixels);
+        p->pixels = calloc((size_t)tw * (size_t)th, 4);
+        p->cpu = p->pixels != NULL;
+        p->ink_lo = 0; /* the new texture is undefined: upload every row once */
+        p->ink_hi = th - 1;
+    }
+}
+
+void gfx_points_splat(uint8_t *rgba, int w, int h, const GfxPointsStyle *st, const float *xy,
+                      const uint8_t *labels, int n, int *lo, int *hi)
+{
+    float half = 0.5f * st->size;
+    int rlo = *lo, rhi = *hi;
+    for (int k = 0; k < n; k++) {
+        /* points.vert: window position, pixels from the bottom-left */
+        float px = (float)w * 0.5f + (xy[2 * k] - st->cx) * st->scale;
+        float py = (float)h * 0.5f + (xy[2 * k + 1] - st->cy) * st->scale;
+        /* a point sprite covers the pixels whose centres lie in its square */
+        int i0 = (int)ceilf(px - half - 0.5f), i1 = (int)floorf(px + half - 0.5f);
+        int j0 = (int)ceilf(py - half - 0.5f), j1 = (int)floorf(py + half - 0.5f);
+        i0 = i0 < 0 ? 0 : i0;
+        j0 = j0 < 0 ? 0 : j0;
+        i1 = i1 >= w ? w - 1 : i1;
+        j1 = j1 >= h ? h - 1 : j1;
+        if (i0 > i1 || j0 > j1)
+            continue;
+        int lab = labels[k] > 9 ? 9 : labels[k];
+        float base = st->alpha;
+        if (st->highlight >= 0 && lab != st->highlight)
+            base *= 0.12f;
+        const float *c = st->colors[lab];
+        for (int j = j0; j <= j1; j++) {
+            uint8_t *row = rgba + (size_t)j * (size_t)w * 4;
+            float dy = (float)j + 0.5f - py;
+            for (int i = i0; i <= i1; i++) {
+                float dx = (float)i + 0.5f - px;
+                /* points.frag: full inside the disc, a one-pixel ramp at its rim */
+                float a = half - sqrtf(dx * dx + dy * dy) + 0.5f;
+                if (a <= 0.0f)
+                    continue;
+                float al = base * (a < 1.0f ? a : 1.0f), keep = 1.0f - al;
+                uint8_t *d = row + (size_t)i * 4;
+                for (int ch = 0; ch < 3; ch++)
+                    d[ch] = (uint8_t)(255.0f * c[ch] * al + (float)d[ch] * keep + 0.5f);
+                d[3] = (uint8_t)(255.0f * al + (float)d[3] * keep + 0.5f);
+            }
+        }
+        rlo = j0 < rlo ? j0 : rlo;
+        rhi = j1 > rhi ? j1 : rhi;
+    }
+    *lo = rlo;
+    *hi = rhi;
+}
+
+/* The CPU path of redraw_layer: clear the rows that held ink, splat, and
+ * upload the rows that changed (old ink and new). */
+static void splat_layer(GfxPoints *p, const GfxPointsStyle *st)
+{
+    int w = p->tex_w, h = p->tex_h;
+    size_t stride = (size_t)w * 4;
+    int old_lo = p->ink_lo, old_hi = p->ink_hi;
+    if (old_lo <= old_hi)
+        memset(p->pixels + (size_t)old_lo * stride, 0, (size_t)(old_hi - old_lo + 1) * stride);
+    int lo = h, hi = -1;
+    gfx_points_splat(p->pixels, w, h, st, p->cpu_xy, p->cpu_labels, p->n, &lo, &hi);
+    int up_lo = lo < old_lo ? lo : old_lo, up_hi = hi > old_hi ? hi : old_hi;
+    if (old_lo > old_hi) { /* nothing held ink before */
+        up_lo = lo;
+        up_hi = hi;
+    }
+    if (up_lo <= up_hi) {
+        glBindTexture(GL_TEXTURE_2D, p->tex);
+        glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+        glTexSubImage2D(GL_TEXTURE_2D, 0, 0, up_lo, w, up_hi - up_lo + 1, GL_RGBA,
+                        GL_UNSIGNED_BYTE, p->pixels + (size_t)up_lo * stride);
+    }
+    p->ink_lo = lo;
+    p->ink_hi = hi;
 }
 
 /* Render the cloud into the whole layer (premultiplied alpha, cleared to 0). */
 static void redraw_layer(GfxPoints *p, const GfxPointsStyle *st)
 {
     int w = p->tex_w, h = p->tex_h;
+    if (p->cpu) {
+        splat_layer(p, st);
+        goto done;
+    }
     glBindFramebuffer(GL_FRAMEBUFFER, p->fbo);
     glViewport(0, 0, w, h);
     glDisable(GL_SCISSOR_TEST);
@@ -157,6 +268,7 @@ static void redraw_layer(GfxPoints *p, const GfxPointsStyle *st)
     glDrawArrays(GL_POINTS, 0, p->n);
     glBindVertexArray(0);
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
+done:
     p->drawn = *st;
     p->drawn_version = p->version;
     p->valid = true;

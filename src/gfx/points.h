@@ -14,6 +14,11 @@
  * bilinear resample), and once the view has rested for GFX_POINTS_SETTLE_S
  * the next draw redraws the layer at full quality. gfx_points_pending says
  * such a redraw is still due, so the caller keeps rendering until it lands.
+ * On a software GL (llvmpipe, softpipe, swrast) the layer is splatted on the
+ * CPU instead (gfx_points_splat: the same sprites as shaders/points.vert and .frag) and
+ * uploaded: llvmpipe spends ~0.5 us of setup per point primitive, the CPU
+ * splat a few ns per pixel. ZSPACE_POINTS_RENDER=gl or cpu overrides the
+ * choice (tests compare the two).
  * Every GfxPoints is independent (two maps side by side: two instances).
  * Thread rule: GL thread only. */
 #ifndef ZSPACE_GFX_POINTS_H
@@ -62,6 +67,13 @@ typedef struct {
     float last_cx, last_cy, last_scale;
     double moved_at;
     bool approx;          /* the last composite was transformed: a redraw is due */
+    /* the CPU path: copies of the points, the layer's pixels (premultiplied
+     * RGBA8, row 0 at the bottom as in GL) and the rows holding ink */
+    bool cpu;
+    float *cpu_xy;        /* (N, 2), owned */
+    uint8_t *cpu_labels;  /* (N), owned */
+    uint8_t *pixels;      /* (tex_h, tex_w, 4), owned */
+    int ink_lo, ink_hi;   /* rows of pixels that may be non-zero; lo > hi: none */
     int redraws;          /* how often the layer was redrawn (for tests, benchmarks) */
     uint64_t transformed; /* frames composited with a transform instead */
 } GfxPoints;
@@ -79,6 +91,14 @@ void gfx_points_set(GfxPoints *p, const float *xy, const uint8_t *labels, int n)
  * GFX_POINTS_SETTLE_S; a view still moving is composited from the layer
  * with a transform. Leaves GL blending on and the viewport changed. */
 void gfx_points_draw(GfxPoints *p, const GfxPointsStyle *st, UiRect r, int fb_h);
+/* Splat n points the way shaders/points.vert and .frag draw them into a w x h viewport
+ * at style st (view, size, alpha, highlight, colours): round sprites with a
+ * one-pixel antialiased rim, blended in order over rgba (premultiplied
+ * RGBA8, w * h * 4 bytes, row 0 at the bottom) with (ONE, ONE_MINUS_SRC_ALPHA).
+ * The row range [*lo, *hi] is widened to take in every row written (start
+ * with *lo > *hi for none). No GL: usable and tested headless. */
+void gfx_points_splat(uint8_t *rgba, int w, int h, const GfxPointsStyle *st, const float *xy,
+                      const uint8_t *labels, int n, int *lo, int *hi);
 /* True while the shown frame was composited with a transform: a full-quality
  * redraw is due once the view rests, so keep rendering frames. */
 bool gfx_points_pending(const GfxPoints *p);
