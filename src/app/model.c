@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "wake.h"
+
 int model_load(Model *m, const char *path, const char *dataset, Err *e)
 {
     memset(m, 0, sizeof *m);
@@ -106,10 +108,7 @@ static int encode_all(ModelJob *j)
 
 static void wake(const ModelJob *j)
 {
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = j->wake_event;
-    SDL_PushEvent(&ev);
+    app_wake(j->wake_event);
 }
 
 #define SWAP(a, b)            \

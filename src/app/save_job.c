@@ -1,10 +1,10 @@
 /* save_job: see save_job.h. */
 #include "save_job.h"
 
-#include <SDL.h>
 #include <string.h>
 
 #include "core/timer.h"
+#include "wake.h"
 
 static void *worker(void *arg)
 {
@@ -14,10 +14,7 @@ static void *worker(void *arg)
     vae_save(j->path, &j->v, &j->info, &j->err);
     j->ms = (timer_now() - t0) * 1e3;
     atomic_store_explicit(&j->done, 1, memory_order_release);
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = j->wake_event;
-    SDL_PushEvent(&ev);
+    app_wake(j->wake_event);
     return NULL;
 }
 

@@ -227,11 +227,14 @@ static AppWalk *walk_of(App *a)
     return w;
 }
 
+static void poll_gif(App *a); /* GIF export, below */
+
 void app_walk_frame(App *a)
 {
     AppWalk *w = walk_of(a);
     double dt = a->now - w->last_now;
     w->last_now = a->now;
+    poll_gif(a);
     if (w->show)
         start_classifier(a);
     build_path(a);
@@ -269,6 +272,10 @@ bool app_walk_busy(const App *a)
 static void export_gif(App *a)
 {
     AppWalk *w = walk_of(a);
+    if (gif_job_running(&w->gif_job)) {
+        ui_toast(&a->ui, "Still writing the last GIF\xe2\x80\xa6");
+        return;
+    }
     build_path(a);
     if (!w->have_path) {
         char msg[400];
@@ -281,7 +288,7 @@ static void export_gif(App *a)
     size_t n = viz_path_frames(&w->path, steps);
     float *zs = malloc(sizeof(float) * n * (size_t)z);
     float *x = malloc(sizeof(float) * n * VAE_X);
-    char name[64], msg[4400];
+    char name[64];
     /* next to the F12 screenshots: the current directory, named by the time */
     time_t now = time(NULL);
     struct tm tm;
@@ -290,6 +297,7 @@ static void export_gif(App *a)
     Err e = {0};
     int rc = zs && x ? ERR_OK : err_set(&e, ERR_NOMEM, "out of memory");
     if (rc == ERR_OK) {
+        /* decoded here, with the weights shown now (training may change them) */
         viz_path_sample(&w->path, steps, zs);
         vae_decode(&a->model.vae, zs, n, x);
         VizGifOpts o;
@@ -299,21 +307,40 @@ static void export_gif(App *a)
         o.fps = fps < 1 ? 1 : fps > 50 ? 50 : (int)fps;
         o.stop_every = steps;
         o.pingpong = w->st.repeat == WALK_PINGPONG;
-        rc = viz_gif_write(name, x, n, &o, &e);
-    }
-    if (rc == ERR_OK) {
-        char *abs = realpath(name, NULL);
-        snprintf(w->gif, sizeof w->gif, "%s", abs ? abs : name);
-        free(abs);
+        w->gif_ui_ms = (timer_now() - t0) * 1e3;
         w->gif_frames = (int)n;
-        w->gif_seconds = timer_now() - t0;
-        snprintf(msg, sizeof msg, "Saved %s (%zu frames)", w->gif, n);
-    } else {
-        snprintf(msg, sizeof msg, "GIF export failed: %s", e.msg);
+        rc = gif_job_start(&w->gif_job, x, n, &o, name, a->wake_event, &e);
+        x = NULL; /* the job owns it now */
     }
-    ui_toast(&a->ui, msg);
     free(zs);
     free(x);
+    if (rc == ERR_OK) {
+        ui_toast(&a->ui, "Writing the walk as a GIF\xe2\x80\xa6");
+    } else {
+        char msg[400];
+        snprintf(msg, sizeof msg, "GIF export failed: %s", e.msg);
+        ui_toast(&a->ui, msg);
+    }
+}
+
+/* The export finished: say where it went (or why not). */
+static void poll_gif(App *a)
+{
+    AppWalk *w = walk_of(a);
+    if (!gif_job_poll(&w->gif_job))
+        return;
+    GifJob *j = &w->gif_job;
+    char msg[4400];
+    if (j->err.code == ERR_OK) {
+        char *abs = realpath(j->path, NULL);
+        snprintf(w->gif, sizeof w->gif, "%s", abs ? abs : j->path);
+        free(abs);
+        w->gif_seconds = (w->gif_ui_ms + j->ms) / 1e3;
+        snprintf(msg, sizeof msg, "Saved %s (%d frames)", w->gif, w->gif_frames);
+    } else {
+        snprintf(msg, sizeof msg, "GIF export failed: %s", j->err.msg);
+    }
+    ui_toast(&a->ui, msg);
 }
 
 /* ---- input ---- */
@@ -468,10 +495,12 @@ void app_walk_dump(const App *a, void *obj)
             tl[i] = w->timeline[i];
         cJSON_AddItemToObject(o, "timeline", cJSON_CreateIntArray(tl, APP_WALK_TIMELINE));
     }
+    cJSON_AddBoolToObject(o, "gif_writing", gif_job_running(&w->gif_job));
     if (w->gif[0]) {
         cJSON_AddStringToObject(o, "gif", w->gif);
         cJSON_AddNumberToObject(o, "gif_frames", w->gif_frames);
         cJSON_AddNumberToObject(o, "gif_seconds", w->gif_seconds); /* decode + write */
+        cJSON_AddNumberToObject(o, "gif_ui_ms", w->gif_ui_ms);     /* the decode, on the UI thread */
     }
     cJSON *b = cJSON_AddObjectToObject(o, "buttons");
     for (int i = 0; i < w->buttons.n; i++) {
@@ -483,6 +512,7 @@ void app_walk_dump(const App *a, void *obj)
 
 void app_walk_free(App *a)
 {
+    gif_job_free(&a->walk.gif_job);
     clf_job_free(&a->walk.clf);
     drop_path(&a->walk);
 }

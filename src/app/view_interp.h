@@ -18,7 +18,7 @@
  *   app_walk_key    I panel, P play/pause, G export the walk as a GIF
  *
  * Thread rule: main thread; the classifier worker is reached only through
- * clf_job.h. */
+ * clf_job.h, the GIF writer only through gif_job.h. */
 #ifndef ZSPACE_APP_VIEW_INTERP_H
 #define ZSPACE_APP_VIEW_INTERP_H
 
@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "clf_job.h"
+#include "gif_job.h"
 #include "viz/interp.h"
 #include "walk.h"
 
@@ -68,10 +69,13 @@ typedef struct {
     int8_t timeline[APP_WALK_TIMELINE];
     bool have_timeline;
 
-    /* last export */
+    /* GIF export: frames are decoded on the UI thread (a few ms), written
+     * by the job's worker; the last finished export is described below */
+    GifJob gif_job;
     char gif[4096];
     int gif_frames;
-    double gif_seconds;   /* how long the export held the UI thread */
+    double gif_seconds;   /* decode on the UI thread + write on the worker */
+    double gif_ui_ms;     /* of which the UI thread: the decode */
 } AppWalk;
 
 #endif
