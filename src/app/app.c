@@ -260,6 +260,9 @@ static int loop(App *a, Err *e)
         /* wait-ready ends when the map is in, or when there will be none */
         bool ready = a->map_ready || !a->have_model || !a->model.job.started ||
                      model_job_state(&a->model.job, NULL) == MODEL_FAILED;
+        /* Z > 2: the map is in when its first layout (PCA) is drawn */
+        ready = ready && (a->z_dim <= 2 || !a->map_ready || app_proj_active(a) ||
+                          a->proj.lay.state == PROJ_FAILED);
         ready = ready && app_compare_ready(a);
         if (scripting && script_tick(&a->script, win_id, a->now, ready, &so, e) != ERR_OK)
             return e->code;

@@ -14,7 +14,8 @@
  *                        "Shift+Ctrl+minus"
  *   type TEXT            text input (the rest of the line)
  *   wait 500ms | wait 2s | wait 30 frames
- *   wait-ready [SECONDS] wait until the model's map is ready (default 60 s;
+ *   wait-ready [SECONDS] wait until the model's map is drawn (Z > 2: its first
+ *                        layout; default 60 s;
  *                        longer is an error)
  *   screenshot FILE      save the next rendered frame as PNG
  *   dump-state FILE      write the app state as JSON (see dump.c)
