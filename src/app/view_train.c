@@ -262,6 +262,12 @@ static void glide_step(App *a)
     const ModelJob *j = &a->model.job;
     if (!tr->gliding)
         return;
+    /* Moving 70,000 points redraws the whole point layer (~10 ms on a
+     * software renderer): a frame with a click skips it, and a drag takes it
+     * every other frame, so the decode under the mouse comes first. The
+     * glide is timed by the clock, so it only loses frames, not time. */
+    if (a->ui.in.pressed || (a->ui.in.down && (a->frames & 1)))
+        return;
     float f = ease((float)((a->now - tr->glide_t0) / APP_TRAIN_GLIDE_S));
     for (size_t i = 0; i < 2 * j->n; i++)
         tr->shown[i] = tr->from[i] + (j->mu[i] - tr->from[i]) * f;
