@@ -51,17 +51,7 @@ static int setup(void **state)
     snprintf(model2, sizeof model2, "%s", tu_path("tiny2.safetensors"));
     assert_int_equal(vae_save(model2, &vae, NULL, &e), ERR_OK);
     snprintf(model8, sizeof model8, "%s", gu_save_tiny("tiny8.safetensors", &ds.train, 8, 256, 4, 5));
-    int count[10] = {0};
-    memset(means, 0, sizeof means);
-    for (size_t i = 0; i < ds.test.n; i++) {
-        int k = ds.test.labels[i];
-        count[k]++;
-        for (int p = 0; p < VAE_X; p++)
-            means[k][p] += ds.test.images[i * ds.test.x + (size_t)p];
-    }
-    for (int k = 0; k < 10; k++)
-        for (int p = 0; p < VAE_X; p++)
-            means[k][p] /= (float)count[k];
+    gu_class_means(&ds.test, means);
     return 0;
 }
 
