@@ -37,8 +37,12 @@ export DISPLAY=:$(head -n1 "$out/display")
 sed "s|@OUT@|$out|g" "$here/explore.zss" >"$out/explore.zss"
 start=$(date +%s)
 # --smc-check: llvmpipe runs code it generates on the heap.
+# --child-silent-after-fork: a library forks a helper (without exec) that
+# would append its own XML document to the same file, which then no longer
+# parses; only the explorer's own report is wanted.
 valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite \
     --errors-for-leak-kinds=definite --smc-check=all-non-file --num-callers=40 \
+    --child-silent-after-fork=yes \
     --suppressions="$here/zspace.supp" --xml=yes --xml-file="$out/memcheck.xml" \
     --log-file="$out/valgrind.log" \
     "$zspace" explore -m "$model" --size 1024x700 --script "$out/explore.zss" \
