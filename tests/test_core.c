@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 
 #include "core/afile.h"
 #include "core/rng.h"
+#include "core/xdg.h"
 #include "test_util.h"
 
 static void test_rng_seeded(void **state)
@@ -133,6 +135,27 @@ static void test_afile_bad_directory(void **state)
     tu_assert_contains(e.msg, "No such file or directory");
 }
 
+/* XDG base directories with their ~/.cache and ~/.config fallbacks. */
+static void test_xdg_path(void **state)
+{
+    (void)state;
+    char buf[256];
+    setenv("XDG_CACHE_HOME", "/x/cache", 1);
+    setenv("XDG_CONFIG_HOME", "", 1); /* empty counts as unset */
+    setenv("HOME", "/h", 1);
+    assert_true(xdg_path(XDG_CACHE, "study", buf, sizeof buf));
+    assert_string_equal(buf, "/x/cache/zspace/study");
+    assert_true(xdg_path(XDG_CONFIG, "session.json", buf, sizeof buf));
+    assert_string_equal(buf, "/h/.config/zspace/session.json");
+    unsetenv("XDG_CACHE_HOME");
+    assert_true(xdg_path(XDG_CACHE, "", buf, sizeof buf));
+    assert_string_equal(buf, "/h/.cache/zspace");
+    unsetenv("HOME");
+    assert_true(xdg_path(XDG_CACHE, "m", buf, sizeof buf));
+    assert_string_equal(buf, "./.cache/zspace/m");
+    assert_false(xdg_path(XDG_CACHE, "a-long-name", buf, 10));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_rng_below_and_shuffle),
         cmocka_unit_test(test_afile_commit_and_abort),
         cmocka_unit_test(test_afile_bad_directory),
+        cmocka_unit_test(test_xdg_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,16 +10,13 @@
 
 #include "app_impl.h"
 #include "core/timer.h"
+#include "core/xdg.h"
 
 void app_default_model_path(const char *dataset, char *buf, size_t size)
 {
-    const char *xdg = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
-    const char *ds = dataset ? dataset : "mnist";
-    if (xdg && *xdg)
-        snprintf(buf, size, "%s/zspace/default-%s-z2.safetensors", xdg, ds);
-    else
-        snprintf(buf, size, "%s/.cache/zspace/default-%s-z2.safetensors", home ? home : ".", ds);
+    char rel[256];
+    snprintf(rel, sizeof rel, "default-%s-z2.safetensors", dataset ? dataset : "mnist");
+    xdg_path(XDG_CACHE, rel, buf, size);
 }
 
 int app_check_script(const char *path, Err *e)

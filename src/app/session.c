@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "core/afile.h"
+#include "core/xdg.h"
 #include "data/dataset.h"
 
 static const char *const slot_names[SESSION_SLOTS] = {"sliders", "sampling", "training", "walk",
@@ -348,10 +349,5 @@ int session_save(const Session *s, const char *path, Err *e)
 
 void session_default_path(char *buf, size_t size)
 {
-    const char *xdg = getenv("XDG_CONFIG_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(buf, size, "%s/zspace/session.json", xdg);
-    else
-        snprintf(buf, size, "%s/.config/zspace/session.json", home && *home ? home : ".");
+    xdg_path(XDG_CONFIG, "session.json", buf, size);
 }

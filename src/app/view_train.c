@@ -17,6 +17,7 @@
 
 #include "app_impl.h"
 #include "core/afile.h"
+#include "core/xdg.h"
 #include "core/timer.h"
 #include "nn/nn.h"
 
@@ -89,11 +90,7 @@ static size_t env_limit(void)
 
 static void cache_dir(char *buf, size_t n)
 {
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(buf, n, "%s/zspace", xdg);
-    else
-        snprintf(buf, n, "%s/.cache/zspace", home ? home : ".");
+    xdg_path(XDG_CACHE, "", buf, n);
 }
 
 static void base_setup(App *a, TrainSetup *s)

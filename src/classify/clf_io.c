@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "clf.h"
+#include "core/xdg.h"
 #include "io/safetensors.h"
 
 #ifndef ZSPACE_VERSION
@@ -18,13 +19,9 @@
 
 void clf_default_path(const char *dataset, char *buf, size_t size)
 {
-    const char *xdg = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
-    const char *ds = dataset ? dataset : "mnist";
-    if (xdg && *xdg)
-        snprintf(buf, size, "%s/zspace/classifier-%s.safetensors", xdg, ds);
-    else
-        snprintf(buf, size, "%s/.cache/zspace/classifier-%s.safetensors", home ? home : ".", ds);
+    char rel[256];
+    snprintf(rel, sizeof rel, "classifier-%s.safetensors", dataset ? dataset : "mnist");
+    xdg_path(XDG_CACHE, rel, buf, size);
 }
 
 enum { N_TENSORS = 4 };

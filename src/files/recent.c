@@ -10,18 +10,15 @@
 #include <unistd.h>
 
 #include "core/afile.h"
+#include "core/xdg.h"
 
 int recent_file(char *buf, size_t size, Err *e)
 {
+    /* unlike a cache, a list the user relies on is not written into "." */
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-    int n;
-    if (xdg && *xdg)
-        n = snprintf(buf, size, "%s/zspace/recent", xdg);
-    else if (home && *home)
-        n = snprintf(buf, size, "%s/.config/zspace/recent", home);
-    else
+    if (!(xdg && *xdg) && !(home && *home))
         return err_set(e, ERR_ARG, "neither XDG_CONFIG_HOME nor HOME is set");
-    if (n < 0 || (size_t)n >= size)
+    if (!xdg_path(XDG_CONFIG, "recent", buf, size))
         return err_set(e, ERR_ARG, "config path too long");
     return ERR_OK;
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "core/afile.h"
+#include "core/xdg.h"
 #include "core/timer.h"
 #include "embed/quality.h"
 #include "nn/nn.h"
@@ -34,12 +35,7 @@ void study_opts_default(StudyOpts *o)
 
 void study_default_cache_dir(char *buf, size_t size)
 {
-    const char *xdg = getenv("XDG_CACHE_HOME");
-    const char *home = getenv("HOME");
-    if (xdg && *xdg)
-        snprintf(buf, size, "%s/zspace/study", xdg);
-    else
-        snprintf(buf, size, "%s/.cache/zspace/study", home ? home : ".");
+    xdg_path(XDG_CACHE, "study", buf, size);
 }
 
 void study_model_path(const StudyOpts *o, const StudySpec *s, char *buf, size_t size)
