@@ -115,6 +115,21 @@ row = '| Z=2 β=1 | %.2f | %.2f | %.2f | %.2f | %d | %.2f%% |' % (m['neg_elbo'],
 assert row in md, row
 "
 
+check "each model file's last epoch carries the report's test recon and KL" python3 -c "
+import glob, json, struct
+r = {(m['latent'], m['beta']): m for m in json.load(open('$R/results.json'))['models']}
+files = glob.glob('$T/cache/study-mnist-z*-n2000.safetensors')
+assert len(files) == 6, files
+for p in files:
+    with open(p, 'rb') as f:
+        meta = json.loads(f.read(struct.unpack('<Q', f.read(8))[0]))['__metadata__']
+    l = json.loads(meta['losses'])
+    m = r[(int(meta['latent']), float(meta['beta']))]
+    assert all(t is None for t in l['test'][:-1]), (p, l['test'])
+    assert abs(l['test_recon'][-1] - m['recon']) < 1e-6 and abs(l['test_kl'][-1] - m['kl']) < 1e-6, (p, l, m)
+    assert abs(l['test'][-1] - (m['recon'] + float(meta['beta']) * m['kl'])) < 1e-6, (p, l, m)
+"
+
 # Second run: everything from the cache, the same numbers.
 cp "$R/results.json" "$T/first.json"
 # shellcheck disable=SC2086

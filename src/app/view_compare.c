@@ -293,7 +293,7 @@ static void title(App *a, UiRect r, const char *tag, const Model *m, bool loaded
                  fit_text(ui, UI_FONT_TITLE, line, r.w, fit, sizeof fit));
     if (loaded && !isnan(m->test_loss))
         snprintf(line, sizeof line, "test loss %.1f  \xc2\xb7  %s", m->test_loss, m->name);
-    else if (loaded) /* files from `zspace study` keep no loss history */
+    else if (loaded) /* e.g. a study file from before the study kept its test loss */
         snprintf(line, sizeof line, "%s  \xc2\xb7  no test loss in the file", m->name);
     else
         snprintf(line, sizeof line, "%s", m->name);

@@ -126,8 +126,8 @@ static int cache_matches(const Vae *v, const VaeFileInfo *info, const StudyOpts 
 }
 
 /* Load the cached model of spec s, or train it and save it there. */
-static int obtain_model(const StudyOpts *o, const StudySpec *s, const DataSplit *train, Hook *h,
-                        Vae *v, StudyModel *m, Err *e)
+static int obtain_model(const StudyOpts *o, const StudySpec *s, const DataSplit *train,
+                        const DataSplit *test, Hook *h, Vae *v, StudyModel *m, Err *e)
 {
     study_model_path(o, s, m->path, sizeof m->path);
     VaeFileInfo info;
@@ -173,11 +173,26 @@ static int obtain_model(const StudyOpts *o, const StudySpec *s, const DataSplit 
         h->p.epoch = ep;
         h->p.stage = STUDY_STAGE_TRAIN;
         VaeLoss tr;
-        rc = vae_train_epoch(v, train, &rng, &to, &tr, e);
+        if ((rc = vae_train_epoch(v, train, &rng, &to, &tr, e)) != ERR_OK)
+            break;
+        VaeEpochLoss l = {tr.loss, tr.recon, tr.kl, NAN, NAN, NAN};
+        if (ep == o->epochs) {
+            /* The test loss only after the last epoch (every epoch would
+             * cost ~10% more time): the file then says how good the model
+             * is, as `zspace train`'s files do (the explorer's titles). */
+            VaeEvalOpts eo;
+            vae_eval_opts_default(&eo);
+            eo.seed = o->seed; /* as measure(): the file and the report agree */
+            eo.threads = o->threads;
+            eo.cancel = o->cancel;
+            VaeEval te;
+            if ((rc = vae_evaluate(v, test, &eo, &te, e)) == ERR_OK) {
+                l.test_recon = te.recon;
+                l.test_kl = te.kl;
+                l.test = te.recon + (double)cfg.beta * te.kl;
+            }
+        }
         if (rc == ERR_OK) {
-            /* The test loss is measured once, after training (study_measure),
-             * not per epoch: that would cost ~10% more time. */
-            VaeEpochLoss l = {tr.loss, tr.recon, tr.kl, NAN, NAN, NAN};
             info.epochs = ep;
             rc = vae_file_info_push(&info, &l, e);
         }
@@ -500,7 +515,7 @@ int study_run(const StudyOpts *o, StudyResult *r, Err *e)
         m->spec = study_specs[i];
         h.p.model = i;
         Vae v;
-        if ((rc = obtain_model(o, &m->spec, &train, &h, &v, m, e)) != ERR_OK) {
+        if ((rc = obtain_model(o, &m->spec, &train, &test, &h, &v, m, e)) != ERR_OK) {
             char what[96];
             snprintf(what, sizeof what, "study: Z=%d beta=%g", m->spec.z, (double)m->spec.beta);
             err_prefix(e, what);
