@@ -7,7 +7,8 @@ no frame's work took more than --max-work-ms, read from dump-state's
 counts every frame, so the frames between two dumps are the ring's last
 work_count2 - work_count1 entries, and a gap longer than the ring is reported
 as frames not seen); RSS grew less than --max-growth from the end of the
-warm-up to the end. Exit 0 pass, 1 fail.
+warm-up to the end; the dumps show at least --min-models different models
+(the script switches models). Exit 0 pass, 1 fail.
 """
 import argparse
 import glob
@@ -32,6 +33,7 @@ def main():
     ap.add_argument("--min-seconds", type=float, default=300)
     ap.add_argument("--max-work-ms", type=float, default=250)
     ap.add_argument("--max-growth", type=float, default=0.10)
+    ap.add_argument("--min-models", type=int, default=1)
     a = ap.parse_args()
     fails = []
     if a.exit != 0:
@@ -39,9 +41,13 @@ def main():
     if a.seconds < a.min_seconds:
         fails.append("ran %.0f s, less than %.0f s" % (a.seconds, a.min_seconds))
 
-    dumps = []
+    dumps, models = [], set()
     for p in glob.glob(os.path.join(a.dumps, "*.json")):
-        t = load(p).get("timing")
+        d = load(p)
+        path = d.get("model", {}).get("path")
+        if path:
+            models.add(path)
+        t = d.get("timing")
         if not t or "work_ms_recent" not in t:
             fails.append("%s: no timing object" % p)
             continue
@@ -86,6 +92,10 @@ def main():
                                            peak / 1024, len(samples), a.seconds))
         if growth >= a.max_growth:
             fails.append("RSS grew %.1f%% after warm-up" % (100 * growth))
+    print("models shown: %d different (%s)" % (len(models), ", ".join(sorted(
+        os.path.basename(m) for m in models))))
+    if len(models) < a.min_models:
+        fails.append("%d model(s) shown, expected >= %d" % (len(models), a.min_models))
     final = os.path.join(a.dumps, "final.json")
     if os.path.exists(final):
         d = load(final)

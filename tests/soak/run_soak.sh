@@ -3,13 +3,14 @@
 # random script (gen_script.py) for >= 5 minutes, sampling its RSS every
 # second; check_soak.py then judges the run: exit 0, every frame's work
 # < 250 ms (from dump-state's "timing" ring between dumps), RSS growth < 10%
-# from the end of the warm-up (first minute) to the end.
+# from the end of the warm-up (first minute) to the end, both models shown.
 #
 # usage: run_soak.sh ZSPACE [MINUTES [SEED [OUTDIR]]]
 # Needs the default model (~/.cache/zspace/default-mnist-z2.safetensors, or
 # ZSPACE_SOAK_MODEL) and MNIST; skips (77) without them or without Xvfb.
 # Training episodes write only to a copy of the model in OUTDIR, and the
-# explorer's cache and config point into OUTDIR too. Not in the CI suites
+# explorer's cache and config point into OUTDIR too. The second model the
+# script switches to (Z = 8, one epoch on 6,000 images) is trained here. Not in the CI suites
 # (it takes minutes): meson test --suite soak, or run it by hand.
 set -u
 zspace=$1 minutes=${2:-6} seed=${3:-1}
@@ -64,9 +65,13 @@ print(json.dumps({"continue": [int(v) for v in sys.argv[2].split()],
                   "stop": [b[0] + b[2] // 2, b[1] + b[3] // 2]}))
 PY
 cp "$model_src" "$out/model.safetensors" # undo the probe's training
+"$zspace" train --latent 8 --epochs 1 --train-limit 6000 --seed 3 \
+    -o "$out/model-z8.safetensors" >"$out/train-z8.log" 2>&1 ||
+    { echo "soak: training the second model failed"; cat "$out/train-z8.log"; exit 1; }
 
 python3 "$here/gen_script.py" --seed "$seed" --minutes "$minutes" --probe "$out/probe.json" \
-    --dump-dir "$out/dumps" -o "$out/soak.zss" || exit 1
+    --dump-dir "$out/dumps" --models "$out/model.safetensors,$out/model-z8.safetensors" \
+    -o "$out/soak.zss" || exit 1
 
 # The run, RSS sampled each second (kB), with the moments the warm-up and the
 # final markers appear.
@@ -89,4 +94,5 @@ seconds=$(echo "$(date +%s.%N) - $start" | bc)
 echo "soak: exit $status after ${seconds%.*} s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -s "$out/zspace.log" ] && sed 's/^/zspace: /' "$out/zspace.log" | head -20
 python3 "$here/check_soak.py" --exit "$status" --seconds "$seconds" --rss "$out/rss.tsv" \
-    --rss-warm "${warm:-0}" --rss-final "${final:-0}" --dumps "$out/dumps" --min-seconds 300
+    --rss-warm "${warm:-0}" --rss-final "${final:-0}" --dumps "$out/dumps" --min-seconds 300 \
+    --min-models 2
