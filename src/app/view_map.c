@@ -99,8 +99,10 @@ void map_draw_grid_in(App *a, UiRect r, const MapView *v)
         bool z = fabsf(x) < step * 1e-3f;
         ui_draw_rect(ui, ui_rect((int)sx, r.y, 1, r.h), z ? zero : t->grid, 0);
         tick_label(buf, sizeof buf, x, step);
-        int w = ui_text_width(ui, UI_FONT_SMALL, buf);
-        ui_draw_text(ui, UI_FONT_SMALL, (int)sx - w / 2, r.y + r.h - sh - pad / 2, t->text_dim, buf);
+        int w = ui_text_width(ui, UI_FONT_SMALL, buf), lx = (int)sx - w / 2;
+        /* a label the map's edge would cut ("-6" shown as "6") is left out */
+        if (lx >= r.x + pad / 2 && lx + w <= r.x + r.w - pad / 2)
+            ui_draw_text(ui, UI_FONT_SMALL, lx, r.y + r.h - sh - pad / 2, t->text_dim, buf);
     }
     for (float y = ceilf(y0 / step) * step; y <= y1; y += step) {
         float sx, sy;
@@ -108,7 +110,9 @@ void map_draw_grid_in(App *a, UiRect r, const MapView *v)
         bool z = fabsf(y) < step * 1e-3f;
         ui_draw_rect(ui, ui_rect(r.x, (int)sy, r.w, 1), z ? zero : t->grid, 0);
         tick_label(buf, sizeof buf, y, step);
-        ui_draw_text(ui, UI_FONT_SMALL, r.x + pad / 2, (int)sy - sh / 2, t->text_dim, buf);
+        int ly = (int)sy - sh / 2;
+        if (ly >= r.y && ly + sh <= r.y + r.h - sh - pad / 2) /* clear of the x labels' row */
+            ui_draw_text(ui, UI_FONT_SMALL, r.x + pad / 2, ly, t->text_dim, buf);
     }
     /* axis names at the far ends */
     int bh = ui_text_height(ui, UI_FONT_BODY);
