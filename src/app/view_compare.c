@@ -279,14 +279,17 @@ static const char *fit_text(const Ui *ui, int font, const char *s, int w, char *
     return buf;
 }
 
-static void title(App *a, UiRect r, const char *tag, const Model *m, bool loaded)
+/* proj: how the map was projected, or NULL (Z = 2, or A: its own card says it). */
+static void title(App *a, UiRect r, const char *tag, const Model *m, bool loaded,
+                  const char *proj)
 {
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     char line[512], fit[512];
     if (loaded)
-        snprintf(line, sizeof line, "%s  \xc2\xb7  Z = %d  \xc2\xb7  \xce\xb2 = %g", tag,
-                 m->vae.cfg.z, (double)m->vae.cfg.beta);
+        snprintf(line, sizeof line, "%s  \xc2\xb7  Z = %d  \xc2\xb7  \xce\xb2 = %g%s%s", tag,
+                 m->vae.cfg.z, (double)m->vae.cfg.beta, proj ? "  \xc2\xb7  " : "",
+                 proj ? proj : "");
     else
         snprintf(line, sizeof line, "%s  \xc2\xb7  no model", tag);
     ui_draw_text(ui, UI_FONT_TITLE, r.x, r.y, t->text,
@@ -428,8 +431,17 @@ void view_compare(App *a)
         return;
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
-    title(a, c->r_title[0], "A", &a->model, a->have_model);
-    title(a, c->r_title[1], "B", &c->model, c->loaded);
+    char proj[64] = "";
+    if (c->loaded && c->model.vae.cfg.z > 2 && b_xy(c)) {
+        if (c->lay.method != PROJ_TSNE)
+            snprintf(proj, sizeof proj, "PCA");
+        else if (c->lay.iter < c->lay.max_iter)
+            snprintf(proj, sizeof proj, "t-SNE %d/%d", c->lay.iter, c->lay.max_iter);
+        else
+            snprintf(proj, sizeof proj, "t-SNE");
+    }
+    title(a, c->r_title[0], "A", &a->model, a->have_model, NULL);
+    title(a, c->r_title[1], "B", &c->model, c->loaded, proj[0] ? proj : NULL);
     UiRect r = c->r_map;
     ui_draw_rect(ui, r, t->panel, 0);
     ui_draw_frame(ui, r, t->border, t->high_contrast ? 2 : 1, 0);
