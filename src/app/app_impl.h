@@ -262,6 +262,7 @@ bool app_draw_shown(const App *a); /* D is on and no other panel took the slot *
 void view_draw(App *a);            /* the panel, in place of the sliders */
 void app_draw_sync(App *a);        /* re-encode on new weights, place on a new layout */
 void view_draw_map(App *a);        /* the drawing's marker, inside the map clip */
+void view_draw_diamond(App *a, float sx, float sy); /* that marker at screen (sx, sy) */
 void view_uncert_map(App *a);      /* ellipses / samples of q(z|x), prior rings */
 void app_draw_upload(App *a);      /* before gfx_render: canvas and digit textures */
 void app_draw_dump(const App *a, void *cjson_object);   /* fills the dump's "draw" */

@@ -14,6 +14,10 @@
  * a z from elsewhere is placed on it by kNN (place_points), as view_proj.h
  * does for A.
  *
+ * The Draw panel's digit (D) is encoded by both models: A's mu becomes z
+ * as without B, and B's mu gets the drawn-digit marker on B's map, so the
+ * two models' readings of one drawing can be compared.
+ *
  * Both models must have the same Z (app_check_compare, before the window
  * opens). Training (T, Space, .), walks (I, P, G) and the Sampling panel
  * (S, R) act on one model, so they are off while comparing: their keys
@@ -58,6 +62,13 @@ typedef struct AppCompare {
     float click_z[VAE_MAX_Z];
     uint64_t click_seq;
     bool click_valid;
+
+    /* the Draw panel's digit as B encodes it, and where that is on B's map */
+    uint8_t drawn_sha1[20];  /* the drawing (AppDraw.image_sha1) it was encoded from */
+    bool drawn_valid, drawn_placed;
+    float drawn_mu[VAE_MAX_Z], drawn_logvar[VAE_MAX_Z];
+    float drawn_xy[2];
+    uint64_t drawn_seq;      /* B's layout it was placed on (Z > 2) */
 
     /* B's decode of the shared z */
     float dec_z[VAE_MAX_Z];  /* the z it decoded */

@@ -318,6 +318,41 @@ static void message_box(App *a, UiRect r, const char *msg)
                          t->text, msg);
 }
 
+/* The Draw panel's digit on B's map: encoded with B's weights whenever the
+ * drawing changes (one image, tens of microseconds), placed as B's z marker
+ * is. False: no drawing, or no place for it yet. */
+static bool b_drawn(App *a, AppCompare *c, float *x, float *y)
+{
+    const AppDraw *d = &a->draw;
+    if (!app_draw_shown(a) || d->empty || !c->loaded) {
+        c->drawn_valid = false;
+        return false;
+    }
+    if (!c->drawn_valid || memcmp(c->drawn_sha1, d->image_sha1, sizeof c->drawn_sha1) != 0) {
+        vae_encode(&c->model.vae, d->image, 1, c->drawn_mu, c->drawn_logvar);
+        memcpy(c->drawn_sha1, d->image_sha1, sizeof c->drawn_sha1);
+        c->drawn_valid = true;
+        c->drawn_placed = false;
+    }
+    int z = c->model.vae.cfg.z;
+    if (!b_xy(c))
+        return false;
+    if (z == 2) {
+        *x = c->drawn_mu[0];
+        *y = c->drawn_mu[1];
+        return true;
+    }
+    if (!c->drawn_placed || c->drawn_seq != c->lay.seq) {
+        Err e = {0};
+        c->drawn_placed = place_points(c->model.job.mu, c->lay.y, c->model.job.n, z,
+                                       c->drawn_mu, 1, PROJ_K, c->drawn_xy, 1, &e) == ERR_OK;
+        c->drawn_seq = c->lay.seq;
+    }
+    *x = c->drawn_xy[0];
+    *y = c->drawn_xy[1];
+    return c->drawn_placed;
+}
+
 /* Where the shared z goes on B's map; false: nowhere yet. */
 static bool b_marker(const App *a, const AppCompare *c, float *x, float *y)
 {
@@ -462,6 +497,11 @@ void view_compare(App *a)
         float sx, sy;
         map_to_screen_in(&c->view, r, mx, my, &sx, &sy);
         map_draw_marker_at(a, sx, sy);
+    }
+    if (b_drawn(a, c, &mx, &my)) {
+        float sx, sy;
+        map_to_screen_in(&c->view, r, mx, my, &sx, &sy);
+        view_draw_diamond(a, sx, sy);
     }
     ui_clip_reset(ui);
     if (c->hover >= 0)
@@ -644,6 +684,19 @@ void app_compare_dump(const App *a, void *cjson_object)
                                     c->r_dec[1], b_xy(c) != NULL, c->dec_z,
                                     c->dec_valid ? c->decoded : NULL,
                                     c->dec_valid ? c->sha1 : NULL));
+    if (c->drawn_valid) { /* the Draw panel's digit as B reads it */
+        int z = c->model.vae.cfg.z;
+        cJSON *dj = cJSON_AddObjectToObject(o, "drawn");
+        cJSON_AddItemToObject(dj, "mu", cJSON_CreateFloatArray(c->drawn_mu, z));
+        cJSON_AddItemToObject(dj, "logvar", cJSON_CreateFloatArray(c->drawn_logvar, z));
+        if (z == 2 || c->drawn_placed)
+            cJSON_AddItemToObject(dj, "map_xy",
+                                  cJSON_CreateFloatArray(z == 2 ? c->drawn_mu : c->drawn_xy, 2));
+        else
+            cJSON_AddNullToObject(dj, "map_xy");
+    } else {
+        cJSON_AddNullToObject(o, "drawn");
+    }
     cJSON_AddBoolToObject(o, "failed", c->failed);
     cJSON_AddStringToObject(o, "message", c->message);
     cJSON_AddNumberToObject(o, "hover", c->hover);

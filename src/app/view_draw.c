@@ -295,14 +295,9 @@ void app_draw_sync(App *a)
         draw_place(a);
 }
 
-void view_draw_map(App *a)
+void view_draw_diamond(App *a, float sx, float sy)
 {
-    AppDraw *d = &a->draw;
-    if (!app_draw_shown(a) || d->empty || !a->have_model || !d->map_valid)
-        return;
     Ui *ui = &a->ui;
-    float sx, sy;
-    map_to_screen(a, d->map_xy[0], d->map_xy[1], &sx, &sy);
     /* a diamond, unlike the round z marker, with a "drawn" tag */
     float r = (float)ui_text_height(ui, UI_FONT_BODY) * 0.95f; /* outside the z marker's ring */
     float px[5] = {sx, sx + r, sx, sx - r, sx}, py[5] = {sy - r, sy, sy + r, sy, sy - r};
@@ -316,6 +311,16 @@ void view_draw_map(App *a)
     UiRect box = ui_rect((int)(sx + r + pad / 2), (int)(sy - r) - th, tw + pad, th);
     ui_draw_rect(ui, box, ui_rgba(0, 0, 0, 190), (float)pad / 3);
     ui_draw_text(ui, UI_FONT_SMALL, box.x + pad / 2, box.y, ui_rgba(255, 255, 255, 255), tag);
+}
+
+void view_draw_map(App *a)
+{
+    AppDraw *d = &a->draw;
+    if (!app_draw_shown(a) || d->empty || !a->have_model || !d->map_valid)
+        return;
+    float sx, sy;
+    map_to_screen(a, d->map_xy[0], d->map_xy[1], &sx, &sy);
+    view_draw_diamond(a, sx, sy);
 }
 
 void app_draw_upload(App *a)

@@ -5,8 +5,9 @@
  * decode of z with B's weights), and each is closer to the mean test '1'
  * than to the mean '0'. A click on B's map (right) moves z to B's '1'
  * centroid. The right map pans and zooms on its own and Home fits both; T
- * and I are off with a toast. Models with different Z are refused before
- * any window opens: one error line, exit 2.
+ * and I are off with a toast. A digit drawn in the Draw panel is read by
+ * both encoders: A's mu becomes z, B's mu is marked on B's map. Models with
+ * different Z are refused before any window opens: one error line, exit 2.
  *
  * usage: test_compare_gui ZSPACE_BINARY
  * Skips (77) without Xvfb, without a GL 3.3 context, or without MNIST. The
@@ -232,6 +233,57 @@ static void test_click_right_views_keys(void **state)
     cJSON_Delete(s3);
 }
 
+/* Draw panel while comparing: a '1'-like stroke is encoded by both models.
+ * A's mu is z; B's mu (dump-state compare.drawn) is B's own encoding of the
+ * input the panel shows (to the rounding of that input to bytes), marked
+ * at that mu on B's map, and differs from A's reading. */
+static void test_draw_both(void **state)
+{
+    (void)state;
+    char script[2048], opt[9000];
+    opts(opt, sizeof opt, path_a, path_b, NULL);
+    snprintf(script, sizeof script, "wait-ready\nkey D\nwait 3 frames\ndump-state %s\nquit\n",
+             tu_path("d0.json"));
+    assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
+    cJSON *s0 = gu_load_json(tu_path("d0.json"));
+    assert_true(gu_num(s0, "draw.shown"));
+    assert_true(gu_get(s0, "compare.drawn") != NULL && cJSON_IsNull(gu_get(s0, "compare.drawn")));
+    int cx = gu_int_at(s0, "draw.canvas_rect", 0), cy = gu_int_at(s0, "draw.canvas_rect", 1);
+    int cw = gu_int_at(s0, "draw.canvas_rect", 2), ch = gu_int_at(s0, "draw.canvas_rect", 3);
+    snprintf(script, sizeof script,
+             "wait-ready\nkey D\nwait 3 frames\ndrag %d %d %d %d 24\nmove %d %d\n"
+             "wait 3 frames\ndump-state %s\nquit\n",
+             cx + cw * 52 / 100, cy + ch * 12 / 100, cx + cw * 48 / 100, cy + ch * 88 / 100,
+             cx + 5, cy + 5, tu_path("d1.json"));
+    assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
+    cJSON *s1 = gu_load_json(tu_path("d1.json"));
+    assert_false(gu_num(s1, "draw.empty"));
+    float img[VAE_X], want_a[2], want_b[2], lv[2], mu_a[2], mu_b[2], xy_b[2], z[2];
+    const cJSON *px = gu_get(s1, "draw.image");
+    assert_int_equal(cJSON_GetArraySize(px), VAE_X);
+    for (int p = 0; p < VAE_X; p++)
+        img[p] = (float)cJSON_GetArrayItem(px, p)->valuedouble / 255.0f;
+    vae_encode(&va, img, 1, want_a, lv);
+    vae_encode(&vb, img, 1, want_b, lv);
+    z_of(s1, "draw.mu", mu_a);
+    z_of(s1, "compare.drawn.mu", mu_b);
+    z_of(s1, "compare.drawn.map_xy", xy_b);
+    z_of(s1, "z", z);
+    print_message("drawn: A mu (%.3f, %.3f), B mu (%.3f, %.3f)\n", mu_a[0], mu_a[1], mu_b[0],
+                  mu_b[1]);
+    double dist = 0;
+    for (int d = 0; d < 2; d++) {
+        assert_float_equal(mu_a[d], want_a[d], 0.05); /* the panel's input is the bytes rounded */
+        assert_float_equal(mu_b[d], want_b[d], 0.05);
+        assert_float_equal(xy_b[d], mu_b[d], 0); /* Z = 2: marked at mu itself */
+        assert_float_equal(z[d], mu_a[d], 0);    /* z follows A's reading */
+        dist += (mu_a[d] - mu_b[d]) * (mu_a[d] - mu_b[d]);
+    }
+    assert_true(sqrt(dist) > 0.1); /* two models, two readings */
+    cJSON_Delete(s0);
+    cJSON_Delete(s1);
+}
+
 /* Different Z: one clear line on stderr, exit 2, no window. */
 static void test_mismatched_z(void **state)
 {
@@ -254,6 +306,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_click_left),
         cmocka_unit_test(test_click_right_views_keys),
+        cmocka_unit_test(test_draw_both),
         cmocka_unit_test(test_mismatched_z),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
