@@ -16,7 +16,9 @@
  *
  * The Draw panel's digit (D) is encoded by both models: A's mu becomes z
  * as without B, and B's mu gets the drawn-digit marker on B's map, so the
- * two models' readings of one drawing can be compared.
+ * two models' readings of one drawing can be compared. At Z = 2, B's map
+ * also shows B's q(z|x) ellipses for its hovered point and for the drawing,
+ * and the prior's rings when O is on (Z > 2: A's map only).
  *
  * Both models must have the same Z (app_check_compare, before the window
  * opens). Training (T, Space, .), walks (I, P, G) and the Sampling panel
@@ -69,6 +71,13 @@ typedef struct AppCompare {
     float drawn_mu[VAE_MAX_Z], drawn_logvar[VAE_MAX_Z];
     float drawn_xy[2];
     uint64_t drawn_seq;      /* B's layout it was placed on (Z > 2) */
+
+    /* q(z|x) ellipses drawn on B's map in the last frame (Z = 2) */
+    int n_ell;
+    struct {
+        const char *source;  /* "hover" or "drawn" */
+        float center[2], sigma[2];
+    } ell[2];
 
     /* B's decode of the shared z */
     float dec_z[VAE_MAX_Z];  /* the z it decoded */

@@ -353,6 +353,35 @@ static bool b_drawn(App *a, AppCompare *c, float *x, float *y)
     return c->drawn_placed;
 }
 
+/* q(z|x) on B's map (Z = 2), as A's map shows it: B's reading of its
+ * hovered point and of the drawn digit, and the prior's rings when O is on.
+ * Side by side, the sigmas are where beta shows: wide at beta = 10, tiny at
+ * beta = 0. */
+static void b_uncert(App *a, AppCompare *c, UiRect r)
+{
+    const ModelJob *j = &c->model.job;
+    c->n_ell = 0;
+    if (a->uncert.rings)
+        view_uncert_rings_in(a, &c->view, r);
+    const float *mu[2] = {NULL, NULL}, *lv[2] = {NULL, NULL};
+    if (c->hover >= 0 && (size_t)c->hover < j->n) {
+        mu[0] = j->mu + 2 * (size_t)c->hover;
+        lv[0] = j->logvar + 2 * (size_t)c->hover;
+    }
+    if (c->drawn_valid)
+        mu[1] = c->drawn_mu, lv[1] = c->drawn_logvar;
+    for (int s = 0; s < 2; s++) {
+        if (!mu[s])
+            continue;
+        float sigma[2] = {expf(0.5f * lv[s][0]), expf(0.5f * lv[s][1])};
+        view_uncert_ellipses_in(a, &c->view, r, mu[s], sigma, false);
+        c->ell[c->n_ell].source = s ? "drawn" : "hover";
+        memcpy(c->ell[c->n_ell].center, mu[s], sizeof c->ell[0].center);
+        memcpy(c->ell[c->n_ell].sigma, sigma, sizeof sigma);
+        c->n_ell++;
+    }
+}
+
 /* Where the shared z goes on B's map; false: nowhere yet. */
 static bool b_marker(const App *a, const AppCompare *c, float *x, float *y)
 {
@@ -483,6 +512,7 @@ void view_compare(App *a)
     if (!b_xy(c) || c->failed) {
         message_box(a, r, c->message);
         c->hover = -1;
+        c->n_ell = 0;
         return;
     }
     b_interact(a, c);
@@ -492,15 +522,20 @@ void view_compare(App *a)
     else
         b_axes(a, c);
     ui_draw_custom(ui, r, APP_CUSTOM_POINTS_B);
-    float mx, my;
+    float mx, my, dx, dy;
+    bool drawn = b_drawn(a, c, &dx, &dy);
+    if (c->model.job.z == 2)
+        b_uncert(a, c, r);
+    else
+        c->n_ell = 0;
     if (b_marker(a, c, &mx, &my)) {
         float sx, sy;
         map_to_screen_in(&c->view, r, mx, my, &sx, &sy);
         map_draw_marker_at(a, sx, sy);
     }
-    if (b_drawn(a, c, &mx, &my)) {
+    if (drawn) {
         float sx, sy;
-        map_to_screen_in(&c->view, r, mx, my, &sx, &sy);
+        map_to_screen_in(&c->view, r, dx, dy, &sx, &sy);
         view_draw_diamond(a, sx, sy);
     }
     ui_clip_reset(ui);
@@ -696,6 +731,14 @@ void app_compare_dump(const App *a, void *cjson_object)
             cJSON_AddNullToObject(dj, "map_xy");
     } else {
         cJSON_AddNullToObject(o, "drawn");
+    }
+    cJSON *ell = cJSON_AddArrayToObject(o, "ellipses"); /* q(z|x) on B's map, last frame */
+    for (int i = 0; i < c->n_ell; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "source", c->ell[i].source);
+        cJSON_AddItemToObject(e, "center", cJSON_CreateFloatArray(c->ell[i].center, 2));
+        cJSON_AddItemToObject(e, "sigma", cJSON_CreateFloatArray(c->ell[i].sigma, 2));
+        cJSON_AddItemToArray(ell, e);
     }
     cJSON_AddBoolToObject(o, "failed", c->failed);
     cJSON_AddStringToObject(o, "message", c->message);

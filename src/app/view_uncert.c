@@ -102,13 +102,15 @@ static UiColor source_color(const App *a, int s)
     return s == UNCERT_NEAREST ? a->ui.theme.focus : ui_rgba(255, 255, 255, 255);
 }
 
-/* Axis-aligned ellipse with semi-axes rx, ry (map units) around (cx, cy). */
-static void ellipse(App *a, float cx, float cy, float rx, float ry, float width, UiColor c)
+/* Axis-aligned ellipse with semi-axes rx, ry (map units) around (cx, cy),
+ * on the map viewed through v in rect r. */
+static void ellipse(App *a, const MapView *v, UiRect r, float cx, float cy, float rx, float ry,
+                    float width, UiColor c)
 {
     Ui *ui = &a->ui;
     float sx, sy;
-    map_to_screen(a, cx, cy, &sx, &sy);
-    float ax = rx * a->view.scale, ay = ry * a->view.scale;
+    map_to_screen_in(v, r, cx, cy, &sx, &sy);
+    float ax = rx * v->scale, ay = ry * v->scale;
     /* segments about 4 px long: smooth, and few for small ellipses */
     int n = (int)(6.2832f * fmaxf(ax, ay) / 4.0f);
     n = n < 24 ? 24 : n > 160 ? 160 : n;
@@ -124,26 +126,35 @@ static void ellipse(App *a, float cx, float cy, float rx, float ry, float width,
     }
 }
 
-static void prior_rings(App *a)
+void view_uncert_ellipses_in(App *a, const MapView *v, UiRect r, const float center[2],
+                             const float sigma[2], bool focus)
+{
+    UiColor c = focus ? a->ui.theme.focus : ui_rgba(255, 255, 255, 255), c2 = c;
+    c2.a = 170;
+    ellipse(a, v, r, center[0], center[1], 2 * sigma[0], 2 * sigma[1], 1.5f, c2);
+    ellipse(a, v, r, center[0], center[1], sigma[0], sigma[1], 2.5f, c);
+}
+
+void view_uncert_rings_in(App *a, const MapView *v, UiRect r)
 {
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     float ox, oy;
-    map_to_screen(a, 0, 0, &ox, &oy);
+    map_to_screen_in(v, r, 0, 0, &ox, &oy);
     int pad = ui_pad(ui), th = ui_text_height(ui, UI_FONT_BODY);
     UiColor ring = t->high_contrast ? ui_rgba(255, 255, 255, 240) : ui_rgba(236, 238, 241, 200);
     for (int k = 1; k <= 3; k++) {
-        float r = (float)k * a->view.scale;
-        ui_draw_circle(ui, ox, oy, r, 4.0f, ui_rgba(0, 0, 0, 110));
-        ui_draw_circle(ui, ox, oy, r, 2.0f, ring);
+        float rad = (float)k * v->scale;
+        ui_draw_circle(ui, ox, oy, rad, 4.0f, ui_rgba(0, 0, 0, 110));
+        ui_draw_circle(ui, ox, oy, rad, 2.0f, ring);
     }
     /* labels on the rings at 45 degrees up and right, on a dark tag */
     for (int k = 1; k <= 3; k++) {
         char lab[8];
         snprintf(lab, sizeof lab, "%d\xcf\x83", k);
-        float r = (float)k * a->view.scale * 0.70710678f;
+        float d = (float)k * v->scale * 0.70710678f;
         int w = ui_text_width(ui, UI_FONT_BODY, lab);
-        UiRect box = ui_rect((int)(ox + r) - w / 2 - pad / 2, (int)(oy - r) - th / 2, w + pad, th);
+        UiRect box = ui_rect((int)(ox + d) - w / 2 - pad / 2, (int)(oy - d) - th / 2, w + pad, th);
         ui_draw_rect(ui, box, ui_rgba(0, 0, 0, 200), (float)pad / 2);
         ui_draw_text(ui, UI_FONT_BODY, box.x + pad / 2, box.y, t->text, lab);
     }
@@ -156,21 +167,19 @@ void view_uncert_map(App *a)
         return;
     AppUncert *un = &a->uncert;
     if (un->rings && a->z_dim == 2)
-        prior_rings(a);
+        view_uncert_rings_in(a, &a->view, a->r_map);
     Ui *ui = &a->ui;
     float line = (float)ui_text_height(ui, UI_FONT_BODY);
     for (int s = 0; s < UNCERT_SOURCES; s++) {
         const UncertSource *u = &un->src[s];
         if (!u->on)
             continue;
-        UiColor c = source_color(a, s);
         if (a->z_dim == 2) {
-            UiColor c2 = c;
-            c2.a = 170;
-            ellipse(a, u->center[0], u->center[1], 2 * u->sigma[0], 2 * u->sigma[1], 1.5f, c2);
-            ellipse(a, u->center[0], u->center[1], u->sigma[0], u->sigma[1], 2.5f, c);
+            view_uncert_ellipses_in(a, &a->view, a->r_map, u->center, u->sigma,
+                                    s == UNCERT_NEAREST);
             continue;
         }
+        UiColor c = source_color(a, s);
         if (!u->samples_valid)
             continue;
         float rad = fmaxf(2.5f, line * 0.14f);

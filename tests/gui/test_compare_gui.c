@@ -236,7 +236,8 @@ static void test_click_right_views_keys(void **state)
 /* Draw panel while comparing: a '1'-like stroke is encoded by both models.
  * A's mu is z; B's mu (dump-state compare.drawn) is B's own encoding of the
  * input the panel shows (to the rounding of that input to bytes), marked
- * at that mu on B's map, and differs from A's reading. */
+ * at that mu on B's map with B's q(z|x) ellipses around it, and differs
+ * from A's reading. */
 static void test_draw_both(void **state)
 {
     (void)state;
@@ -280,6 +281,25 @@ static void test_draw_both(void **state)
         dist += (mu_a[d] - mu_b[d]) * (mu_a[d] - mu_b[d]);
     }
     assert_true(sqrt(dist) > 0.1); /* two models, two readings */
+    /* B's ellipses of the drawing: centred on B's mu, semi-axes B's sigma */
+    float lv_b[2];
+    z_of(s1, "compare.drawn.logvar", lv_b);
+    const cJSON *ell = gu_get(s1, "compare.ellipses"), *e;
+    int found = 0;
+    cJSON_ArrayForEach(e, ell)
+    {
+        if (strcmp(gu_str(e, "source"), "drawn") != 0)
+            continue;
+        float cen[2], sig[2];
+        z_of(e, "center", cen);
+        z_of(e, "sigma", sig);
+        for (int d = 0; d < 2; d++) {
+            assert_float_equal(cen[d], mu_b[d], 0);
+            assert_float_equal(sig[d], expf(0.5f * lv_b[d]), 1e-6);
+        }
+        found++;
+    }
+    assert_int_equal(found, 1);
     cJSON_Delete(s0);
     cJSON_Delete(s1);
 }
