@@ -83,6 +83,34 @@ static void test_button_click(void **state)
     ui_free(ui);
 }
 
+/* A motion after a press in the same frame (a late pointer event) does not
+ * move the click: the frame sees the press position, the next frame the
+ * new one. */
+static void test_motion_after_press_waits(void **state)
+{
+    (void)state;
+    Ui *ui = new_ui();
+    UiRect r = ui_rect(10, 10, 100, 30);
+    ui_input_motion(ui, 50, 20);
+    ui_input_button(ui, 50, 20, UI_MOUSE_LEFT, true);
+    ui_input_motion(ui, 500, 400);
+    begin(ui);
+    assert_int_equal(ui->in.mouse_x, 50);
+    assert_int_equal(ui->in.mouse_y, 20);
+    assert_false(ui_button_at(ui, r, "OK"));
+    ui_end(ui);
+    assert_int_equal(ui->in.mouse_x, 500);
+    assert_int_equal(ui->in.mouse_y, 400);
+    /* a release then a motion in one frame: the release is where it happened */
+    ui_input_button(ui, 60, 25, UI_MOUSE_LEFT, false);
+    ui_input_motion(ui, 700, 500);
+    begin(ui);
+    assert_true(ui_button_at(ui, r, "OK"));
+    ui_end(ui);
+    assert_int_equal(ui->in.mouse_x, 700);
+    ui_free(ui);
+}
+
 static void test_button_release_outside_cancels(void **state)
 {
     (void)state;
@@ -415,6 +443,7 @@ int main(void)
         cmocka_unit_test(test_text_wraps),
         cmocka_unit_test(test_cmdlist_overflow_is_flagged),
         cmocka_unit_test(test_hidden_active_widget_releases),
+        cmocka_unit_test(test_motion_after_press_waits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -205,4 +205,9 @@ void ui_end(Ui *ui)
     ui_text_end(ui);
     ui->in.pressed = ui->in.released = 0;
     ui->in.scroll = 0;
+    if (ui->in.motion_held) { /* see ui_input_motion */
+        ui->in.mouse_x = ui->in.held_x;
+        ui->in.mouse_y = ui->in.held_y;
+        ui->in.motion_held = false;
+    }
 }

@@ -22,15 +22,27 @@ void ui_free(Ui *ui)
     ui_cmdlist_free(&ui->list);
 }
 
+/* A motion that comes after a press or release in the same frame waits for
+ * the frame's end: the widgets must see the button where it went down or
+ * up. Otherwise a late pointer event from the window system (Xvfb reports
+ * its own pointer when the window appears) could move a click elsewhere. */
 void ui_input_motion(Ui *ui, int x, int y)
 {
+    if (ui->in.pressed || ui->in.released) {
+        ui->in.motion_held = true;
+        ui->in.held_x = x;
+        ui->in.held_y = y;
+        return;
+    }
     ui->in.mouse_x = x;
     ui->in.mouse_y = y;
 }
 
 void ui_input_button(Ui *ui, int x, int y, int button, bool down)
 {
-    ui_input_motion(ui, x, y);
+    ui->in.mouse_x = x;
+    ui->in.mouse_y = y;
+    ui->in.motion_held = false;
     if (down) {
         ui->in.down |= button;
         ui->in.pressed |= button;

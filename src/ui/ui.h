@@ -41,6 +41,8 @@ typedef struct {
     int down;              /* buttons held now (UI_MOUSE_* mask) */
     int pressed, released; /* buttons that went down/up this frame */
     float scroll;          /* wheel notches this frame, positive = up */
+    bool motion_held;      /* a motion after this frame's press/release, */
+    int held_x, held_y;    /* applied by ui_end (see ui_input_motion) */
 } UiInput;
 
 typedef struct {
