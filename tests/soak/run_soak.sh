@@ -26,14 +26,10 @@ cp "$model_src" "$out/model.safetensors"
 export XDG_CACHE_HOME=$out/cache XDG_CONFIG_HOME=$out/config
 cd "$out" || exit 1 # G (walk GIF) writes into the working directory
 
-# A private X server: Xvfb picks a free display and tells us which.
-Xvfb -displayfd 5 -screen 0 1920x1200x24 -nolisten tcp 5>"$out/display" 2>"$out/xvfb.log" &
-xvfb=$!
-trap 'kill $xvfb 2>/dev/null; wait $xvfb 2>/dev/null' EXIT
-trap 'exit 1' TERM INT # a meson or timeout kill still stops the X server
-for _ in $(seq 100); do [ -s "$out/display" ] && break; sleep 0.1; done
-[ -s "$out/display" ] || { echo "soak: Xvfb did not start"; exit 77; }
-export DISPLAY=:$(head -n1 "$out/display")
+# A private X server (tests/xvfb_start.sh).
+# shellcheck source=../xvfb_start.sh
+. "$here/../xvfb_start.sh"
+xvfb_start soak 1920x1200x24 "$out"
 
 run() { "$zspace" explore -m "$out/model.safetensors" --size 1280x800 --script "$1"; }
 

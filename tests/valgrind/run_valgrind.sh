@@ -26,13 +26,9 @@ clf=${XDG_CACHE_HOME:-$HOME/.cache}/zspace/classifier-mnist.safetensors
 export XDG_CACHE_HOME=$out/cache XDG_CONFIG_HOME=$out/config
 export LIBGL_ALWAYS_SOFTWARE=1 GALLIUM_DRIVER=llvmpipe
 
-Xvfb -displayfd 5 -screen 0 1600x1000x24 -nolisten tcp 5>"$out/display" 2>"$out/xvfb.log" &
-xvfb=$!
-trap 'kill $xvfb 2>/dev/null; wait $xvfb 2>/dev/null' EXIT
-trap 'exit 1' TERM INT # a meson or timeout kill still stops the X server
-for _ in $(seq 100); do [ -s "$out/display" ] && break; sleep 0.1; done
-[ -s "$out/display" ] || { echo "valgrind: Xvfb did not start"; exit 77; }
-export DISPLAY=:$(head -n1 "$out/display")
+# shellcheck source=../xvfb_start.sh
+. "$here/../xvfb_start.sh"
+xvfb_start valgrind 1600x1000x24 "$out"
 
 sed "s|@OUT@|$out|g" "$here/explore.zss" >"$out/explore.zss"
 start=$(date +%s)
