@@ -117,7 +117,71 @@ static void test_pca_rejects_bad_input(void **state)
     assert_int_equal(pca_fit(&p, x, 1, 3, 2, &e), ERR_ARG);
 }
 
+/* Fewer points than dimensions takes the N x N Gram path: the same
+ * components and variances as the D x D covariance path; components past the
+ * rank are still orthonormal. Far-out values fit like scaled-down ones. */
+static void test_pca_gram_matches_covariance(void **state)
+{
+    (void)state;
+    const size_t n = 20;
+    const int d = 50, k = 3;
+    float *x = clusters(n, d, 4, 3.0f, 9, NULL);
+    Pca a, b;
+    Err e = {0};
+    assert_int_equal(pca_fit_path(&a, x, n, d, k, PCA_COVARIANCE, &e), ERR_OK);
+    assert_int_equal(pca_fit_path(&b, x, n, d, k, PCA_GRAM, &e), ERR_OK);
+    for (int c = 0; c < k; c++) {
+        assert_true(fabsf(a.variance[c] - b.variance[c]) <= 1e-4f * a.variance[0]);
+        for (int j = 0; j < d; j++)
+            assert_true(fabsf(a.components[c * d + j] - b.components[c * d + j]) < 1e-3f);
+    }
+    assert_true(fabs(a.total_variance - b.total_variance) < 1e-9 * a.total_variance);
+    pca_free(&a);
+    pca_free(&b);
+    /* 3 points span 2 directions: components 3..5 complete an orthonormal set. */
+    assert_int_equal(pca_fit_path(&b, x, 3, d, 5, PCA_GRAM, &e), ERR_OK);
+    for (int c = 0; c < 5; c++)
+        for (int c2 = 0; c2 <= c; c2++) {
+            float dot = cblas_sdot(d, b.components + c * d, 1, b.components + c2 * d, 1);
+            assert_true(fabsf(dot - (c == c2 ? 1.0f : 0.0f)) < 1e-4f);
+        }
+    assert_true(b.variance[2] == 0.0f && b.variance[4] == 0.0f);
+    pca_free(&b);
+    /* Values near 1e18 (the unscaled covariance sums overflow float): same
+     * components as the data scaled down by 2^58; a variance past float range
+     * is refused by name. */
+    float *far = malloc(n * d * sizeof *far);
+    for (size_t i = 0; i < n * d; i++)
+        far[i] = ldexpf(x[i], 58);
+    assert_int_equal(pca_fit(&a, x, n, d, 2, &e), ERR_OK);
+    assert_int_equal(pca_fit(&b, far, n, d, 2, &e), ERR_OK);
+    for (int j = 0; j < 2 * d; j++)
+        assert_true(fabsf(a.components[j] - b.components[j]) < 1e-4f);
+    assert_true(fabsf(ldexpf(a.variance[0], 116) / b.variance[0] - 1.0f) < 1e-4f);
+    pca_free(&a);
+    pca_free(&b);
+    for (size_t i = 0; i < n * d; i++)
+        far[i] = ((i / d) % 2 ? 1.0f : -1.0f) * 3e38f;
+    assert_int_equal(pca_fit(&a, far, n, d, 2, &e), ERR_NUMERIC);
+    tu_assert_contains(e.msg, "exceeds the float range");
+    free(far);
+    free(x);
+}
+
 /* ---- kNN ----------------------------------------------------------------- */
+
+/* all (N) = squared distances in double from row i of x (N, D); +inf at i. */
+static void naive_dist2(const float *x, size_t n, int d, size_t i, double *all)
+{
+    for (size_t j = 0; j < n; j++) {
+        double acc = 0.0;
+        for (int l = 0; l < d; l++) {
+            double t = (double)x[i * d + l] - x[j * d + l];
+            acc += t * t;
+        }
+        all[j] = j == i ? INFINITY : acc;
+    }
+}
 
 static void test_knn_matches_naive(void **state)
 {
@@ -133,14 +197,7 @@ static void test_knn_matches_naive(void **state)
     assert_int_equal(knn_query(x, n, x, n, d, k, 1, idx2, d2, 2, NULL, &e), ERR_OK);
     assert_memory_equal(idx1, idx2, n * k * sizeof *idx1); /* thread-count independent */
     for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < n; j++) {
-            double acc = 0.0;
-            for (int l = 0; l < d; l++) {
-                double t = (double)x[i * d + l] - x[j * d + l];
-                acc += t * t;
-            }
-            all[j] = j == i ? INFINITY : acc;
-        }
+        naive_dist2(x, n, d, i, all);
         for (int a = 0; a < k; a++) {
             /* the a-th listed neighbour is the a-th smallest distance */
             size_t less = 0;
@@ -165,6 +222,62 @@ static void test_knn_matches_naive(void **state)
     free(d1);
     free(d2);
     free(all);
+}
+
+/* Coordinates whose squares overflow float: the same neighbours as the data
+ * shifted back near the origin (a latent mean offset by 1e20), full lists
+ * even where every estimate would be +inf, and a clear error (never an
+ * out-of-bounds read) when the true squared distances exceed float. */
+static void test_knn_far_out_coordinates(void **state)
+{
+    (void)state;
+    const size_t n = 300;
+    const int d = 8, k = 5;
+    float *x = clusters(n, d, 3, 2.0f, 21, NULL);
+    float *far = malloc(n * d * sizeof *far);
+    int32_t *i2 = malloc(n * k * sizeof *i2);
+    float *d2 = malloc(n * k * sizeof *d2);
+    Err e = {0};
+    /* Offset 2^65 (~3.7e19: the naive |q|^2 + |r|^2 estimate overflows) on
+     * dimension 0, clusters scaled by 2^50 (the offset's rounding keeps 8 bits
+     * below one unit of the clusters' spread). */
+    for (size_t i = 0; i < n * d; i++)
+        far[i] = ldexpf(x[i], 50) + (i % d == 0 ? ldexpf(1.0f, 65) : 0.0f);
+    assert_int_equal(knn_query(far, n, far, n, d, k, 1, i2, d2, 2, NULL, &e), ERR_OK);
+    for (size_t i = 0; i < n; i++) {
+        double all[300];
+        naive_dist2(far, n, d, i, all);
+        for (int a = 0; a < k; a++) { /* the a-th listed is the a-th nearest */
+            int32_t j = i2[i * k + a];
+            assert_true(j >= 0 && (size_t)j < n && (size_t)j != i);
+            size_t less = 0;
+            for (size_t b = 0; b < n; b++)
+                less += all[b] < all[j];
+            assert_true(less <= (size_t)a);
+            assert_true(fabs(d2[i * k + a] - all[j]) <= 1e-5 * all[j]);
+        }
+    }
+    /* Few queries (the explorer's pointer) take the direct path. */
+    assert_int_equal(knn_query(far, n, far + 7 * d, 1, d, k, 0, i2, d2, 1, NULL, &e), ERR_OK);
+    assert_int_equal(i2[0], 7);
+    /* Near FLT_MAX: squared distances cannot be stored; refused, never read
+     * past the candidates (ASan catches such a read). */
+    for (size_t i = 0; i < n * d; i++)
+        far[i] = (i / d) % 2 ? 3e38f : -3e38f;
+    assert_int_equal(knn_query(far, n, far, n, d, k, 1, i2, d2, 2, NULL, &e), ERR_OK);
+    for (size_t i = 0; i < n * d; i++)
+        far[i] = (float)(i / d) * 1e36f;
+    assert_int_equal(knn_query(far, n, far, n, d, k, 1, i2, d2, 2, NULL, &e), ERR_NUMERIC);
+    tu_assert_contains(e.msg, "exceed the float range");
+    assert_int_equal(knn_query(far, n, far + 3 * d, 2, d, k, 0, i2, d2, 1, NULL, &e),
+                     ERR_NUMERIC);
+    far[5] = INFINITY;
+    assert_int_equal(knn_query(far, n, far, n, d, k, 1, i2, d2, 2, NULL, &e), ERR_NUMERIC);
+    tu_assert_contains(e.msg, "point 1, coordinate 6 is not finite");
+    free(x);
+    free(far);
+    free(i2);
+    free(d2);
 }
 
 /* ---- t-SNE --------------------------------------------------------------- */
@@ -562,7 +675,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pca_recovers_dominant_direction),
         cmocka_unit_test(test_pca_rejects_bad_input),
+        cmocka_unit_test(test_pca_gram_matches_covariance),
         cmocka_unit_test(test_knn_matches_naive),
+        cmocka_unit_test(test_knn_far_out_coordinates),
         cmocka_unit_test(test_perplexity_calibration_every_point),
         cmocka_unit_test(test_bh_gradient_matches_exact),
         cmocka_unit_test(test_exact_gradient_is_kl_derivative),

@@ -41,6 +41,26 @@ sed 's/$/\r/' "$T/pts.csv" >"$T/crlf.csv"
 expect 0 0 "^x,y,label" -- "$Z" project -i "$T/crlf.csv" --method pca
 check "crlf labels clean" test "$(sed -n 2p "$T/out" | cut -d, -f3)" = "c0"
 
+# Values near 1e38: kNN and PCA refuse squared distances and variances past
+# float range by name (never a read past the neighbour lists: ASan runs this);
+# far-out but tight clusters (offset 1e20) map correctly.
+awk 'BEGIN { srand(3); for (i = 0; i < 60; i++)
+  printf "%.6e,%.6e,%.6e\n", (rand()-0.5)*3e38, (rand()-0.5)*3e38, (i%2)*2e38 }' >"$T/huge.csv"
+expect 1 1 "^zspace: tsne: knn: squared distances between neighbours exceed the float range" \
+    -- "$Z" project -i "$T/huge.csv" --perplexity 5 -o "$T/huge-map.csv"
+expect 1 1 "^zspace: pca: the data's variance .* exceeds the float range" \
+    -- "$Z" project -i "$T/huge.csv" --method pca -o "$T/huge-map.csv"
+check "nothing written for refused input" test ! -e "$T/huge-map.csv"
+awk 'BEGIN { srand(5); print "a,b,c,label"; for (i = 0; i < 60; i++) { k = i % 3;
+  printf "%.9e,%.9e,%.9e,c%d\n", 1e20 + k*1e18 + rand()*1e16, rand()*1e16, -1e20 + rand()*1e16, k } }' >"$T/far.csv"
+expect 0 0 "^x,y,label" -- "$Z" project -i "$T/far.csv" --perplexity 5 --iters 300
+check "far-out clusters: finite map" test "$(tail -n +2 "$T/out" | grep -c -i 'nan\|inf')" -eq 0
+# Fewer rows than columns (40 x 2000): PCA through the 40 x 40 Gram matrix.
+awk 'BEGIN { srand(9); for (i = 0; i < 40; i++) { s = ""; for (j = 0; j < 2000; j++)
+  s = s (j ? "," : "") sprintf("%.3f", rand() + (i % 2) * (j < 10)); print s } }' >"$T/wide.csv"
+expect 0 0 "pca: 40 points, 2000 dims -> 2" -- "$Z" project -i "$T/wide.csv" --method pca -o "$T/wide-map.csv"
+check "wide rows" test "$(wc -l <"$T/wide-map.csv")" -eq 41
+
 # Errors.
 printf 'a,b\n1,2\n3\n' >"$T/ragged.csv"
 expect 1 1 "^zspace: $T/ragged.csv: line 3: 1 field, expected 2" -- "$Z" project -i "$T/ragged.csv" --method pca

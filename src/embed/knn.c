@@ -3,6 +3,7 @@
 #include "knn.h"
 
 #include <cblas.h>
+#include <float.h>
 #include <math.h>
 #if defined(__AVX512F__)
 #include <immintrin.h>
@@ -20,10 +21,14 @@ typedef struct {
     int d, k, self;
     int32_t *idx;
     float *dist2;
-    const float *rnorm, *qnorm; /* (N), (M) squared norms */
+    /* The candidate pre-selection reads pref/pq: ref/q themselves, or for
+     * far-out coordinates centred and scaled copies (prescreen_copies). */
+    const float *pref, *pq;
+    const float *rnorm, *qnorm; /* (N), (M) squared norms of pref, pq */
     const atomic_bool *cancel;
     atomic_int cancelled;
     atomic_int nomem;
+    atomic_int overflow; /* a neighbour's squared distance exceeds FLT_MAX */
 } KnnCtx;
 
 typedef struct {
@@ -101,8 +106,16 @@ enum { BUF_MULT = 2 };
 static inline int admit(DistIdx *bq, size_t *f, size_t cap, int k, float *th, float dv, size_t j,
                         int self, size_t qi)
 {
-    if (!(dv < *th) || (self && j == qi))
+    /* Until the first shrink the threshold is +inf and every candidate is
+     * admitted, +inf and NaN estimates too (as +inf): the buffer then always
+     * holds at least k entries, whatever the estimates. */
+    if (self && j == qi)
         return 0;
+    if (!(dv < *th)) {
+        if (*th != INFINITY)
+            return 0;
+        dv = INFINITY;
+    }
     bq[*f].d = dv < 0.0f ? 0.0f : dv;
     bq[(*f)++].i = (int32_t)j;
     if (*f < cap)
@@ -115,19 +128,28 @@ static inline int admit(DistIdx *bq, size_t *f, size_t cap, int k, float *th, fl
 /* Query qi's buffer bq (fill entries, >= k) -> its k best with exact
  * distances (the direct sum of squared differences has no cancellation),
  * sorted by (distance, index), into idx/dist2. */
-static void finish_query(const KnnCtx *c, size_t qi, DistIdx *bq, size_t fill)
+static void finish_query(KnnCtx *c, size_t qi, DistIdx *bq, size_t fill)
 {
     const int k = c->k, d = c->d;
+    if (fill < (size_t)k) { /* admit() rules this out; never read unset slots */
+        atomic_store(&c->overflow, 1);
+        return;
+    }
     if (fill > (size_t)k)
         select_k(bq, fill, (size_t)k);
     const float *qv = c->q + qi * (size_t)d;
     for (int s = 0; s < k; s++) {
         const float *rv = c->ref + (size_t)bq[s].i * (size_t)d;
-        float acc = 0.0f;
+        /* In double: finite floats cannot overflow it (d * (2 FLT_MAX)^2). */
+        double acc = 0.0;
 #pragma omp simd reduction(+ : acc)
         for (int l = 0; l < d; l++)
-            acc += (qv[l] - rv[l]) * (qv[l] - rv[l]);
-        bq[s].d = acc;
+            acc += ((double)qv[l] - rv[l]) * ((double)qv[l] - rv[l]);
+        if (!(acc <= FLT_MAX)) {
+            atomic_store(&c->overflow, 1);
+            acc = FLT_MAX;
+        }
+        bq[s].d = (float)acc;
     }
     qsort(bq, (size_t)k, sizeof *bq, cmp_dist_idx);
     for (int s = 0; s < k; s++) {
@@ -138,7 +160,7 @@ static void finish_query(const KnnCtx *c, size_t qi, DistIdx *bq, size_t fill)
 
 /* Few queries (the explorer's clicks and drawn digits): distances computed
  * directly, no norms of the whole reference set, no sgemm. */
-static int knn_direct(const KnnCtx *c)
+static int knn_direct(KnnCtx *c)
 {
     const int k = c->k, d = c->d;
     const size_t cap = (size_t)BUF_MULT * k;
@@ -194,7 +216,7 @@ static void knn_part(void *arg, int t, int nt)
             size_t rn = c->n - r0 < RB ? c->n - r0 : RB;
             /* tile = -2 Q R^T */
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)qn, (int)rn, d, -2.0f,
-                        c->q + q0 * (size_t)d, d, c->ref + r0 * (size_t)d, d, 0.0f, tile,
+                        c->pq + q0 * (size_t)d, d, c->pref + r0 * (size_t)d, d, 0.0f, tile,
                         (int)rn);
             for (size_t a = 0; a < qn; a++) {
                 size_t qi = q0 + a;
@@ -211,7 +233,9 @@ static void knn_part(void *arg, int t, int nt)
                 for (; r + 16 <= rn; r += 16) {
                     __m512 v = _mm512_add_ps(_mm512_loadu_ps(row + r),
                                              _mm512_add_ps(_mm512_loadu_ps(rnorm + r), vq));
-                    unsigned mk = _mm512_cmp_ps_mask(v, vt, _CMP_LT_OQ);
+                    /* While th is +inf admit() takes every candidate. */
+                    unsigned mk = th == INFINITY ? 0xFFFFu
+                                                 : _mm512_cmp_ps_mask(v, vt, _CMP_LT_OQ);
                     while (mk) {
                         size_t b = r + (size_t)__builtin_ctz(mk);
                         mk &= mk - 1;
@@ -254,6 +278,73 @@ static void sq_norms(const float *x, size_t n, int d, float *out)
     }
 }
 
+/* Coordinates up to this size keep every pre-selection sum (|q|^2 + |r|^2 -
+ * 2 q.r over d dimensions) far from FLT_MAX; beyond it the copies below are
+ * used. Far-out but tightly clustered points (a latent mean offset by 1e20)
+ * would also lose every digit to cancellation without the centring. */
+#define KNN_PRESCREEN_MAX 65536.0f
+
+/* Largest |coordinate| of x (n, d); -1 when one is not finite (its flat
+ * index in *bad). */
+static float max_abs(const float *x, size_t n, int d, size_t *bad)
+{
+    float mx = 0.0f;
+    for (size_t i = 0; i < n * (size_t)d; i++) {
+        if (!isfinite(x[i])) {
+            *bad = i;
+            return -1.0f;
+        }
+        float a = fabsf(x[i]);
+        mx = a > mx ? a : mx;
+    }
+    return mx;
+}
+
+/* Centred (on ref's mean) and power-of-two-scaled copies of ref and q for
+ * the pre-selection only: distances keep their order and the final distances
+ * are recomputed from the originals. */
+static int prescreen_copies(const float *ref, size_t n, const float *q, size_t m, int d, int self,
+                            float **pref, float **pq)
+{
+    double *mean = calloc((size_t)d, sizeof *mean);
+    float *r = malloc(n * (size_t)d * sizeof *r);
+    float *qq = self ? r : malloc((m ? m : 1) * (size_t)d * sizeof *qq);
+    if (!mean || !r || !qq) {
+        free(mean);
+        free(r);
+        if (!self)
+            free(qq);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int l = 0; l < d; l++)
+            mean[l] += ref[i * (size_t)d + l] / (double)n;
+    double mx = 0.0;
+    for (int pass = 0; pass < (self ? 1 : 2); pass++) {
+        const float *x = pass ? q : ref;
+        size_t rows = pass ? m : n;
+        for (size_t i = 0; i < rows * (size_t)d; i++) {
+            double a = fabs(x[i] - mean[i % (size_t)d]);
+            mx = a > mx ? a : mx;
+        }
+    }
+    /* scale = 2^-s with mx * scale <= KNN_PRESCREEN_MAX: exact, order kept */
+    int ex;
+    frexp(mx / KNN_PRESCREEN_MAX, &ex);
+    double scale = ex > 0 ? ldexp(1.0, -ex) : 1.0;
+    for (int pass = 0; pass < (self ? 1 : 2); pass++) {
+        const float *x = pass ? q : ref;
+        float *y = pass ? qq : r;
+        size_t rows = pass ? m : n;
+        for (size_t i = 0; i < rows * (size_t)d; i++)
+            y[i] = (float)((x[i] - mean[i % (size_t)d]) * scale);
+    }
+    free(mean);
+    *pref = r;
+    *pq = qq;
+    return 0;
+}
+
 int knn_query(const float *ref, size_t n, const float *q, size_t m, int d, int k, int self,
               int32_t *idx, float *dist2, int threads, const atomic_bool *cancel, Err *e)
 {
@@ -267,39 +358,63 @@ int knn_query(const float *ref, size_t n, const float *q, size_t m, int d, int k
                        avail);
     if (n > INT32_MAX)
         return err_set(e, ERR_ARG, "knn: %zu points exceed the index range", n);
+    size_t bad = 0;
+    float mr = max_abs(ref, n, d, &bad), mq = self ? mr : max_abs(q, m, d, &bad);
+    if (mr < 0.0f || mq < 0.0f)
+        return err_set(e, ERR_NUMERIC, "knn: %s %zu, coordinate %zu is not finite",
+                       mr < 0.0f ? "point" : "query", bad / (size_t)d + 1, bad % (size_t)d + 1);
+    const char *too_far = "knn: squared distances between neighbours exceed the float range "
+                          "(coordinates up to %g); scale the data down";
     if (!self && m <= KNN_DIRECT) {
         KnnCtx c = {.ref = ref, .q = q, .n = n, .m = m, .d = d, .k = k, .idx = idx,
                     .dist2 = dist2};
+        atomic_init(&c.overflow, 0);
         if (knn_direct(&c) != 0)
             return err_set(e, ERR_NOMEM, "knn: out of memory for %d candidates", k);
+        if (atomic_load(&c.overflow))
+            return err_set(e, ERR_NUMERIC, too_far, (double)(mr > mq ? mr : mq));
         return ERR_OK;
     }
+    float *pref = NULL, *pq = NULL; /* owned copies, only for far-out data */
+    if ((mr > KNN_PRESCREEN_MAX || mq > KNN_PRESCREEN_MAX) &&
+        prescreen_copies(ref, n, q, m, d, self, &pref, &pq) != 0)
+        return err_set(e, ERR_NOMEM, "knn: out of memory for %zu points", n + m);
     float *rnorm = malloc(n * sizeof *rnorm);
     float *qnorm = self ? rnorm : malloc((m ? m : 1) * sizeof *qnorm);
     if (!rnorm || !qnorm) {
         free(rnorm);
         if (!self)
             free(qnorm);
+        free(pref);
+        if (!self)
+            free(pq);
         return err_set(e, ERR_NOMEM, "knn: out of memory for %zu norms", n + m);
     }
-    sq_norms(ref, n, d, rnorm);
-    if (!self)
-        sq_norms(q, m, d, qnorm);
     KnnCtx c = {.ref = ref, .q = q, .n = n, .m = m, .d = d, .k = k, .self = self, .idx = idx,
-                .dist2 = dist2, .rnorm = rnorm, .qnorm = qnorm, .cancel = cancel};
+                .dist2 = dist2, .pref = pref ? pref : ref, .pq = pq ? pq : q, .rnorm = rnorm,
+                .qnorm = qnorm, .cancel = cancel};
+    sq_norms(c.pref, n, d, rnorm);
+    if (!self)
+        sq_norms(c.pq, m, d, qnorm);
     atomic_init(&c.cancelled, 0);
     atomic_init(&c.nomem, 0);
+    atomic_init(&c.overflow, 0);
     size_t nblocks = (m + QB - 1) / QB;
     int nt = threads < 1 ? 1 : threads;
     if ((size_t)nt > nblocks)
         nt = nblocks ? (int)nblocks : 1;
     par_run(nt, knn_part, &c);
     free(rnorm);
-    if (!self)
+    free(pref);
+    if (!self) {
         free(qnorm);
+        free(pq);
+    }
     if (atomic_load(&c.nomem))
         return err_set(e, ERR_NOMEM, "knn: out of memory for distance tiles");
     if (atomic_load(&c.cancelled))
         return err_set(e, ERR_CANCELLED, "knn: cancelled");
+    if (atomic_load(&c.overflow))
+        return err_set(e, ERR_NUMERIC, too_far, (double)(mr > mq ? mr : mq));
     return ERR_OK;
 }

@@ -35,7 +35,11 @@
  * self: the queries are the reference rows themselves (q == ref, M == N) and
  * row i must not list i; then k <= N - 1, otherwise k <= N.
  * cancel (may be NULL) is polled between tiles; when it reads true the call
- * returns ERR_CANCELLED with idx/dist2 undefined. */
+ * returns ERR_CANCELLED with idx/dist2 undefined.
+ * Any finite coordinates work, however far out (far-out data is centred and
+ * scaled for the candidate pre-selection; the final distances are summed in
+ * double). A non-finite coordinate, or a neighbour whose squared distance
+ * exceeds FLT_MAX, fails with ERR_NUMERIC and a message naming it. */
 int knn_query(const float *ref, size_t n, const float *q, size_t m, int d, int k, int self,
               int32_t *idx, float *dist2, int threads, const atomic_bool *cancel, Err *e);
 
