@@ -11,6 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -135,6 +139,101 @@ static void test_afile_bad_directory(void **state)
     tu_assert_contains(e.msg, "No such file or directory");
 }
 
+/* The output rule: a symlink is followed (the link stays, its target gets
+ * the data, atomically), a FIFO and a character device are written through
+ * and stay what they are, a FIFO without a reader and a directory are
+ * refused; afile_check predicts the same. */
+static void test_afile_links_devices_fifos(void **state)
+{
+    (void)state;
+    const char *dir = tu_path("afile-kinds");
+    assert_int_equal(mkdir(dir, 0700), 0);
+    char target[1024], link1[1024], link2[1024], dangling[1024], fifo[1024], buf[64];
+    snprintf(target, sizeof target, "%s/real.bin", dir);
+    snprintf(link1, sizeof link1, "%s/link1", dir);
+    snprintf(link2, sizeof link2, "%s/link2", dir);
+    snprintf(dangling, sizeof dangling, "%s/dangling", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    Err e = {0};
+    assert_int_equal(afile_save(target, "old", 3, &e), ERR_OK);
+    assert_int_equal(chmod(target, 0640), 0);
+    assert_int_equal(symlink("real.bin", link1), 0); /* relative */
+    assert_int_equal(symlink(link1, link2), 0);      /* absolute, a chain */
+    assert_int_equal(afile_check(link2, &e), ERR_OK);
+    assert_int_equal(afile_save(link2, "new", 3, &e), ERR_OK);
+    struct stat st;
+    assert_int_equal(lstat(link1, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(lstat(link2, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(stat(target, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0640); /* the replaced file's mode kept */
+    FILE *f = fopen(target, "rb");
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(fread(buf, 1, sizeof buf, f), 3);
+    fclose(f);
+    assert_string_equal(buf, "new");
+    /* A dangling link: its target is created, the link stays a link. */
+    assert_int_equal(symlink("made.bin", dangling), 0);
+    assert_int_equal(afile_save(dangling, "x", 1, &e), ERR_OK);
+    assert_int_equal(lstat(dangling, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    char made[1024];
+    snprintf(made, sizeof made, "%s/made.bin", dir);
+    assert_int_equal(stat(made, &st), 0);
+    assert_true(S_ISREG(st.st_mode) && st.st_size == 1);
+
+    /* /dev/null: written through, still a character device. */
+    assert_int_equal(afile_check("/dev/null", &e), ERR_OK);
+    assert_int_equal(afile_save("/dev/null", "gone", 4, &e), ERR_OK);
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+
+    /* A FIFO: refused without a reader (no wait), written through with one. */
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(afile_save(fifo, "x", 1, &e), ERR_IO);
+    tu_assert_contains(e.msg, "a FIFO with no reader");
+    int rfd = open(fifo, O_RDONLY | O_NONBLOCK);
+    assert_true(rfd >= 0);
+    assert_int_equal(afile_save(fifo, "through", 7, &e), ERR_OK);
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(read(rfd, buf, sizeof buf), 7);
+    assert_string_equal(buf, "through");
+    close(rfd);
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+
+    /* A directory is refused, before and at opening. */
+    AFile a;
+    assert_int_equal(afile_check(dir, &e), ERR_IO);
+    tu_assert_contains(e.msg, "is a directory");
+    assert_int_equal(afile_open(&a, dir, &e), ERR_IO);
+    /* Nothing but what we made: no temporary files left. */
+    assert_int_equal(count_entries(dir), 6);
+}
+
+/* A signal handler's cleanup deletes the temporary files in flight. */
+static void test_afile_unlink_temps(void **state)
+{
+    (void)state;
+    const char *dir = tu_path("afile-sig");
+    assert_int_equal(mkdir(dir, 0700), 0);
+    char target[1024];
+    snprintf(target, sizeof target, "%s/big.bin", dir);
+    Err e = {0};
+    AFile a;
+    assert_int_equal(afile_open(&a, target, &e), ERR_OK);
+    assert_int_equal(afile_write(&a, "partial", 7, &e), ERR_OK);
+    assert_int_equal(count_entries(dir), 1);
+    afile_unlink_temps();
+    assert_int_equal(count_entries(dir), 0);
+    afile_abort(&a);
+    /* After a commit there is nothing left to delete. */
+    assert_int_equal(afile_save(target, "done", 4, &e), ERR_OK);
+    afile_unlink_temps();
+    assert_int_equal(count_entries(dir), 1);
+}
+
 /* XDG base directories with their ~/.cache and ~/.config fallbacks. */
 static void test_xdg_path(void **state)
 {
@@ -150,9 +249,19 @@ static void test_xdg_path(void **state)
     unsetenv("XDG_CACHE_HOME");
     assert_true(xdg_path(XDG_CACHE, "", buf, sizeof buf));
     assert_string_equal(buf, "/h/.cache/zspace");
+    /* No HOME (or a relative one): the account's home, never the cwd. */
+    const struct passwd *pw = getpwuid(getuid());
+    char want[512];
+    snprintf(want, sizeof want, "%s/.cache/zspace/m", pw ? pw->pw_dir : "?");
     unsetenv("HOME");
-    assert_true(xdg_path(XDG_CACHE, "m", buf, sizeof buf));
-    assert_string_equal(buf, "./.cache/zspace/m");
+    assert_true(xdg_path(XDG_CACHE, "m", buf, sizeof buf) == (pw != NULL));
+    if (pw)
+        assert_string_equal(buf, want);
+    setenv("HOME", "rel", 1);
+    setenv("XDG_CACHE_HOME", "also/rel", 1);
+    assert_true(xdg_path(XDG_CACHE, "m", buf, sizeof buf) == (pw != NULL));
+    assert_true(buf[0] != '.' && strncmp(buf, "rel", 3) && strncmp(buf, "also", 4));
+    unsetenv("XDG_CACHE_HOME");
     assert_false(xdg_path(XDG_CACHE, "a-long-name", buf, 10));
 }
 
@@ -164,6 +273,8 @@ int main(void)
         cmocka_unit_test(test_rng_below_and_shuffle),
         cmocka_unit_test(test_afile_commit_and_abort),
         cmocka_unit_test(test_afile_bad_directory),
+        cmocka_unit_test(test_afile_links_devices_fifos),
+        cmocka_unit_test(test_afile_unlink_temps),
         cmocka_unit_test(test_xdg_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

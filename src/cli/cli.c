@@ -1,6 +1,8 @@
 /* cli: see cli.h. */
 #include "cli.h"
 
+#include "core/afile.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -84,19 +86,8 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double min
 
 int cli_check_output(const char *cmd, const char *opt, const char *path)
 {
-    struct stat st;
-    if (!*path)
-        return cli_usage(cmd, "%s: empty file name", opt);
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return cli_usage(cmd, "%s '%s' is a directory; give a file name", opt, path);
-    char buf[4096];
-    if (strlen(path) >= sizeof buf)
-        return cli_usage(cmd, "%s: path too long", opt);
-    strcpy(buf, path);
-    const char *dir = dirname(buf);
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return cli_usage(cmd, "%s '%s': directory '%s' does not exist", opt, path, dir);
-    if (access(dir, W_OK | X_OK) != 0)
-        return cli_usage(cmd, "%s '%s': directory '%s' is not writable", opt, path, dir);
+    Err e;
+    if (afile_check(path, &e) != ERR_OK)
+        return cli_usage(cmd, "%s %s", opt, e.msg);
     return EXIT_OK;
 }

@@ -510,9 +510,11 @@ int cmd_classify(int argc, char **argv)
     nn_set_threads((int)a.threads);
     char path[4096];
     if (!strcmp(a.sub, "train")) {
-        if (a.out)
+        if (a.out) {
+            if (cli_check_output("classify", "-o", a.out))
+                return EXIT_USAGE;
             snprintf(path, sizeof path, "%s", a.out);
-        else
+        } else
             clf_default_path(a.dataset ? a.dataset : "mnist", path, sizeof path);
         return run_train(&a, a.dataset ? a.dataset : "mnist", path);
     }

@@ -57,25 +57,6 @@ typedef struct {
     VaeConfig cfg;
 } TrainArgs;
 
-/* The output must be a file path in an existing, writable directory: find
- * out now rather than after an hour of training. */
-static int check_output(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return cli_usage("train", "-o '%s' is a directory; give a file name", path);
-    char buf[4096];
-    if (strlen(path) >= sizeof buf)
-        return cli_usage("train", "-o: path too long");
-    strcpy(buf, path);
-    const char *dir = dirname(buf);
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-        return cli_usage("train", "-o '%s': directory '%s' does not exist", path, dir);
-    if (access(dir, W_OK | X_OK) != 0)
-        return cli_usage("train", "-o '%s': directory '%s' is not writable", path, dir);
-    return EXIT_OK;
-}
-
 static int parse_args(int argc, char **argv, TrainArgs *a)
 {
     static const struct option opts[] = {
@@ -144,7 +125,7 @@ static int parse_args(int argc, char **argv, TrainArgs *a)
         return cli_usage("train", "--dataset '%s': expected mnist or fashion", a->dataset);
     if (!a->out)
         return cli_usage("train", "missing -o FILE (where to save the model)");
-    return check_output(a->out);
+    return cli_check_output("train", "-o", a->out);
 }
 
 typedef struct {
