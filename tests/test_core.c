@@ -94,13 +94,20 @@ static int count_entries(const char *dir)
     return n;
 }
 
+/* A new scratch directory name (returned) and a file path in it. */
+static const char *scratch_file(const char *name, const char *file, char *path, size_t size)
+{
+    const char *dir = tu_path(name);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(path, size, "%s/%s", dir, file);
+    return dir;
+}
+
 static void test_afile_commit_and_abort(void **state)
 {
     (void)state;
-    const char *dir = tu_path("afile");
-    assert_int_equal(mkdir(dir, 0700), 0);
     char target[1024];
-    snprintf(target, sizeof target, "%s/out.bin", dir);
+    const char *dir = scratch_file("afile", "out.bin", target, sizeof target);
     Err e = {0};
     AFile a;
     assert_int_equal(afile_open(&a, target, &e), ERR_OK);
@@ -216,10 +223,8 @@ static void test_afile_links_devices_fifos(void **state)
 static void test_afile_unlink_temps(void **state)
 {
     (void)state;
-    const char *dir = tu_path("afile-sig");
-    assert_int_equal(mkdir(dir, 0700), 0);
     char target[1024];
-    snprintf(target, sizeof target, "%s/big.bin", dir);
+    const char *dir = scratch_file("afile-sig", "big.bin", target, sizeof target);
     Err e = {0};
     AFile a;
     assert_int_equal(afile_open(&a, target, &e), ERR_OK);
