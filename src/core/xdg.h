@@ -1,7 +1,9 @@
 /* xdg: where zspace keeps its files, per the XDG base directories:
  * $XDG_CACHE_HOME/zspace (models it trains: the default model, the study's,
  * the digit classifier) and $XDG_CONFIG_HOME/zspace (session, recent files),
- * falling back to ~/.cache and ~/.config, and to "." without a HOME.
+ * falling back to ~/.cache and ~/.config. Relative values are ignored; without
+ * an absolute HOME the account's home directory (passwd) is used, never the
+ * current directory.
  * Thread rule: reads the environment only; callable from any thread. */
 #ifndef ZSPACE_CORE_XDG_H
 #define ZSPACE_CORE_XDG_H
@@ -11,7 +13,8 @@
 typedef enum { XDG_CACHE, XDG_CONFIG } XdgKind;
 
 /* "<base>/zspace/<rel>" (rel "" gives the directory itself) into buf.
- * Returns false when it did not fit (buf then holds a cut path). */
+ * Returns false when it did not fit (buf then holds a cut path) or there is
+ * no home directory at all (buf is then ""). */
 _Bool xdg_path(XdgKind kind, const char *rel, char *buf, size_t size);
 
 #endif
