@@ -55,6 +55,51 @@ fi
 mkdir "$T/adir"
 expect 2 1 "^zspace: train: " -- "$Z" train $quick -o "$T/adir"
 
+# 5. The output rule (core/afile.h), the same for every writer: a symlink is
+#    followed and stays a link, a FIFO and a character device are written
+#    through and stay what they are, a FIFO without a reader is refused.
+W="$T/writers" # kill -9 above may leave temp files in $T: that is its point
+mkdir "$W"
+printf 'a,b\n1,2\n3,4\n5,7\n' >"$T/p.csv"
+expect 0 0 "" -- "$Z" train $quick -o "$W/real.safetensors"
+ln -s real.safetensors "$W/link.safetensors"
+expect 0 0 "" -- "$Z" train $quick --seed 5 -o "$W/link.safetensors"
+check "train -o symlink: still a link" test -L "$W/link.safetensors"
+check "train -o symlink: target rewritten" test ! "$W/real.safetensors" -ot "$W/link.safetensors" -a -s "$W/real.safetensors"
+ln -s "$W/img.png" "$W/dangling.png"
+expect 0 0 "" -- "$Z" sample -m "$T/m.safetensors" --grid 2x2 -o "$W/dangling.png"
+check "sample -o dangling symlink: link kept, target made" test -L "$W/dangling.png" -a -f "$W/img.png"
+mkfifo "$W/fifo"
+expect 1 1 "a FIFO with no reader" -- "$Z" project -i "$T/p.csv" --method pca -o "$W/fifo"
+cat "$W/fifo" >"$W/from-fifo" &
+reader=$!
+expect 0 0 "" -- "$Z" project -i "$T/p.csv" --method pca -o "$W/fifo"
+wait "$reader"
+check "project -o FIFO: written through" test "$(head -1 "$W/from-fifo")" = "x,y,label"
+check "project -o FIFO: still a FIFO" test -p "$W/fifo"
+for w in "sample -m $T/m.safetensors --grid 2x2" "recon -m $T/m.safetensors --n 4" \
+         "manifold -m $T/m.safetensors --grid 3" "project -i $T/p.csv --method pca" \
+         "train $quick"; do
+    expect 0 0 "" -- "$Z" $w -o /dev/null
+    check "$w -o /dev/null: still a character device" test -c /dev/null
+done
+check "no temp files beside the outputs" test "$(ls -A "$W" | grep -c '^\.')" -eq 0
+
+# 6. Standard output that cannot be written fails every command with one line
+#    (checked once, in main, after each command).
+if [ -w /dev/full ]; then
+    expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" data --no-verify >/dev/full"
+    expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" eval -m \"$T/m.safetensors\" --n 50 >/dev/full"
+    expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" eval -m \"$T/m.safetensors\" --n 50 --json >/dev/full"
+    expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" project -i \"$T/p.csv\" --method pca >/dev/full"
+    expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" --version >/dev/full"
+    "$Z" data inspect "$ZSPACE_DATA/t10k-labels-idx1-ubyte"* >/dev/null 2>&1 &&
+        expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" data inspect \"$ZSPACE_DATA\"/t10k-labels-idx1-ubyte* >/dev/full"
+    expect 0 0 "" -- "$Z" classify train --train-limit 500 --epochs 1 -H 16 -o "$T/clf.safetensors"
+    expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" classify eval -m \"$T/clf.safetensors\" >/dev/full"
+    expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" classify predict -m \"$T/clf.safetensors\" \"$ZSPACE_DATA\"/t10k-images-idx3-ubyte* >/dev/full"
+fi
+
 # 4. Absurd arguments are refused at once (usage errors, nothing written).
 expect 2 1 "^zspace: train: --latent 0" -- "$Z" train --latent 0 -o "$T/a.safetensors"
 expect 2 1 "^zspace: train: --latent 100000" -- "$Z" train --latent 100000 -o "$T/a.safetensors"

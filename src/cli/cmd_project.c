@@ -255,9 +255,7 @@ static int write_map(const char *path, const float *y, size_t n, int k, char **l
     }
     if (path)
         return afile_commit(&a, e);
-    if (fflush(stdout) != 0 || ferror(stdout))
-        return err_set(e, ERR_IO, "standard output: write failed");
-    return ERR_OK;
+    return ERR_OK; /* standard output is checked once for every command (main.c) */
 }
 
 /* The progress display: a bar on a terminal, plain lines with --verbose. */
@@ -383,6 +381,8 @@ int cmd_project(int argc, char **argv)
         return cli_usage("project", "--method '%s': expected tsne or pca", method);
     if (is_tsne && dims_set && dims != 2)
         return cli_usage("project", "--dims applies to pca; t-SNE maps to 2 dims");
+    if (output && cli_check_output("project", "-o", output))
+        return EXIT_USAGE;
     if (cli_parse_only)
         return EXIT_OK;
 

@@ -1,9 +1,11 @@
 /* main: the `zspace` binary. Dispatches to one subcommand per file. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "progress.h"
 
 static const CliCommand commands[] = {
     {"data", "list the datasets found, their sizes and checksums; inspect IDX files", cmd_data},
@@ -33,6 +35,22 @@ static void usage(FILE *f)
     fprintf(f, "\n'zspace <command> --help' describes a command's options.\n");
 }
 
+/* Every command's results go to standard output: if they could not all be
+ * written (a full disk, `> /dev/full`, a closed pipe), a command that
+ * otherwise succeeded fails with one line instead of exit 0. A command that
+ * already failed has said why. */
+static int finish_stdout(int status)
+{
+    errno = 0;
+    int flushed = fflush(stdout) == 0;
+    int errnum = errno;
+    if ((flushed && !ferror(stdout)) || status != EXIT_OK)
+        return status;
+    fprintf(stderr, "zspace: standard output: write failed%s%s\n", errnum ? ": " : "",
+            errnum ? strerror(errnum) : "");
+    return EXIT_FAIL;
+}
+
 int main(int argc, char **argv)
 {
     /* Past a file-size limit (ulimit -f) the kernel would kill us with
@@ -44,15 +62,19 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
-        return EXIT_OK;
+        return finish_stdout(EXIT_OK);
     }
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
         printf("zspace %s\n", ZSPACE_VERSION);
-        return EXIT_OK;
+        return finish_stdout(EXIT_OK);
     }
     for (int i = 0; i < n_commands; i++)
-        if (!strcmp(cmd, commands[i].name))
-            return commands[i].run(argc - 1, argv + 1);
+        if (!strcmp(cmd, commands[i].name)) {
+            /* The explorer's window library turns Ctrl-C into a quit event. */
+            if (commands[i].run != cmd_explore && !cli_parse_only)
+                cli_signals_default();
+            return finish_stdout(commands[i].run(argc - 1, argv + 1));
+        }
     fprintf(stderr, "zspace: unknown command '%s' (see 'zspace --help')\n", cmd);
     return EXIT_USAGE;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "core/afile.h"
 #include "core/timer.h"
 
 /* The handler may only touch a lock-free atomic (C11 7.14.1.1). */
@@ -14,31 +15,52 @@ _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free for the 
 
 static atomic_int *interrupt_flag;
 
-static void on_signal(int sig)
+/* Die of the signal, as the default action would, but first delete the
+ * temporary files of saves in progress (unlink only: signal-safe). */
+static void die_clean(int sig)
 {
-    (void)sig;
-    if (interrupt_flag)
-        atomic_store_explicit(interrupt_flag, 1, memory_order_release);
+    afile_unlink_temps();
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
-void cli_interrupt_install(atomic_int *flag)
+/* The first signal asks the work to stop (the flag); a second one, or one
+ * while no flag is installed, ends the process cleanly. */
+static void on_signal(int sig)
 {
-    interrupt_flag = flag;
+    atomic_int *flag = interrupt_flag;
+    if (flag && !atomic_exchange_explicit(flag, 1, memory_order_acq_rel))
+        return;
+    die_clean(sig);
+}
+
+static void install(void)
+{
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
-    /* One-shot: a second signal gets the default action. SA_RESTART: a
-     * write or fsync of the model in progress completes instead of failing
-     * with EINTR. */
-    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    /* SA_RESTART: a write or fsync of the model in progress completes
+     * instead of failing with EINTR. */
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 }
 
+void cli_signals_default(void)
+{
+    interrupt_flag = NULL;
+    install();
+}
+
+void cli_interrupt_install(atomic_int *flag)
+{
+    interrupt_flag = flag;
+    install();
+}
+
 void cli_interrupt_remove(void)
 {
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
+    cli_signals_default();
 }
 
 void cli_bar_init(CliBar *b)

@@ -4,8 +4,9 @@
  * and only when stderr is a terminal (otherwise every call is a no-op, so
  * logs and pipes get plain lines from the command itself). The interrupt
  * hook turns the first SIGINT/SIGTERM into a flag the libraries poll as
- * their cancel hook; the handler is one-shot, so a second Ctrl-C kills the
- * process the usual way. Thread rule: main thread only (the flag itself is
+ * their cancel hook; a second Ctrl-C (or any while no flag is installed)
+ * deletes the temporary files of saves in progress and kills the process
+ * the usual way (afile_unlink_temps). Thread rule: main thread only (the flag itself is
  * an atomic and may be read anywhere). */
 #ifndef ZSPACE_CLI_PROGRESS_H
 #define ZSPACE_CLI_PROGRESS_H
@@ -31,9 +32,13 @@ void cli_bar_clear(CliBar *b);
 /* "1:05:09", "4:07", "0:03" into buf. */
 void cli_fmt_duration(double seconds, char *buf, size_t size);
 
-/* Install the one-shot SIGINT/SIGTERM handler that sets *flag to 1. */
+/* SIGINT/SIGTERM: delete the temporary files of saves in progress, then die
+ * of the signal. main() installs it for every command but the explorer
+ * (whose window library handles Ctrl-C itself). */
+void cli_signals_default(void);
+/* The first SIGINT/SIGTERM sets *flag to 1; the next one acts as above. */
 void cli_interrupt_install(atomic_int *flag);
-/* Restore the default handlers. */
+/* Back to cli_signals_default. */
 void cli_interrupt_remove(void);
 
 #endif
