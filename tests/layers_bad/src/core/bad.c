@@ -1,0 +1,2 @@
+/* breaks the graph: core may not include data */
+#include "data/idx.h"

@@ -1,0 +1,3 @@
+/* includes GL outside its owner */
+#include <epoxy/gl.h>
+#include "core/err.h"
