@@ -353,7 +353,11 @@ static void test_copy_params_and_sample(void **state)
     rng_seed(&r, 3);
     vae_sample(&a, &r, N, z, xa);
     vae_decode(&b, z, N, xb);
-    assert_memory_equal(xa, xb, sizeof xa);
+    /* b decodes in chunks of 2 rows on 2 threads, a in one chunk of 5: the
+     * same weights, but OpenBLAS may order a dot product's sums differently
+     * for another row count (its Haswell kernels do), so agree to rounding. */
+    for (int i = 0; i < N * SX; i++)
+        assert_true(fabsf(xa[i] - xb[i]) <= 1e-6f);
     for (int i = 0; i < N * SX; i++)
         assert_true(xa[i] >= 0.0f && xa[i] <= 1.0f);
     c.z = Z + 1;

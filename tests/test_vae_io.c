@@ -60,14 +60,17 @@ static void test_round_trip(void **state)
     assert_int_equal(vae_save(path, &a, &info, &e), ERR_OK);
 
     VaeFileInfo got;
-    assert_int_equal(vae_load(path, &b, 8, &got, &e), ERR_OK);
+    /* The same batch capacity as a: OpenBLAS's sgemm may sum in another
+     * order for another row count (its Haswell kernels do), and the outputs
+     * below are compared bit for bit. */
+    assert_int_equal(vae_load(path, &b, 16, &got, &e), ERR_OK);
     assert_int_equal(b.cfg.x, 784);
     assert_int_equal(b.cfg.z, 3);
     assert_int_equal(b.cfg.n_hidden, 2);
     assert_int_equal(b.cfg.hidden[0], 24);
     assert_int_equal(b.cfg.hidden[1], 12);
     assert_true(b.cfg.beta == 0.5f);
-    assert_int_equal(b.max_batch, 8);
+    assert_int_equal(b.max_batch, 16);
     assert_string_equal(got.dataset, "fashion");
     assert_int_equal(got.epochs, 2);
     assert_true(got.seed == 12345678901234ull);
