@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "core/afile.h"
+#include "core/rfile.h"
 
 #define META_KEY "__metadata__"
 /* Largest integer a JSON number parsed into a double represents exactly. */
@@ -529,9 +530,9 @@ int safetensors_parse(const uint8_t *bytes, size_t len, const char *label, Safet
 int safetensors_load(const char *path, Safetensors *st, Err *e)
 {
     memset(st, 0, sizeof *st);
-    FILE *f = fopen(path, "rb");
+    FILE *f = rfile_open(path, RFILE_REGULAR, e);
     if (!f)
-        return err_set(e, ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        return e ? e->code : ERR_IO;
     struct stat sb;
     if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
         fclose(f);

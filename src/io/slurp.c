@@ -1,6 +1,8 @@
 /* slurp: see slurp.h. */
 #include "slurp.h"
 
+#include "core/rfile.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +14,9 @@ int io_slurp(const char *path, size_t max, uint8_t **data, size_t *len, Err *e)
     *len = 0;
     int is_stdin = !strcmp(path, "-");
     const char *name = is_stdin ? "standard input" : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    FILE *f = is_stdin ? stdin : rfile_open(path, RFILE_STREAM, e);
     if (!f)
-        return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+        return e ? e->code : ERR_IO;
     uint8_t *buf = NULL;
     size_t n = 0, cap = 0;
     int rc = ERR_OK;
@@ -39,7 +41,7 @@ int io_slurp(const char *path, size_t max, uint8_t **data, size_t *len, Err *e)
             break;
     }
     if (rc == ERR_OK && ferror(f))
-        rc = err_set(e, ERR_IO, "%s: read error", name);
+        rc = err_set(e, ERR_IO, "%s: read error: %s", name, strerror(errno));
     if (!is_stdin)
         fclose(f);
     if (rc != ERR_OK) {
