@@ -309,7 +309,8 @@ static int load_png(const char *path, int invert, float *x, int rows, int cols, 
 {
     uint8_t *rgba;
     int w, h;
-    int rc = io_png_read_rgba(path, &rgba, &w, &h, e);
+    /* Larger than the classifier's input: refused from the header. */
+    int rc = io_png_read_rgba_max(path, cols, rows, &rgba, &w, &h, e);
     if (rc != ERR_OK)
         return rc;
     if (w != cols || h != rows) {

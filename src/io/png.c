@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/afile.h"
+#include "core/rfile.h"
 
 /* libpng's default error handler prints to stderr; route the text into an
  * Err instead (library code never prints). */
@@ -67,21 +68,32 @@ int io_png_write(const char *path, const uint8_t *pixels, int w, int h, int chan
     return afile_commit(&af, e);
 }
 
-int io_png_read_rgba(const char *path, uint8_t **rgba, int *w, int *h, Err *e)
+/* libpng's own reader reports any short read as "Read Error"; say which. */
+static void read_data(png_structp png, png_bytep out, size_t n)
+{
+    FILE *f = png_get_io_ptr(png);
+    if (fread(out, 1, n, f) != n)
+        png_error(png, ferror(f) ? "read error" : "the file is truncated");
+}
+
+int io_png_read_rgba_max(const char *path, int max_w, int max_h, uint8_t **rgba, int *w, int *h,
+                         Err *e)
 {
     *rgba = NULL;
-    FILE *f = fopen(path, "rb");
+    FILE *f = rfile_open(path, RFILE_REGULAR, e);
     if (!f)
-        return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
+        return e ? e->code : ERR_IO;
     PngCtx ctx = {e, path};
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &ctx, on_error, on_warning);
     png_infop info = png ? png_create_info_struct(png) : NULL;
     /* Written only before setjmp can return twice, or read after it via the
-     * heap pointer, so no volatile is needed. */
+     * heap pointers, so no volatile is needed. */
     uint8_t **buf = calloc(1, sizeof *buf);
-    if (!info || !buf) {
+    png_bytep **rows = calloc(1, sizeof *rows);
+    if (!info || !buf || !rows) {
         png_destroy_read_struct(&png, NULL, NULL);
         free(buf);
+        free(rows);
         fclose(f);
         return err_set(e, ERR_NOMEM, "%s: out of memory", path);
     }
@@ -89,31 +101,49 @@ int io_png_read_rgba(const char *path, uint8_t **rgba, int *w, int *h, Err *e)
         png_destroy_read_struct(&png, &info, NULL);
         free(*buf);
         free(buf);
+        free(*rows);
+        free(rows);
         fclose(f);
         return e ? e->code : ERR_FORMAT;
     }
-    png_init_io(png, f);
+    png_set_read_fn(png, f, read_data);
     png_read_info(png, info);
-    /* Normalise every colour type and depth to 8-bit RGBA. */
+    /* The size from the header, before a single pixel is decoded. */
+    png_uint_32 pw = png_get_image_width(png, info), ph = png_get_image_height(png, info);
+    if (pw == 0 || ph == 0 || pw > (png_uint_32)max_w || ph > (png_uint_32)max_h) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%lux%lu pixels, more than the %dx%d expected",
+                 (unsigned long)pw, (unsigned long)ph, max_w, max_h);
+        png_error(png, msg);
+    }
+    /* Normalise every colour type and depth to 8-bit RGBA; Adam7-interlaced
+     * images are de-interlaced by libpng over its passes. */
     png_set_expand(png);
     png_set_strip_16(png);
     png_set_gray_to_rgb(png);
     png_set_add_alpha(png, 0xff, PNG_FILLER_AFTER);
+    (void)png_set_interlace_handling(png);
     png_read_update_info(png, info);
-    png_uint_32 pw = png_get_image_width(png, info), ph = png_get_image_height(png, info);
-    if (pw == 0 || ph == 0 || pw > 16384 || ph > 16384)
-        png_error(png, "image size out of range");
     *buf = malloc((size_t)pw * ph * 4);
-    if (!*buf)
+    *rows = malloc((size_t)ph * sizeof **rows);
+    if (!*buf || !*rows)
         png_error(png, "out of memory");
     for (png_uint_32 y = 0; y < ph; y++)
-        png_read_row(png, *buf + (size_t)y * pw * 4, NULL);
+        (*rows)[y] = *buf + (size_t)y * pw * 4;
+    png_read_image(png, *rows);
     png_read_end(png, NULL);
     png_destroy_read_struct(&png, &info, NULL);
     fclose(f);
     *rgba = *buf;
+    free(*rows);
+    free(rows);
     free(buf);
     *w = (int)pw;
     *h = (int)ph;
     return ERR_OK;
+}
+
+int io_png_read_rgba(const char *path, uint8_t **rgba, int *w, int *h, Err *e)
+{
+    return io_png_read_rgba_max(path, IO_PNG_MAX_SIDE, IO_PNG_MAX_SIDE, rgba, w, h, e);
 }

@@ -15,8 +15,14 @@
 int io_png_write(const char *path, const uint8_t *pixels, int w, int h, int channels,
                  size_t stride, Err *e);
 
-/* Read any PNG as 8-bit RGBA, top row first. *rgba is malloc'd (w*h*4 bytes)
- * and owned by the caller; on failure it is NULL. */
+/* Read any PNG (any colour type and depth, interlaced or not) as 8-bit
+ * RGBA, top row first. *rgba is malloc'd (w*h*4 bytes) and owned by the
+ * caller; on failure it is NULL. An image wider than max_w or taller than
+ * max_h is refused from its header, before anything is decoded. */
+int io_png_read_rgba_max(const char *path, int max_w, int max_h, uint8_t **rgba, int *w, int *h,
+                         Err *e);
+/* The same with IO_PNG_MAX_SIDE on both sides. */
+enum { IO_PNG_MAX_SIDE = 8192 };
 int io_png_read_rgba(const char *path, uint8_t **rgba, int *w, int *h, Err *e);
 
 #endif
