@@ -84,6 +84,10 @@ for w in "sample -m $T/m.safetensors --grid 2x2" "recon -m $T/m.safetensors --n 
     check "$w -o /dev/null: still a character device" test -c /dev/null
 done
 check "no temp files beside the outputs" test "$(ls -A "$W" | grep -c '^\.')" -eq 0
+# The read-open rule (core/rfile.h): a FIFO or directory as an input is refused
+# at once (timeout: before, a FIFO as -m blocked forever).
+expect 1 1 "fifo: cannot open: not a regular file" -- timeout 20 "$Z" eval -m "$W/fifo"
+expect 1 1 "cannot open: is a directory" -- timeout 20 "$Z" eval -m "$W"
 
 # 6. Standard output that cannot be written fails every command with one line
 #    (checked once, in main, after each command).

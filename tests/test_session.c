@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "app/script.h"
 #include "app/session.h"
 #include "test_util.h"
 
@@ -184,7 +185,7 @@ static void test_files(void **state)
     Session s;
     Err e = {0};
     assert_int_equal(session_load(&s, tu_path("no-such.json"), &e), ERR_IO);
-    tu_assert_contains(e.msg, "no-such.json: No such file");
+    tu_assert_contains(e.msg, "no-such.json: cannot open: No such file");
     /* truncated on disk: the first half of a good file */
     Session g = full();
     char *text = session_to_json(&g);
@@ -208,12 +209,49 @@ static void test_files(void **state)
     const char bin[] = {'\x7f', 'E', 'L', 'F', '\0', '\x01'};
     err_clear(&e);
     assert_int_equal(session_load(&s, tu_write("bin.json", bin, sizeof bin), &e), ERR_FORMAT);
+    /* a NUL inside the object (cJSON would cut "a\0b" to "a") */
+    const char nul[] = "{\"version\": 1, \"model\": \"a\0b.safetensors\"}";
+    err_clear(&e);
+    assert_int_equal(session_load(&s, tu_write("nul.json", nul, sizeof nul - 1), &e), ERR_FORMAT);
+    tu_assert_contains(e.msg, "a NUL byte at byte 26");
+    /* a directory, a FIFO with no writer: refused at once, never a wait */
+    err_clear(&e);
+    assert_int_equal(session_load(&s, tu_tmpdir(), &e), ERR_IO);
+    tu_assert_contains(e.msg, "is a directory");
+    assert_int_equal(mkfifo(tu_path("fifo.json"), 0600), 0);
+    err_clear(&e);
+    assert_int_equal(session_load(&s, tu_path("fifo.json"), &e), ERR_IO);
+    tu_assert_contains(e.msg, "fifo.json: cannot open: not a regular file");
     /* saving where a directory cannot be made fails and says where */
     tu_write("plainfile", "x", 1);
     err_clear(&e);
     Session f = full();
     assert_int_not_equal(session_save(&f, tu_path("plainfile/session.json"), &e), ERR_OK);
     tu_assert_contains(e.msg, "plainfile");
+}
+
+/* The --script file, read by the same rules: a NUL byte (which would hide
+ * every later line, `quit` included), a directory and a FIFO are refused
+ * with a message instead of leaving the window waiting forever. */
+static void test_script_files(void **state)
+{
+    (void)state;
+    Script sc;
+    Err e = {0};
+    const char good[] = "wait 1s\nquit\n";
+    assert_int_equal(script_load(&sc, tu_write("ok.zs", good, sizeof good - 1), &e), ERR_OK);
+    assert_int_equal(sc.n, 2);
+    script_free(&sc);
+    const char nul[] = "wait 1s\n\0\nquit\n";
+    assert_int_equal(script_load(&sc, tu_write("nul.zs", nul, sizeof nul - 1), &e), ERR_FORMAT);
+    tu_assert_contains(e.msg, "a NUL byte at byte 8");
+    err_clear(&e);
+    assert_int_equal(script_load(&sc, tu_tmpdir(), &e), ERR_IO);
+    tu_assert_contains(e.msg, "is a directory");
+    assert_int_equal(mkfifo(tu_path("fifo.zs"), 0600), 0);
+    err_clear(&e);
+    assert_int_equal(script_load(&sc, tu_path("fifo.zs"), &e), ERR_IO);
+    tu_assert_contains(e.msg, "not a regular file");
 }
 
 static void test_default_path(void **state)
@@ -238,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_wrong_types),
         cmocka_unit_test(test_out_of_range),
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_script_files),
         cmocka_unit_test(test_default_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,8 @@
  * whole, nothing trailing) so a typo fails loudly with its line number. */
 #include "script.h"
 
+#include "core/rfile.h"
+
 #include <SDL.h>
 #include <ctype.h>
 #include <errno.h>
@@ -245,21 +247,33 @@ int script_parse(Script *s, const char *name, const char *text, Err *e)
 
 int script_load(Script *s, const char *path, Err *e)
 {
-    FILE *f = fopen(path, "rb");
+    /* A directory or FIFO is refused at once: read as an empty script it
+     * would leave the window waiting for a quit that never comes. */
+    FILE *f = rfile_open(path, RFILE_REGULAR, e);
     if (!f)
-        return err_set(e, ERR_IO, "script %s: %s", path, strerror(errno));
+        return e ? err_prefix(e, "script") : ERR_IO;
     char *text = malloc(1 << 20);
     size_t n = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
     bool too_big = text && n == (1 << 20) - 1 && fgetc(f) != EOF;
+    int rerr = ferror(f) ? errno : 0;
     fclose(f);
     if (!text)
         return err_set(e, ERR_NOMEM, "script %s: out of memory", path);
-    if (too_big) {
+    const char *nul = memchr(text, '\0', n);
+    int rc = ERR_OK;
+    if (rerr)
+        rc = err_set(e, ERR_IO, "script %s: read error: %s", path, strerror(rerr));
+    else if (too_big)
+        rc = err_set(e, ERR_FORMAT, "script %s: larger than 1 MiB", path);
+    else if (nul) /* the parser reads text: a NUL would hide every later line */
+        rc = err_set(e, ERR_FORMAT, "script %s: a NUL byte at byte %zu; not a text file", path,
+                     (size_t)(nul - text));
+    if (rc != ERR_OK) {
         free(text);
-        return err_set(e, ERR_FORMAT, "script %s: larger than 1 MiB", path);
+        return rc;
     }
     text[n] = '\0';
-    int rc = script_parse(s, path, text, e);
+    rc = script_parse(s, path, text, e);
     free(text);
     return rc;
 }

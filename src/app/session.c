@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "core/afile.h"
+#include "core/rfile.h"
 #include "core/xdg.h"
 #include "data/dataset.h"
 
@@ -240,6 +241,14 @@ int session_parse(Session *s, const char *name, const char *text, size_t len, Er
                                  : "session %s: not valid JSON near byte %zu",
                        name, at);
     }
+    /* No NUL inside the object: cJSON would end a string there and take
+     * "a\0b" as "a". */
+    const char *nul = memchr(text, '\0', (size_t)(end - text));
+    if (nul) {
+        cJSON_Delete(root);
+        return err_set(e, ERR_FORMAT, "session %s: a NUL byte at byte %zu", name,
+                       (size_t)(nul - text));
+    }
     /* only white space may follow the object */
     size_t at = (size_t)(end - text);
     while (at < len && (text[at] == ' ' || text[at] == '\n' || text[at] == '\r' ||
@@ -257,20 +266,20 @@ int session_parse(Session *s, const char *name, const char *text, size_t len, Er
 int session_load(Session *s, const char *path, Err *e)
 {
     session_init(s);
-    FILE *f = fopen(path, "rb");
+    FILE *f = rfile_open(path, RFILE_REGULAR, e); /* never blocks on a FIFO */
     if (!f)
-        return err_set(e, ERR_IO, "session %s: %s", path, strerror(errno));
+        return e ? err_prefix(e, "session") : ERR_IO;
     char *buf = malloc(SESSION_FILE_MAX + 1);
     if (!buf) {
         fclose(f);
         return err_set(e, ERR_NOMEM, "session %s: out of memory", path);
     }
     size_t n = fread(buf, 1, SESSION_FILE_MAX + 1, f);
-    int rerr = ferror(f);
+    int rerr = ferror(f) ? errno : 0;
     fclose(f);
     int rc;
     if (rerr)
-        rc = err_set(e, ERR_IO, "session %s: read error", path);
+        rc = err_set(e, ERR_IO, "session %s: read error: %s", path, strerror(rerr));
     else if (n > SESSION_FILE_MAX)
         rc = err_set(e, ERR_FORMAT, "session %s: larger than %d bytes, not a session file", path,
                      SESSION_FILE_MAX);
