@@ -66,9 +66,12 @@ expect 2 1 "^zspace: scatter: --size 100: must be between 200 and 8192" \
 
 # Runtime failures: exit 1, one line naming the file.
 expect 1 1 "^zspace: $M: cannot open" -- "$Z" sample -m "$M" -o "$P"
-expect 1 1 "^zspace: $T/absent.csv: No such file" -- "$Z" scatter --input "$T/absent.csv" -o "$P"
+expect 1 1 "^zspace: $T/absent.csv: cannot open: No such file" -- "$Z" scatter --input "$T/absent.csv" -o "$P"
+# The same CSV reader as project --input: a byte-order mark is skipped.
+printf '\357\273\277x,y,label\n1,2,3\n2,1,5\n' >"$T/bom.csv"
+expect 0 0 "" -- "$Z" scatter --input "$T/bom.csv" -o "$T/bom.png"
 printf 'a,b\n1,2\n' >"$T/bad.csv"
-expect 1 1 "^zspace: $T/bad.csv: line 1: expected a header with columns x and y" \
+expect 1 1 "^zspace: $T/bad.csv: the header has no column named 'x'" \
     -- "$Z" scatter --input "$T/bad.csv" -o "$P"
 check "no output written" test ! -e "$G" -a ! -e "$P"
 

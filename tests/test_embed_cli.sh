@@ -41,6 +41,15 @@ sed 's/$/\r/' "$T/pts.csv" >"$T/crlf.csv"
 expect 0 0 "^x,y,label" -- "$Z" project -i "$T/crlf.csv" --method pca
 check "crlf labels clean" test "$(sed -n 2p "$T/out" | cut -d, -f3)" = "c0"
 
+# A spreadsheet's "CSV UTF-8": a byte-order mark before the header keeps the
+# label column a label; before a numeric first line, that line is a point.
+printf '\357\273\277' | cat - "$T/pts.csv" >"$T/bom.csv"
+expect 0 0 "^x,y,label" -- "$Z" project -i "$T/bom.csv" --method pca
+check "BOM: labels carried" test "$(sed -n 2p "$T/out" | cut -d, -f3)" = "c0"
+printf '\357\273\277' | cat - "$T/bare.csv" >"$T/bom-bare.csv"
+expect 0 0 "^x,y,label" -- "$Z" project -i "$T/bom-bare.csv" --method pca
+check "BOM: numeric first row kept" test "$(wc -l <"$T/out")" -eq 121
+
 # Values near 1e38: kNN and PCA refuse squared distances and variances past
 # float range by name (never a read past the neighbour lists: ASan runs this);
 # far-out but tight clusters (offset 1e20) map correctly.
@@ -71,7 +80,7 @@ expect 1 1 "line 2, column 2: NaN is not allowed" -- "$Z" project -i "$T/nan.csv
 printf 'a,b\n' >"$T/empty.csv"
 expect 1 1 "no data rows" -- "$Z" project -i "$T/empty.csv"
 expect 1 1 "too few for perplexity 30" -- "$Z" project -i "$T/pts.csv" --n 90
-expect 1 1 "^zspace: $T/missing.csv: No such file" -- "$Z" project -i "$T/missing.csv"
+expect 1 1 "^zspace: $T/missing.csv: cannot open: No such file" -- "$Z" project -i "$T/missing.csv"
 expect 2 1 "^zspace: project: give exactly one of --input FILE.csv and -m MODEL" -- "$Z" project
 expect 2 1 "^zspace: project: give exactly one of" -- "$Z" project -i "$T/pts.csv" -m "$T/m.safetensors"
 expect 2 1 "^zspace: project: --dataset goes with -m MODEL" -- "$Z" project -i "$T/pts.csv" --dataset mnist

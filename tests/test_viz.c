@@ -414,12 +414,12 @@ static void test_map_csv(void **state)
     viz_map_free(&m);
 
     /* Text labels in order of appearance; columns in any order; extra
-     * columns ignored; beyond ten distinct labels is "other". */
+     * (numeric) columns ignored; beyond ten distinct labels is "other". */
     char buf[4096];
     int len = snprintf(buf, sizeof buf, "label,extra,y,x\n");
     for (int i = 0; i < 12; i++)
-        len += snprintf(buf + len, sizeof buf - (size_t)len, "cls%c,zz,%d,%d\n", 'a' + i, i, -i);
-    len += snprintf(buf + len, sizeof buf - (size_t)len, "clsb,q,0,0\n");
+        len += snprintf(buf + len, sizeof buf - (size_t)len, "cls%c,7,%d,%d\n", 'a' + i, i, -i);
+    len += snprintf(buf + len, sizeof buf - (size_t)len, "clsb,7,0,0\n");
     assert_int_equal(viz_map_parse(buf, (size_t)len, "t.csv", &m, &e), ERR_OK);
     assert_int_equal(m.n, 13);
     assert_int_equal(m.n_classes, 10);
@@ -434,13 +434,15 @@ static void test_map_csv(void **state)
     static const struct {
         const char *text, *want;
     } bad[] = {
-        {"a,b\n1,2\n", "expected a header with columns x and y"},
+        {"a,b\n1,2\n", "the header has no column named 'x'"},
         {"x,y,x\n1,2,3\n", "column 'x' appears twice"},
-        {"x,y\n1,2\n3\n", "line 3: 1 field, the header has 2"},
-        {"x,y\n1,nan\n", "line 2, column 2: 'nan' is not a finite number"},
-        {"x,y\n1,\n", "line 2, column 2"},
-        {"x,y,label\n\n", "no points"},
-        {"", "no points"},
+        {"x,y\n1,2\n3\n", "line 3: 1 field, expected 2"},
+        {"x,y\n1,nan\n", "line 2, column 2: NaN is not allowed"},
+        {"x,y\n1,\n", "line 2, column 2: '' is not a number"},
+        {"x,y,label\n\n", "no data rows"},
+        {"", "no data rows"},
+        {"1,2,3\n4,5,6\n", "no header line and 3 columns"},
+        {"x,y,note\n1,2,hello\n", "line 2, column 3: 'hello' is not a number"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_not_equal(viz_map_parse(bad[i].text, strlen(bad[i].text), "bad.csv", &m, &e),
@@ -452,6 +454,21 @@ static void test_map_csv(void **state)
     const char nul[] = "x,y\n1,2\0\n";
     assert_int_equal(viz_map_parse(nul, sizeof nul - 1, "nul.csv", &m, &e), ERR_FORMAT);
     tu_assert_contains(e.msg, "NUL");
+    /* A spreadsheet's byte-order mark: the header is still x,y,label; before
+     * a numeric first line, that line is still the first point. A quoted
+     * header and an empty label are fine. */
+    const char bom[] = "\xEF\xBB\xBF\"x\",\"y\",\"Label\"\n1,2,a\n3,4,\n";
+    assert_int_equal(viz_map_parse(bom, sizeof bom - 1, "bom.csv", &m, &e), ERR_OK);
+    assert_int_equal(m.n, 2);
+    assert_int_equal(m.n_classes, 1);
+    assert_string_equal(m.names[0], "a");
+    assert_int_equal(m.n_other, 1);
+    viz_map_free(&m);
+    const char bom2[] = "\xEF\xBB\xBF" "1,2\n3,4\n";
+    assert_int_equal(viz_map_parse(bom2, sizeof bom2 - 1, "bom2.csv", &m, &e), ERR_OK);
+    assert_int_equal(m.n, 2);
+    assert_float_equal(m.xy[0], 1.0f, 0);
+    viz_map_free(&m);
     /* From a file. */
     const char *path = tu_write("m.csv", digits, strlen(digits));
     assert_int_equal(viz_map_read(path, &m, &e), ERR_OK);

@@ -16,6 +16,7 @@
 #include "core/timer.h"
 #include "embed/pca.h"
 #include "embed/tsne.h"
+#include "io/pointcsv.h"
 #include "export.h"
 
 static void help(void)
@@ -39,196 +40,18 @@ static void help(void)
            "  -o, --output FILE      write here (atomically) instead of standard output\n"
            "  -v, --verbose          progress and a summary on stderr\n"
            "  -h, --help             this help\n\n"
-           "Input CSV: one point per line, fields separated by ',', no quoting; blank lines\n"
-           "are skipped. The first line is a header if any of its fields is not a number.\n"
-           "Labels: only with a header, a column named exactly 'label' is taken verbatim as\n"
-           "the point's label (any text without commas) and copied to the output; every\n"
-           "other column must be a finite number in every row. Without a label column the\n"
-           "output's label field is empty. Errors name the line and column.\n\n"
+           "Input CSV (the same rules as scatter --input): one point per line, fields\n"
+           "separated by ',', quotes around a whole field removed, no other quoting; blank\n"
+           "lines are skipped; a UTF-8 byte-order mark at the start is ignored. The first\n"
+           "line is a header if any of its fields is not a number (a numeric first line is\n"
+           "the first point). Labels: only with a header, a column named 'label' (any case)\n"
+           "is taken verbatim as the point's label (any text without commas) and copied to\n"
+           "the output; every other column must be a finite number in every row. Without a\n"
+           "label column the output's label field is empty. Errors name the line and column.\n\n"
            "t-SNE: exact kNN (k = 3P), perplexity-calibrated affinities, early exaggeration\n"
            "12 for 250 iterations, learning rate max(N/12, 200), PCA initialisation; see\n"
            "src/embed/tsne.h. With -o a summary line (KL divergence, times) goes to stdout.\n"
            "Progress: a bar on stderr when it is a terminal.\n");
-}
-
-typedef struct {
-    size_t n;          /* points */
-    int d;             /* numeric columns */
-    float *x;          /* (N, D) */
-    char **labels;     /* (N) or NULL: no label column */
-} Points;
-
-static void points_free(Points *p)
-{
-    if (p->labels)
-        for (size_t i = 0; i < p->n; i++)
-            free(p->labels[i]);
-    free(p->labels);
-    free(p->x);
-    memset(p, 0, sizeof *p);
-}
-
-static char *trim(char *s)
-{
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t len = strlen(s);
-    while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' ||
-                       s[len - 1] == '\n'))
-        s[--len] = '\0';
-    return s;
-}
-
-/* Split line in place at commas into fields (grown as needed). */
-static int split(char *line, char ***fields, size_t *cap)
-{
-    int nf = 0;
-    for (char *p = line;;) {
-        if ((size_t)nf == *cap) {
-            size_t nc = *cap ? 2 * *cap : 64;
-            char **f = realloc(*fields, nc * sizeof *f);
-            if (!f)
-                return -1;
-            *fields = f;
-            *cap = nc;
-        }
-        char *comma = strchr(p, ',');
-        if (comma)
-            *comma = '\0';
-        (*fields)[nf++] = trim(p);
-        if (!comma)
-            break;
-        p = comma + 1;
-    }
-    return nf;
-}
-
-static int is_number(const char *s)
-{
-    char *end;
-    if (!*s)
-        return 0;
-    errno = 0;
-    (void)strtod(s, &end);
-    return *end == '\0';
-}
-
-/* Read the CSV (rules in help()). At most max_n points (0: all). */
-static int read_points(const char *path, size_t max_n, Points *pts, Err *e)
-{
-    memset(pts, 0, sizeof *pts);
-    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-    if (!f)
-        return err_set(e, ERR_IO, "%s: %s", path, strerror(errno));
-    char *line = NULL, **fields = NULL;
-    size_t linecap = 0, fcap = 0, cap = 0, lineno = 0;
-    int nf0 = -1, label_col = -1, rc = ERR_OK;
-    ssize_t len;
-    while ((len = getline(&line, &linecap, f)) != -1) {
-        lineno++;
-        if (strlen(line) != (size_t)len) {
-            rc = err_set(e, ERR_FORMAT, "%s: line %zu: contains a NUL byte", path, lineno);
-            break;
-        }
-        char *t = trim(line);
-        if (!*t)
-            continue;
-        int nf = split(t, &fields, &fcap);
-        if (nf < 0) {
-            rc = err_set(e, ERR_NOMEM, "%s: out of memory", path);
-            break;
-        }
-        if (nf0 < 0) { /* first line: header or data? */
-            int header = 0;
-            for (int c = 0; c < nf; c++)
-                header |= !is_number(fields[c]);
-            nf0 = nf;
-            if (header) {
-                for (int c = 0; c < nf; c++) {
-                    const char *name = fields[c];
-                    if (!strcmp(name, "label") || !strcmp(name, "\"label\"")) {
-                        if (label_col >= 0) {
-                            rc = err_set(e, ERR_FORMAT, "%s: line %zu: two 'label' columns",
-                                         path, lineno);
-                            break;
-                        }
-                        label_col = c;
-                    }
-                }
-                pts->d = nf - (label_col >= 0);
-                if (rc == ERR_OK && pts->d < 1)
-                    rc = err_set(e, ERR_FORMAT, "%s: line %zu: no numeric columns", path,
-                                 lineno);
-                if (rc != ERR_OK)
-                    break;
-                if (label_col >= 0 && !(pts->labels = calloc(1, sizeof *pts->labels))) {
-                    rc = err_set(e, ERR_NOMEM, "%s: out of memory", path);
-                    break;
-                }
-                continue;
-            }
-            pts->d = nf;
-        }
-        if (nf != nf0) {
-            rc = err_set(e, ERR_FORMAT, "%s: line %zu: %d field%s, expected %d", path, lineno, nf,
-                         nf == 1 ? "" : "s", nf0);
-            break;
-        }
-        if (max_n && pts->n == max_n)
-            break;
-        if (pts->n == cap) {
-            size_t nc = cap ? 2 * cap : 1024;
-            float *nx = realloc(pts->x, nc * (size_t)pts->d * sizeof *nx);
-            if (nx)
-                pts->x = nx;
-            char **nl = pts->labels ? realloc(pts->labels, nc * sizeof *nl) : NULL;
-            if (nl)
-                pts->labels = nl;
-            if (!nx || (pts->labels && !nl)) {
-                rc = err_set(e, ERR_NOMEM, "%s: out of memory at line %zu", path, lineno);
-                break;
-            }
-            cap = nc;
-        }
-        float *row = pts->x + pts->n * (size_t)pts->d;
-        int col = 0;
-        for (int c = 0; c < nf && rc == ERR_OK; c++) {
-            if (c == label_col)
-                continue;
-            char *end;
-            errno = 0;
-            double v = strtod(fields[c], &end);
-            if (!*fields[c] || *end != '\0')
-                rc = err_set(e, ERR_FORMAT, "%s: line %zu, column %d: '%.40s' is not a number",
-                             path, lineno, c + 1, fields[c]);
-            else if (!isfinite(v) || fabs(v) > 3.0e38)
-                rc = err_set(e, ERR_FORMAT, "%s: line %zu, column %d: %s is not allowed", path,
-                             lineno, c + 1, isnan(v) ? "NaN" : "an infinite or huge value");
-            else
-                row[col++] = (float)v;
-        }
-        if (rc != ERR_OK)
-            break;
-        if (pts->labels) {
-            pts->labels[pts->n] = strdup(fields[label_col]);
-            if (!pts->labels[pts->n]) {
-                rc = err_set(e, ERR_NOMEM, "%s: out of memory", path);
-                break;
-            }
-        }
-        pts->n++;
-    }
-    if (rc == ERR_OK && ferror(f))
-        rc = err_set(e, ERR_IO, "%s: read error", path);
-    if (rc == ERR_OK && pts->n == 0)
-        rc = err_set(e, ERR_FORMAT, "%s: no data rows", path);
-    free(line);
-    free(fields);
-    if (f != stdin)
-        fclose(f);
-    if (rc != ERR_OK)
-        points_free(pts);
-    return rc;
 }
 
 /* Write (N, k) coordinates with labels as CSV to path (atomic) or stdout. */
@@ -289,7 +112,7 @@ static void progress(Progress *p, int done, int total)
 
 /* The latent means of the first n_max (0: all) test images of a model's
  * dataset, labelled by class index. Returns an exit status. */
-static int model_points(const char *path, const char *dataset, size_t n_max, Points *pts)
+static int model_points(const char *path, const char *dataset, size_t n_max, IoPoints *pts)
 {
     memset(pts, 0, sizeof *pts);
     ExportModel m;
@@ -299,14 +122,14 @@ static int model_points(const char *path, const char *dataset, size_t n_max, Poi
     const DataSplit *t = &m.ds.test;
     size_t n = n_max && n_max < t->n ? n_max : t->n;
     int z = m.v.cfg.z;
+    /* The labels' texts in the arena the CSV reader would fill, 4 bytes each. */
     pts->x = malloc(n * (size_t)z * sizeof *pts->x);
-    pts->labels = calloc(n, sizeof *pts->labels);
-    int ok = pts->x && pts->labels;
+    pts->labels = malloc((n ? n : 1) * sizeof *pts->labels);
+    pts->arena = malloc((n ? n : 1) * 4);
+    int ok = pts->x && pts->labels && pts->arena;
     for (size_t i = 0; ok && i < n; i++) {
-        pts->labels[i] = malloc(4);
-        ok = pts->labels[i] != NULL;
-        if (ok)
-            snprintf(pts->labels[i], 4, "%u", t->labels[i]);
+        pts->labels[i] = pts->arena + 4 * i;
+        snprintf(pts->labels[i], 4, "%u", t->labels[i]);
     }
     pts->n = n;
     pts->d = z;
@@ -314,7 +137,7 @@ static int model_points(const char *path, const char *dataset, size_t n_max, Poi
         vae_encode(&m.v, t->images, n, pts->x, NULL);
     export_model_free(&m);
     if (!ok) {
-        points_free(pts);
+        io_points_free(pts);
         Err e;
         err_set(&e, ERR_NOMEM, "project: out of memory for %zu latent means", n);
         return cli_fail(&e);
@@ -389,14 +212,14 @@ int cmd_project(int argc, char **argv)
     /* Our threads each call sgemm: keep OpenBLAS from adding its own. */
     openblas_set_num_threads(1);
     Err e = {0};
-    Points pts;
+    IoPoints pts;
     double t0 = timer_now();
     if (model) {
         int rc = model_points(model, dataset, (size_t)n_max, &pts);
         if (rc != EXIT_OK)
             return rc;
         input = model;
-    } else if (read_points(input, (size_t)n_max, &pts, &e) != ERR_OK) {
+    } else if (io_points_read(input, (size_t)n_max, &pts, &e) != ERR_OK) {
         return cli_fail(&e);
     }
     double t_read = timer_now() - t0;
@@ -406,7 +229,7 @@ int cmd_project(int argc, char **argv)
     if (!is_tsne) {
         if (dims > pts.d) {
             int d = pts.d;
-            points_free(&pts);
+            io_points_free(&pts);
             return cli_usage("project", "--dims %ld: the input has only %d numeric columns",
                              dims, d);
         }
@@ -505,6 +328,6 @@ int cmd_project(int argc, char **argv)
         fprintf(stderr, "%s\n", summary);
 out:
     free(y);
-    points_free(&pts);
+    io_points_free(&pts);
     return status;
 }

@@ -1,7 +1,7 @@
-/* mapcsv: read a 2-D map as CSV, the format `zspace project` writes: a
- * header naming columns x and y (and optionally label; other columns are
- * ignored), then one point per line, fields separated by commas, no
- * quoting, blank lines skipped, CRLF accepted. Labels become class ids for
+/* mapcsv: read a 2-D map as CSV, the format `zspace project` writes, by the
+ * rules of io/pointcsv.h (the reader `project --input` uses): a header
+ * naming columns x and y (and optionally label; other columns must be
+ * numbers too), or a headerless file of exactly two columns. Labels become class ids for
  * colouring: when every label is a whole number 0..9 the number is the id
  * (so digits keep the explorer's colours); otherwise the first
  * VIZ_MAX_CLASSES distinct labels in order of appearance get ids 0, 1, ...
