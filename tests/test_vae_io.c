@@ -278,6 +278,16 @@ static void test_architecture_mismatch(void **state)
     expect_load_fails(write_custom("nan.safetensors", &v, NULL, 0, good, 6, 1),
                       "tensor 'enc.0.weight' holds NaN or infinity at 7");
     vae_free(&v);
+
+    /* A tiny file declaring 2^20 pixels and hidden 8192 x 4 but holding no
+     * tensors: refused from its tensor table before anything is allocated
+     * (it once cost 18 s and 6.6 GB, then said "0 parameters"). */
+    SafetensorsMeta huge[] = {META("2", "8192,8192,8192,8192")};
+    huge[2].value = "1048576";
+    const char *path = tu_path("huge.safetensors");
+    assert_int_equal(safetensors_save(path, NULL, 0, huge, 6, &e), ERR_OK);
+    expect_load_fails(path, "missing tensor 'enc.0.weight' (latent 2, hidden 8192,8192,8192,8192 "
+                            "needs it)");
 }
 
 static void test_bad_metadata(void **state)

@@ -215,8 +215,9 @@ int vae_init(Vae *v, const VaeConfig *c, int max_batch, uint64_t seed, Err *e)
     size_t bytes = round_up(4 * v->n_params * sizeof(float), 64);
     v->params = aligned_alloc(64, bytes);
     if (!v->params || plan_items(w) || alloc_acts(v)) {
+        size_t n_params = v->n_params; /* vae_free clears it */
         vae_free(v);
-        return err_set(e, ERR_NOMEM, "out of memory for a model of %zu parameters", v->n_params);
+        return err_set(e, ERR_NOMEM, "out of memory for a model of %zu parameters", n_params);
     }
     memset(v->params, 0, bytes);
     v->grads = v->params + v->n_params;

@@ -292,20 +292,49 @@ static int read_info(const Safetensors *st, const char *path, VaeFileInfo *info,
     return ERR_OK;
 }
 
-/* Every tensor of v's architecture present with its shape and finite
- * values; nothing else in the file. */
-static int check_tensors(const Safetensors *st, const Vae *v, const char *path, Err *e)
+/* The tensor table of architecture c from its config alone, in vae.c's
+ * order (enc.*, mu, logvar, dec.*; weight (out, in) before bias): the file is
+ * checked against it before any model memory exists, so a file that declares
+ * huge layers but lacks their tensors costs nothing. Returns the count. */
+static int config_tensors(const VaeConfig *c, VaeTensorInfo *out)
+{
+    int k = c->n_hidden, n = 0;
+    int dims[VAE_MAX_LAYERS + 1]; /* X, H1..Hk */
+    dims[0] = c->x;
+    for (int i = 0; i < k; i++)
+        dims[i + 1] = c->hidden[i];
+    for (int i = 0; i <= 2 * k + 1; i++) {
+        int enc = i < k, head = i == k, j = i - k - 1; /* j: decoder index */
+        int in = enc || head ? dims[i] : j == 0 ? c->z : dims[k + 1 - j];
+        int o = enc ? dims[i + 1] : head ? c->z : j == k ? c->x : dims[k - j];
+        for (int h = 0; h < (head ? 2 : 1); h++) {
+            char base[16];
+            if (head)
+                snprintf(base, sizeof base, "%s", h ? "logvar" : "mu");
+            else
+                snprintf(base, sizeof base, "%s.%d", enc ? "enc" : "dec", enc ? i : j);
+            out[n] = (VaeTensorInfo){.ndim = 2, .shape = {o, in}, .count = (size_t)o * in};
+            snprintf(out[n++].name, sizeof out->name, "%s.weight", base);
+            out[n] = (VaeTensorInfo){.ndim = 1, .shape = {o, 0}, .count = (size_t)o};
+            snprintf(out[n++].name, sizeof out->name, "%s.bias", base);
+        }
+    }
+    return n;
+}
+
+/* Every tensor of the table present with its shape and finite values;
+ * nothing else in the file. */
+static int check_tensors(const Safetensors *st, const VaeConfig *c, const VaeTensorInfo *table,
+                         int n, const char *path, Err *e)
 {
     char hidden[96];
-    vae_hidden_str(&v->cfg, hidden, sizeof hidden);
-    int n = vae_tensor_count(v);
+    vae_hidden_str(c, hidden, sizeof hidden);
     for (int i = 0; i < n; i++) {
-        VaeTensorInfo ti;
-        vae_tensor_info(v, i, &ti);
+        VaeTensorInfo ti = table[i];
         const SafetensorsTensor *t = safetensors_find(st, ti.name);
         if (!t)
             return err_set(e, ERR_FORMAT, "%s: missing tensor '%s' (latent %d, hidden %s needs it)",
-                           path, ti.name, v->cfg.z, hidden);
+                           path, ti.name, c->z, hidden);
         int same = t->ndim == ti.ndim && t->shape[0] == ti.shape[0] &&
                    (ti.ndim == 1 || t->shape[1] == ti.shape[1]);
         if (!same) {
@@ -322,19 +351,22 @@ static int check_tensors(const Safetensors *st, const Vae *v, const char *path, 
                 snprintf(want, sizeof want, "[%d,%d]", ti.shape[0], ti.shape[1]);
             return err_set(e, ERR_FORMAT,
                            "%s: tensor '%s' has shape %s but latent %d, hidden %s needs %s", path,
-                           ti.name, got, v->cfg.z, hidden, want);
+                           ti.name, got, c->z, hidden, want);
         }
         for (size_t k = 0; k < t->numel; k++)
             if (!isfinite(t->data[k]))
                 return err_set(e, ERR_FORMAT, "%s: tensor '%s' holds NaN or infinity at %zu",
                                path, ti.name, k);
     }
-    if (st->n_tensors != n)
-        for (int j = 0; j < st->n_tensors; j++)
-            if (vae_tensor_find(v, st->tensors[j].name) < 0)
-                return err_set(e, ERR_FORMAT,
-                               "%s: unexpected tensor '%s' (not part of latent %d, hidden %s)",
-                               path, st->tensors[j].name, v->cfg.z, hidden);
+    for (int j = 0; st->n_tensors != n && j < st->n_tensors; j++) {
+        int known = 0;
+        for (int i = 0; i < n && !known; i++)
+            known = !strcmp(table[i].name, st->tensors[j].name);
+        if (!known)
+            return err_set(e, ERR_FORMAT,
+                           "%s: unexpected tensor '%s' (not part of latent %d, hidden %s)", path,
+                           st->tensors[j].name, c->z, hidden);
+    }
     return ERR_OK;
 }
 
@@ -350,21 +382,31 @@ int vae_load(const char *path, Vae *v, int max_batch, VaeFileInfo *info, Err *e)
     VaeConfig cfg;
     VaeFileInfo tmp;
     vae_file_info_init(&tmp);
+    VaeTensorInfo table[2 * (2 * VAE_MAX_LAYERS + 3)];
+    int n = 0;
     rc = read_config(&st, path, &cfg, e);
     if (rc == ERR_OK)
         rc = read_info(&st, path, &tmp, e);
+    if (rc == ERR_OK) {
+        n = config_tensors(&cfg, table);
+        rc = check_tensors(&st, &cfg, table, n, path, e);
+    }
     if (rc == ERR_OK)
         rc = vae_init(v, &cfg, max_batch > 0 ? max_batch : 128, 0, e);
     if (rc == ERR_OK) {
-        rc = check_tensors(&st, v, path, e);
-        if (rc == ERR_OK) {
-            int n = vae_tensor_count(v);
-            for (int i = 0; i < n; i++) {
-                VaeTensorInfo ti;
-                vae_tensor_info(v, i, &ti);
+        if (vae_tensor_count(v) != n)
+            rc = err_set(e, ERR_FORMAT, "%s: internal: %d tensors planned, %d expected", path,
+                         vae_tensor_count(v), n);
+        for (int i = 0; i < n && rc == ERR_OK; i++) {
+            VaeTensorInfo ti;
+            vae_tensor_info(v, i, &ti);
+            if (strcmp(ti.name, table[i].name) || ti.count != table[i].count)
+                rc = err_set(e, ERR_FORMAT, "%s: internal: tensor table mismatch at '%s'", path,
+                             ti.name);
+            else
                 vae_tensor_set(v, VAE_PARAMS, i, safetensors_find(&st, ti.name)->data);
-            }
-        } else {
+        }
+        if (rc != ERR_OK) {
             vae_free(v);
             memset(v, 0, sizeof *v);
         }
