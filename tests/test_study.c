@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -297,6 +298,58 @@ static void test_report_files(void **state)
     free(js);
 }
 
+/* The report folder is a unit: a staged report that is abandoned (Ctrl-C
+ * while the figures are drawn) leaves the previous one untouched and no
+ * staging folder; a committed one replaces README.md, results.json and the
+ * figures together. */
+static void test_report_is_a_unit(void **state)
+{
+    (void)state;
+    StudyResult r;
+    fake_result(&r, 0);
+    StudyFigures f;
+    memset(&f, 0, sizeof f);
+    char out[2048], path[4400], stage[2100];
+    snprintf(out, sizeof out, "%s", tu_path("report"));
+    assert_int_equal(mkdir(out, 0755), 0);
+    snprintf(path, sizeof path, "%s/README.md", out);
+    FILE *old = fopen(path, "w");
+    fputs("old report\n", old);
+    fclose(old);
+    Err e = {0};
+    assert_int_equal(study_stage_open(out, stage, sizeof stage, &e), ERR_OK);
+    snprintf(path, sizeof path, "%s/map-z2-b1.png", stage);
+    FILE *fig = fopen(path, "w");
+    fputs("png", fig);
+    fclose(fig);
+    study_stage_abort(stage); /* interrupted before the report was written */
+    struct stat st;
+    assert_int_not_equal(stat(stage, &st), 0);
+    snprintf(path, sizeof path, "%s/map-z2-b1.png", out);
+    assert_int_not_equal(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/README.md", out);
+    char *md = slurp(path);
+    assert_string_equal(md, "old report\n");
+    free(md);
+
+    assert_int_equal(study_stage_open(out, stage, sizeof stage, &e), ERR_OK);
+    snprintf(path, sizeof path, "%s/map-z2-b1.png", stage);
+    fig = fopen(path, "w");
+    fputs("png", fig);
+    fclose(fig);
+    assert_int_equal(study_write_report(stage, &r, &f, &e), ERR_OK);
+    assert_int_equal(study_stage_commit(stage, out, &e), ERR_OK);
+    assert_int_not_equal(stat(stage, &st), 0);
+    snprintf(path, sizeof path, "%s/map-z2-b1.png", out);
+    assert_int_equal(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/README.md", out);
+    md = slurp(path);
+    tu_assert_contains(md, "| Z=2 β=1 |");
+    free(md);
+    snprintf(path, sizeof path, "%s/results.json", out);
+    assert_int_equal(stat(path, &st), 0);
+}
+
 /* study_measure on a tiny random model and classifier: every number in
  * range, the kept samples filled, and the same seed the same numbers. */
 static void test_measure_tiny(void **state)
@@ -412,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_entropy),       cmocka_unit_test(test_score),
         cmocka_unit_test(test_blur),          cmocka_unit_test(test_compare_and_combine),
         cmocka_unit_test(test_claims),        cmocka_unit_test(test_report_files),
+        cmocka_unit_test(test_report_is_a_unit),
         cmocka_unit_test(test_measure_tiny),  cmocka_unit_test(test_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

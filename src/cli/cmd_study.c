@@ -227,7 +227,8 @@ int cmd_study(int argc, char **argv)
         return EXIT_OK;
     nn_set_threads((int)a.threads);
     Err e = {0};
-    if (afile_mkdirs(a.out, &e) != ERR_OK)
+    char stage[4200];
+    if (afile_mkdirs(a.out, &e) != ERR_OK || study_stage_open(a.out, stage, sizeof stage, &e))
         return cli_fail(&e);
     static atomic_int interrupted;
     atomic_store(&interrupted, 0);
@@ -243,24 +244,35 @@ int cmd_study(int argc, char **argv)
            a.threads == 1 ? "" : "s", a.o.cache_dir, a.out);
     fflush(stdout);
     StudyResult r;
+    int committed = 0;
     rc = study_run(&a.o, &r, &e);
     cli_bar_clear(&view.bar);
     if (rc == ERR_OK) {
         StudyFigures figs;
         memset(&figs, 0, sizeof figs);
-        rc = study_figures(a.out, &a.o, &r, &figs, &e);
+        rc = study_figures(stage, &a.o, &r, &figs, &e);
         cli_bar_clear(&view.bar);
         if (rc == ERR_OK) {
             r.seconds = timer_now() - r.t_start;
-            rc = study_write_report(a.out, &r, &figs, &e);
+            rc = study_write_report(stage, &r, &figs, &e);
+        }
+        /* An interrupt that came in while the report was written still
+         * leaves the previous report as it was. */
+        if (rc == ERR_OK && !atomic_load(&interrupted)) {
+            rc = study_stage_commit(stage, a.out, &e);
+            committed = rc == ERR_OK;
         }
     }
+    if (!committed)
+        study_stage_abort(stage);
     cli_interrupt_remove();
-    if (rc == ERR_CANCELLED || atomic_load(&interrupted)) {
+    if (!committed && (rc == ERR_CANCELLED || atomic_load(&interrupted))) {
         if (rc == ERR_OK)
             study_result_free(&r);
-        fprintf(stderr, "zspace: study: interrupted; models finished so far stay in %s\n",
-                a.o.cache_dir);
+        fprintf(stderr,
+                "zspace: study: interrupted; the report in %s is unchanged; models finished "
+                "so far stay in %s\n",
+                a.out, a.o.cache_dir);
         return EXIT_INTERRUPTED;
     }
     if (rc != ERR_OK)

@@ -217,4 +217,14 @@ int study_figures(const char *dir, const StudyOpts *o, const StudyResult *r, Stu
  * dir/results.json (every number), atomically; dir must exist. */
 int study_write_report(const char *dir, const StudyResult *r, const StudyFigures *f, Err *e);
 
+/* A report folder is one unit: its figures and files are written into a
+ * staging folder "<out>/.partial-XXXXXX" (study_stage_open fills stage), and
+ * only a finished report is moved into out, figures first and README.md
+ * (which lists them) last, one rename each. An interrupted or failed run
+ * calls study_stage_abort, which deletes the staging folder: out keeps the
+ * previous report untouched. */
+int study_stage_open(const char *out, char *stage, size_t size, Err *e);
+int study_stage_commit(const char *stage, const char *out, Err *e);
+void study_stage_abort(const char *stage);
+
 #endif

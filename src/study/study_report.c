@@ -1,12 +1,16 @@
 /* study_report: README.md and results.json from a StudyResult. Every number
  * in them is printed from the result; the claim lines come from
- * study_claims. Both files are written atomically (core/afile.h). */
+ * study_claims. Both files are written atomically (core/afile.h), and the
+ * whole folder is staged aside and moved in at the end (study_stage_*). */
 #include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/afile.h"
 #include "study.h"
@@ -321,5 +325,64 @@ int study_write_report(const char *dir, const StudyResult *r, const StudyFigures
     cJSON_free(json);
     rc = write_file(dir, "results.json", with_nl, n + 1, e);
     free(with_nl);
+    return rc;
+}
+
+/* ---- the report folder as a unit ---- */
+
+int study_stage_open(const char *out, char *stage, size_t size, Err *e)
+{
+    if (snprintf(stage, size, "%s/.partial-XXXXXX", out) >= (int)size)
+        return err_set(e, ERR_ARG, "%s: path too long", out);
+    if (!mkdtemp(stage))
+        return err_set(e, ERR_IO, "%s: cannot create a staging folder: %s", out, strerror(errno));
+    return ERR_OK;
+}
+
+void study_stage_abort(const char *stage)
+{
+    DIR *d = opendir(stage);
+    if (d) {
+        struct dirent *de;
+        char path[4352];
+        while ((de = readdir(d)))
+            if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+                snprintf(path, sizeof path, "%s/%s", stage, de->d_name);
+                unlink(path);
+            }
+        closedir(d);
+    }
+    rmdir(stage);
+}
+
+/* Move stage/name over out/name (one rename: atomic per file). */
+static int move_in(const char *stage, const char *out, const char *name, Err *e)
+{
+    char from[4352], to[4352];
+    snprintf(from, sizeof from, "%s/%s", stage, name);
+    snprintf(to, sizeof to, "%s/%s", out, name);
+    if (rename(from, to) != 0)
+        return err_set(e, ERR_IO, "%s: cannot move into place: %s", to, strerror(errno));
+    return ERR_OK;
+}
+
+int study_stage_commit(const char *stage, const char *out, Err *e)
+{
+    DIR *d = opendir(stage);
+    if (!d)
+        return err_set(e, ERR_IO, "%s: %s", stage, strerror(errno));
+    int rc = ERR_OK;
+    struct dirent *de;
+    /* Figures first, then results.json, README.md (which lists them) last. */
+    while (rc == ERR_OK && (de = readdir(d)))
+        if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+            strcmp(de->d_name, "README.md") && strcmp(de->d_name, "results.json"))
+            rc = move_in(stage, out, de->d_name, e);
+    closedir(d);
+    if (rc == ERR_OK)
+        rc = move_in(stage, out, "results.json", e);
+    if (rc == ERR_OK)
+        rc = move_in(stage, out, "README.md", e);
+    study_stage_abort(stage); /* empty by now, unless a move failed */
     return rc;
 }
