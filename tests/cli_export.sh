@@ -70,6 +70,10 @@ expect 1 1 "^zspace: $T/absent.csv: cannot open: No such file" -- "$Z" scatter -
 # The same CSV reader as project --input: a byte-order mark is skipped.
 printf '\357\273\277x,y,label\n1,2,3\n2,1,5\n' >"$T/bom.csv"
 expect 0 0 "" -- "$Z" scatter --input "$T/bom.csv" -o "$T/bom.png"
+# A label that renders zero pixels wide (a zero-width space) is drawn as
+# nothing; it no longer fails the whole figure.
+printf 'x,y,label\n1,2,a\n2,3,\342\200\213\n3,1,b\n' >"$T/zw.csv"
+expect 0 0 "" -- "$Z" scatter --input "$T/zw.csv" -o "$T/zw.png"
 printf 'a,b\n1,2\n' >"$T/bad.csv"
 expect 1 1 "^zspace: $T/bad.csv: the header has no column named 'x'" \
     -- "$Z" scatter --input "$T/bad.csv" -o "$P"

@@ -48,7 +48,9 @@ int viz_text_width(const VizFont *f, const char *s)
 int viz_text_draw(VizImage *im, const VizFont *f, int x, int y, const char *s, const uint8_t rgb[3],
                   int vertical, Err *e)
 {
-    if (!*s)
+    /* Nothing to draw: "" and text of zero width (a label that is only a
+     * zero-width space), which SDL_ttf refuses to render. */
+    if (!*s || viz_text_width(f, s) == 0)
         return ERR_OK;
     SDL_Color white = {255, 255, 255, 255};
     SDL_Surface *src = TTF_RenderUTF8_Blended(f->ttf, s, white);
