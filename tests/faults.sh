@@ -104,6 +104,34 @@ if [ -w /dev/full ]; then
     expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" classify predict -m \"$T/clf.safetensors\" \"$ZSPACE_DATA\"/t10k-images-idx3-ubyte* >/dev/full"
 fi
 
+# 7. A model whose weights are finite but decode to NaN (the second decoder
+#    layer overflows to +inf, the last multiplies it by 0): every command that
+#    draws decoded images refuses it, as eval refuses its loss, and writes
+#    nothing.
+expect 0 0 "" -- "$Z" train --train-limit 300 --epochs 1 --hidden 32,32 -o "$T/m2.safetensors"
+python3 - "$T/m2.safetensors" "$T/nan.safetensors" <<'PY'
+import json, struct, sys
+raw = open(sys.argv[1], 'rb').read()
+n = struct.unpack('<Q', raw[:8])[0]
+head = json.loads(raw[8:8 + n])
+data = bytearray(raw[8 + n:])
+def fill(name, v):
+    a, b = head[name]['data_offsets']
+    for off in range(a, b, 4):
+        struct.pack_into('<f', data, off, v)
+fill('dec.0.weight', 0.0)
+fill('dec.0.bias', 3e38)
+fill('dec.1.weight', 1.0)
+fill('dec.2.weight', 0.0)
+open(sys.argv[2], 'wb').write(raw[:8 + n] + bytes(data))
+PY
+expect 1 1 "non-finite" -- "$Z" eval -m "$T/nan.safetensors" --n 50
+for w in "sample --grid 2x2 -o $T/nan.png" "recon --n 4 -o $T/nan.png" \
+         "manifold --grid 3 -o $T/nan.png" "interp -o $T/nan.gif"; do
+    expect 1 1 "decodes to NaN or infinity" -- "$Z" ${w%% *} -m "$T/nan.safetensors" ${w#* }
+done
+check "nothing drawn from a NaN model" test ! -e "$T/nan.png" -a ! -e "$T/nan.gif"
+
 # 4. Absurd arguments are refused at once (usage errors, nothing written).
 expect 2 1 "^zspace: train: --latent 0" -- "$Z" train --latent 0 -o "$T/a.safetensors"
 expect 2 1 "^zspace: train: --latent 100000" -- "$Z" train --latent 100000 -o "$T/a.safetensors"

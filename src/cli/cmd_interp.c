@@ -263,7 +263,10 @@ int cmd_interp(int argc, char **argv)
         goto done;
     }
     viz_path_sample(&path, (int)a.steps, z);
-    vae_decode(&m.v, z, n, frames);
+    if (export_decode(&m, z, n, frames, &e) != ERR_OK) {
+        rc = cli_fail(&e);
+        goto done;
+    }
     VizGifOpts go;
     viz_gif_opts_default(&go);
     go.scale = (int)a.scale;

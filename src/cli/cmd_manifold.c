@@ -104,7 +104,10 @@ int cmd_manifold(int argc, char **argv)
             zz[0] = (float)(-range + 2 * range * k / (g - 1));
             zz[1] = (float)(range - 2 * range * r / (g - 1)); /* top row: z2 = +R */
         }
-    vae_decode(&m.v, z, n, img);
+    if (export_decode(&m, z, n, img, &e) != ERR_OK) {
+        rc = cli_fail(&e);
+        goto done;
+    }
     VizGridStyle st;
     export_grid_style(&st, scale ? (int)scale : export_auto_scale(g, 28));
     st.pad = 0; /* seamless, as in the classic figure */

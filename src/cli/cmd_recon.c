@@ -107,7 +107,10 @@ int cmd_recon(int argc, char **argv)
         goto done;
     }
     vae_encode(&m.v, x, (size_t)n, mu, NULL);
-    vae_decode(&m.v, mu, (size_t)n, xhat);
+    if (export_decode(&m, mu, (size_t)n, xhat, &e) != ERR_OK) {
+        rc = cli_fail(&e);
+        goto done;
+    }
     VizGridStyle st;
     export_grid_style(&st, scale ? (int)scale : export_auto_scale((int)cols, 28));
     st.group_rows = 2; /* a wider gap between pairs of rows than inside a pair */

@@ -126,7 +126,10 @@ int cmd_sample(int argc, char **argv)
         for (size_t k = 0; k < n * (size_t)Z; k++)
             z[k] = (float)temp * rng_normal(&rng);
     }
-    vae_decode(&m.v, z, n, img);
+    if (export_decode(&m, z, n, img, &e) != ERR_OK) {
+        rc = cli_fail(&e);
+        goto done;
+    }
     VizGridStyle st;
     export_grid_style(&st, scale ? (int)scale : export_auto_scale(cols > rows ? cols : rows, 28));
     if (viz_grid(&im, &st, img, n, rows, cols, &e) != ERR_OK ||

@@ -1,6 +1,7 @@
 /* export: see export.h. */
 #include "export.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,6 +65,19 @@ int export_model_load(ExportModel *m, const char *cmd, const char *path, const c
         }
     }
     return EXIT_OK;
+}
+
+int export_decode(ExportModel *m, const float *z, size_t n, float *img, Err *e)
+{
+    vae_decode(&m->v, z, n, img);
+    size_t x = (size_t)m->v.cfg.x;
+    for (size_t i = 0; i < n * x; i++)
+        if (!isfinite(img[i]))
+            return err_set(e, ERR_NUMERIC,
+                           "%s: the model decodes to NaN or infinity (image %zu, pixel %zu); "
+                           "its weights do not give images",
+                           m->path, i / x + 1, i % x + 1);
+    return ERR_OK;
 }
 
 void export_model_free(ExportModel *m)

@@ -34,6 +34,10 @@ typedef struct {
 int export_model_load(ExportModel *m, const char *cmd, const char *path, const char *dataset,
                       int need);
 void export_model_free(ExportModel *m);
+/* vae_decode z (N, Z) into img (N, X), refusing a model whose images are not
+ * finite (eval refuses its loss; a PNG of NaN would be a lie), for every
+ * command that draws decoded images. */
+int export_decode(ExportModel *m, const float *z, size_t n, float *img, Err *e);
 /* Class names of the model's dataset (MNIST's digits when unknown). */
 const char *const *export_class_names(const ExportModel *m);
 
