@@ -43,6 +43,8 @@ if [ "$MODE" = usage ]; then
     expect 2 1 "^zspace: train: --hidden '1,2,3,4,5': at most 4 layers" -- "$Z" train --hidden 1,2,3,4,5 -o "$O"
     expect 2 1 "^zspace: train: --dataset 'cifar': expected mnist or fashion" -- "$Z" train --dataset cifar -o "$O"
     expect 2 1 "^zspace: train: missing -o FILE" -- "$Z" train
+    expect 2 1 "^zspace: train: --seed ' -1': not a whole number" -- "$Z" train --seed " -1" -o "$O"
+    expect 2 1 "^zspace: train: --seed -1: must be between" -- "$Z" train --seed -1 -o "$O"
     expect 2 1 "^zspace: train: -o '$T/no/such/m.safetensors': directory '$T/no/such' does not exist" \
         -- "$Z" train -o "$T/no/such/m.safetensors"
     expect 2 1 "^zspace: train: -o '$T' is a directory" -- "$Z" train -o "$T"

@@ -315,6 +315,9 @@ static void test_bad_metadata(void **state)
         {{META("2", "16"), {"losses", "{\"train\":[\"x\"]}"}}, 7,
          "metadata losses.train[0] is not a number"},
         {{META("2", "16"), {"seed", "-1"}}, 7, "metadata seed '-1' is not a whole number"},
+        {{META("2", "16"), {"seed", " -1"}}, 7, "metadata seed ' -1' is not a whole number"},
+        {{META("2", "16"), {"seed", "+5"}}, 7, "metadata seed '+5' is not a whole number"},
+        {{META("2", "16"), {"epochs", " 3"}}, 7, "metadata epochs ' 3' is not a whole number"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char name[32];

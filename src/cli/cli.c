@@ -62,7 +62,9 @@ int cli_parse_long(const char *cmd, const char *opt, const char *s, long min, lo
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || end == s || *end != '\0')
+    /* Digits with an optional '-': no blanks or '+' that strtol would skip. */
+    int digits = isdigit((unsigned char)s[0]) || (s[0] == '-' && isdigit((unsigned char)s[1]));
+    if (!digits || errno || end == s || *end != '\0')
         return cli_usage(cmd, "%s '%s': not a whole number", opt, s);
     if (v < min || v > max)
         return cli_usage(cmd, "%s %ld: must be between %ld and %ld", opt, v, min, max);

@@ -5,6 +5,7 @@
 #include "safetensors.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -587,7 +588,9 @@ int safetensors_meta_long(const Safetensors *st, const char *path, const char *k
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (end == s || *end || errno || v < min || v > max)
+    /* Digits only (strtol would also skip leading blanks and a '+'). */
+    if (!(isdigit((unsigned char)s[0]) || (s[0] == '-' && isdigit((unsigned char)s[1]))) ||
+        end == s || *end || errno || v < min || v > max)
         return err_set(e, ERR_FORMAT, "%s: metadata %s '%.40s' is not a whole number in %ld..%ld",
                        path, key, s, min, max);
     *out = v;
@@ -603,7 +606,9 @@ int safetensors_meta_u64(const Safetensors *st, const char *path, const char *ke
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || *end || errno || s[0] == '-')
+    /* Digits only: strtoull skips blanks and negates "-1", so " -1" would
+     * read as 2^64 - 1 while "-1" is refused. */
+    if (!isdigit((unsigned char)s[0]) || end == s || *end || errno)
         return err_set(e, ERR_FORMAT, "%s: metadata %s '%.40s' is not a whole number", path, key, s);
     *out = v;
     return ERR_OK;
