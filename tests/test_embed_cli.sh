@@ -80,6 +80,7 @@ expect 1 1 "line 2, column 2: NaN is not allowed" -- "$Z" project -i "$T/nan.csv
 printf 'a,b\n' >"$T/empty.csv"
 expect 1 1 "no data rows" -- "$Z" project -i "$T/empty.csv"
 expect 1 1 "too few for perplexity 30" -- "$Z" project -i "$T/pts.csv" --n 90
+expect 1 1 "has 1 point, too few for perplexity 1" -- "$Z" project -i "$T/pts.csv" --n 1 --perplexity 1
 expect 1 1 "^zspace: $T/missing.csv: cannot open: No such file" -- "$Z" project -i "$T/missing.csv"
 expect 2 1 "^zspace: project: give exactly one of --input FILE.csv and -m MODEL" -- "$Z" project
 expect 2 1 "^zspace: project: give exactly one of" -- "$Z" project -i "$T/pts.csv" -m "$T/m.safetensors"

@@ -251,9 +251,9 @@ int cmd_project(int argc, char **argv)
         for (int k = 0; k < p.k; k++)
             kept += p.variance[k];
         snprintf(summary, sizeof summary,
-                 "pca: %zu points, %d dims -> %ld: %.1f%% of the variance kept (read %.2f s, "
+                 "pca: %zu points, %d dim%s -> %ld: %.1f%% of the variance kept (read %.2f s, "
                  "pca %.2f s)",
-                 pts.n, pts.d, dims,
+                 pts.n, pts.d, pts.d == 1 ? "" : "s", dims,
                  p.total_variance > 0 ? 100.0 * kept / p.total_variance : 100.0, t_read,
                  timer_now() - t1);
         pca_free(&p);
@@ -266,9 +266,10 @@ int cmd_project(int argc, char **argv)
         tp.threads = (int)threads;
         if ((double)pts.n < 3.0 * perplexity + 1.0) {
             err_set(&e, ERR_ARG,
-                    "project: %s has %zu points, too few for perplexity %g (t-SNE needs at "
+                    "project: %s has %zu point%s, too few for perplexity %g (t-SNE needs at "
                     "least 3 x perplexity + 1 = %d); use a smaller --perplexity",
-                    input, pts.n, perplexity, (int)floor(3.0 * perplexity) + 1);
+                    input, pts.n, pts.n == 1 ? "" : "s", perplexity,
+                    (int)floor(3.0 * perplexity) + 1);
             status = cli_fail(&e);
             goto out;
         }

@@ -133,9 +133,9 @@ static int run_tsne(const ScatterArgs *a, const float *mu, size_t n, int z, floa
     p.threads = (int)a->threads;
     if ((double)n < 3 * a->perplexity + 1)
         return err_set(e, ERR_ARG,
-                       "%zu points are too few for t-SNE at perplexity %g "
+                       "%zu point%s %s too few for t-SNE at perplexity %g "
                        "(needs 3 x perplexity + 1)",
-                       n, a->perplexity);
+                       n, n == 1 ? "" : "s", n == 1 ? "is" : "are", a->perplexity);
     CliBar bar;
     cli_bar_init(&bar);
     cli_bar_draw(&bar, 1, "tsne: affinities of %zu points...", n);
@@ -309,8 +309,8 @@ int cmd_scatter(int argc, char **argv)
         rc = cli_fail(&e);
     } else {
         printf(
-            "scatter: %zu points%s%s -> %s, %dx%d px, %.2f s (projection %.2f s, drawing %.2f s)\n",
-            n, method[0] ? ", " : "", method, a.out, im.w, im.h, timer_now() - t0, t_proj,
+            "scatter: %zu point%s%s%s -> %s, %dx%d px, %.2f s (projection %.2f s, drawing %.2f s)\n",
+            n, n == 1 ? "" : "s", method[0] ? ", " : "", method, a.out, im.w, im.h, timer_now() - t0, t_proj,
             timer_now() - t1);
     }
     viz_image_free(&im);

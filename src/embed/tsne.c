@@ -468,9 +468,9 @@ int tsne_init(TsneState *s, const float *x, size_t n, int d, const TsneParams *p
     int k = (int)floor(3.0 * p->perplexity);
     if ((double)n < 3.0 * p->perplexity + 1.0)
         return err_set(e, ERR_ARG,
-                       "tsne: %zu points are too few for perplexity %g (need at least "
+                       "tsne: %zu point%s %s too few for perplexity %g (need at least "
                        "3 x perplexity + 1 = %d); lower the perplexity",
-                       n, p->perplexity, k + 1);
+                       n, n == 1 ? "" : "s", n == 1 ? "is" : "are", p->perplexity, k + 1);
     if (!(p->theta >= 0.0) || !(p->exaggeration > 0.0) || p->exag_iters < 0)
         return err_set(e, ERR_ARG, "tsne: bad parameters (theta %g, exaggeration %g)", p->theta,
                        p->exaggeration);
@@ -538,7 +538,8 @@ done:
     free(dist2);
     free(pc);
     if (rc != ERR_OK) {
-        if (rc != ERR_CANCELLED)
+        /* Name the stage for the helpers' messages (knn:, pca:), once. */
+        if (rc != ERR_CANCELLED && e && strncmp(e->msg, "tsne:", 5) != 0)
             err_prefix(e, "tsne");
         tsne_free(s);
     }
