@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <signal.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -239,6 +240,38 @@ static void test_afile_unlink_temps(void **state)
     assert_int_equal(count_entries(dir), 1);
 }
 
+/* A process killed by a signal (a second Ctrl-C) in the middle of a save:
+ * the handler deletes the temp file, the process still dies of the signal,
+ * the previous file is intact. */
+static void test_afile_signal_during_save(void **state)
+{
+    (void)state;
+    char target[1024];
+    const char *dir = scratch_file("afile-kill", "model.bin", target, sizeof target);
+    Err e = {0};
+    assert_int_equal(afile_save(target, "old", 3, &e), ERR_OK);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGINT, afile_die_of_signal);
+        AFile a;
+        if (afile_open(&a, target, &e) != ERR_OK || afile_write(&a, "partial", 7, &e) != ERR_OK)
+            _exit(3);
+        fflush(a.f);
+        raise(SIGINT);
+        _exit(4); /* not reached */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+    assert_int_equal(count_entries(dir), 1); /* model.bin, no temp */
+    FILE *f = fopen(target, "rb");
+    char buf[8] = {0};
+    assert_int_equal(fread(buf, 1, sizeof buf, f), 3);
+    fclose(f);
+    assert_string_equal(buf, "old");
+}
+
 /* XDG base directories with their ~/.cache and ~/.config fallbacks. */
 static void test_xdg_path(void **state)
 {
@@ -280,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_afile_bad_directory),
         cmocka_unit_test(test_afile_links_devices_fifos),
         cmocka_unit_test(test_afile_unlink_temps),
+        cmocka_unit_test(test_afile_signal_during_save),
         cmocka_unit_test(test_xdg_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,15 +15,6 @@ _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free for the 
 
 static atomic_int *interrupt_flag;
 
-/* Die of the signal, as the default action would, but first delete the
- * temporary files of saves in progress (unlink only: signal-safe). */
-static void die_clean(int sig)
-{
-    afile_unlink_temps();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
 /* The first signal asks the work to stop (the flag); a second one, or one
  * while no flag is installed, ends the process cleanly. */
 static void on_signal(int sig)
@@ -31,7 +22,7 @@ static void on_signal(int sig)
     atomic_int *flag = interrupt_flag;
     if (flag && !atomic_exchange_explicit(flag, 1, memory_order_acq_rel))
         return;
-    die_clean(sig);
+    afile_die_of_signal(sig); /* temp files of saves in progress go first */
 }
 
 static void install(void)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
 #include <stdlib.h>
@@ -40,6 +41,13 @@ void afile_unlink_temps(void)
     for (int i = 0; i < TEMP_SLOTS; i++)
         if (atomic_load(&temp_state[i]) == 2)
             unlink(temp_path[i]);
+}
+
+void afile_die_of_signal(int sig)
+{
+    afile_unlink_temps();
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 /* Follow path through symbolic links (at most 40, as the kernel) to the name

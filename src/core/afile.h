@@ -43,6 +43,9 @@ int afile_write(AFile *a, const void *buf, size_t n, Err *e);
  * unlink(): safe in a signal handler, for a process about to die from the
  * signal (a second Ctrl-C during a save). */
 void afile_unlink_temps(void);
+/* For a signal handler that ends the process: afile_unlink_temps, then die
+ * of sig by its default action (so the exit status says which signal). */
+void afile_die_of_signal(int sig);
 /* The whole dance for a file that is one buffer: open, write, commit (abort
  * on any failure). */
 int afile_save(const char *path, const void *buf, size_t n, Err *e);
