@@ -1,8 +1,8 @@
-/* zspace bench explore: the explorer's interactive figures (issue 4,
- * "Performance"), measured on the real window. Each run is a child process
- * `zspace explore --script` (the same script machinery tests and demos use,
- * events pushed through SDL's queue), and the figures come from its
- * dump-state "timing" object; nothing is timed through a side path.
+/* zspace bench explore: the explorer's interactive figures, measured on the
+ * real window. Each run is a child process `zspace explore --script` started
+ * by the explorer driver the GUI tests use too (drive/drive.h; events pushed
+ * through SDL's queue), and the figures come from its dump-state "timing"
+ * object; nothing is timed through a side path.
  *
  *   start-up   3 launches with the cached default model: fork to the swap of
  *              the first frame, and to the first frame showing the map
@@ -23,11 +23,9 @@
 #include <ftw.h>
 #include <getopt.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -38,10 +36,10 @@
 #include "core/afile.h"
 #include "core/rng.h"
 #include "core/timer.h"
+#include "drive/drive.h"
 #include "vae/vae.h"
 #include "vae/vae_io.h"
 
-extern char **environ;
 
 enum { N_STARTS = 3, N_CLICKS = 30, N_DECODES = 1000 };
 
@@ -100,85 +98,24 @@ static int copy_file(const char *from, const char *to, Err *e)
     return rc;
 }
 
-static int write_text(const char *path, const char *text, Err *e)
-{
-    AFile af;
-    int rc = afile_open(&af, path, e);
-    if (rc == ERR_OK)
-        rc = afile_write(&af, text, strlen(text), e);
-    if (rc == ERR_OK)
-        return afile_commit(&af, e);
-    if (af.f)
-        afile_abort(&af);
-    return rc;
-}
-
-static cJSON *load_json(const char *path, Err *e)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        err_set(e, ERR_IO, "%s: %s (the explorer did not write it)", path, strerror(errno));
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    size_t got = buf ? fread(buf, 1, (size_t)n, f) : 0;
-    fclose(f);
-    if (!buf) {
-        err_set(e, ERR_NOMEM, "%s: out of memory", path);
-        return NULL;
-    }
-    buf[got] = '\0';
-    cJSON *j = cJSON_Parse(buf);
-    free(buf);
-    if (!j)
-        err_set(e, ERR_FORMAT, "%s: not valid JSON", path);
-    return j;
-}
-
-/* A number at a dotted path ("timing.frames"); NaN when absent. */
-static double num(const cJSON *j, const char *path)
-{
-    char key[128];
-    const char *p = path;
-    while (j && *p) {
-        const char *dot = strchr(p, '.');
-        size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        if (len >= sizeof key)
-            return NAN;
-        memcpy(key, p, len);
-        key[len] = '\0';
-        j = cJSON_GetObjectItemCaseSensitive(j, key);
-        p = dot ? dot + 1 : p + len;
-    }
-    return cJSON_IsNumber(j) ? j->valuedouble : cJSON_IsBool(j) ? cJSON_IsTrue(j) : NAN;
-}
-
 static void path_in(const Ctx *c, char *buf, size_t size, const char *name)
 {
     snprintf(buf, size, "%s/%s", c->dir, name);
 }
 
-/* Run `exe explore --size 1280x800 [--all-points] --script FILE` to its end. */
+/* Run `exe explore --script FILE --size 1280x800 [--all-points]` to its end. */
 static int run_explorer(const Ctx *c, const char *script_name, Err *e)
 {
     char script[512];
     path_in(c, script, sizeof script, script_name);
-    char *argv[] = {(char *)c->exe, "explore", "--size", "1280x800", "--script", script,
-                    c->all_points ? "--all-points" : NULL, NULL};
-    pid_t pid;
-    int rc = posix_spawn(&pid, c->exe, NULL, NULL, argv, environ);
-    if (rc != 0)
-        return err_set(e, ERR_IO, "cannot run %s: %s", c->exe, strerror(rc));
+    const char *args[] = {"--size", "1280x800", c->all_points ? "--all-points" : NULL, NULL};
+    DriveRun r = {.exe = c->exe, .script = script, .args = args};
     int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return err_set(e, ERR_IO, "waiting for %s: %s", c->exe, strerror(errno));
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+    if (drive_run(&r, &st, e) != ERR_OK)
+        return e->code;
+    if (st != 0)
         return err_set(e, ERR_IO, "the explorer (%s, script %s) failed (status %d)", c->exe,
-                       script, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+                       script, st);
     return ERR_OK;
 }
 
@@ -207,34 +144,26 @@ static int launch(const Ctx *c, Launch *l, Err *e)
              a, b, p);
     char script[512];
     path_in(c, script, sizeof script, "start.txt");
-    if (write_text(script, text, e) != ERR_OK)
+    if (drive_write_script(script, text, e) != ERR_OK)
         return e->code;
     double t0 = timer_now();
     if (run_explorer(c, "start.txt", e) != ERR_OK)
         return e->code;
-    cJSON *ja = load_json(a, e), *jb = ja ? load_json(b, e) : NULL, *jp = jb ? load_json(p, e) : NULL;
+    cJSON *ja = drive_load(a, e), *jb = ja ? drive_load(b, e) : NULL, *jp = jb ? drive_load(p, e) : NULL;
     int rc = ja && jb && jp ? ERR_OK : e->code;
     if (rc == ERR_OK) {
-        double ts = num(ja, "timing.t_start_s");
-        l->first_ms = (ts - t0) * 1e3 + num(ja, "timing.startup_ms");
-        l->map_ms = (ts - t0) * 1e3 + num(jb, "timing.map_ms");
-        if (!(num(jb, "map.points") == c->points))
+        double ts = drive_num(ja, "timing.t_start_s");
+        l->first_ms = (ts - t0) * 1e3 + drive_num(ja, "timing.startup_ms");
+        l->map_ms = (ts - t0) * 1e3 + drive_num(jb, "timing.map_ms");
+        if (!(drive_num(jb, "map.points") == c->points))
             rc = err_set(e, ERR_FORMAT, "the map shows %.0f points, not %d: %s",
-                         num(jb, "map.points"),
-                         c->points, cJSON_GetStringValue(cJSON_GetObjectItem(
-                                        cJSON_GetObjectItem(jb, "map"), "message")));
-        double s = num(jb, "view.pixel_scale");
-        const cJSON *mr = cJSON_GetObjectItem(cJSON_GetObjectItem(jb, "view"), "map_rect");
-        const cJSON *bt = cJSON_GetObjectItem(
-            cJSON_GetObjectItem(cJSON_GetObjectItem(jp, "training"), "buttons"), "tr/continue");
-        if (rc == ERR_OK && (cJSON_GetArraySize(mr) != 4 || cJSON_GetArraySize(bt) != 4))
+                         drive_num(jb, "map.points"), c->points,
+                         cJSON_GetStringValue(drive_get(jb, "map.message")));
+        if (rc == ERR_OK && (drive_rect_points(jb, "view.map_rect", l->map) != 0 ||
+                             drive_rect_points(jp, "training.buttons.tr/continue", l->button) != 0))
             rc = err_set(e, ERR_FORMAT,
                          "the Training panel shows no \"Continue training\" button (is the "
                          "default model at its path?)");
-        for (int i = 0; rc == ERR_OK && i < 4; i++) {
-            l->map[i] = (int)(cJSON_GetArrayItem(mr, i)->valuedouble / s);
-            l->button[i] = (int)(cJSON_GetArrayItem(bt, i)->valuedouble / s);
-        }
     }
     cJSON_Delete(ja);
     cJSON_Delete(jb);
@@ -264,7 +193,9 @@ typedef struct {
 /* Statistics of the last `k` samples of a dumped ring (its "_recent" array). */
 static FrameStats tail_stats(const cJSON *j, const char *name, int k)
 {
-    const cJSON *arr = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "timing"), name);
+    char path[64];
+    snprintf(path, sizeof path, "timing.%s", name);
+    const cJSON *arr = drive_get(j, path);
     int n = cJSON_GetArraySize(arr);
     if (k > n)
         k = n;
@@ -313,37 +244,36 @@ static int frames_run(const Ctx *c, const Launch *l, Frames *f, Err *e)
 #undef ADD
     char script[512];
     path_in(c, script, sizeof script, "frames.txt");
-    int rc = (size_t)n < cap ? write_text(script, s, e) : err_set(e, ERR_ARG, "script too long");
+    int rc = (size_t)n < cap ? drive_write_script(script, s, e) : err_set(e, ERR_ARG, "script too long");
     free(s);
     if (rc == ERR_OK)
         rc = run_explorer(c, "frames.txt", e);
     cJSON *j[N_PHASES + 1] = {0};
     for (int i = 0; rc == ERR_OK && i <= N_PHASES; i++)
-        if (!(j[i] = load_json(d[i], e)))
+        if (!(j[i] = drive_load(d[i], e)))
             rc = e->code;
     for (int p = 0; rc == ERR_OK && p < N_PHASES; p++) {
         const cJSON *a = j[p], *b = j[p + 1];
         Phase *ph = &f->ph[p];
-        ph->frames = (int)(num(b, "timing.work_count") - num(a, "timing.work_count"));
+        ph->frames = (int)(drive_num(b, "timing.work_count") - drive_num(a, "timing.work_count"));
         ph->work = tail_stats(b, "work_ms_recent", ph->frames);
         ph->interval = tail_stats(
             b, "interval_ms_recent",
-            (int)(num(b, "timing.interval_count") - num(a, "timing.interval_count")));
-        ph->redraws = num(b, "map.layer.redraws") - num(a, "map.layer.redraws");
+            (int)(drive_num(b, "timing.interval_count") - drive_num(a, "timing.interval_count")));
+        ph->redraws = drive_num(b, "map.layer.redraws") - drive_num(a, "map.layer.redraws");
         ph->transformed =
-            num(b, "map.layer.transformed_frames") - num(a, "map.layer.transformed_frames");
+            drive_num(b, "map.layer.transformed_frames") - drive_num(a, "map.layer.transformed_frames");
     }
     if (rc == ERR_OK) {
         const cJSON *a = j[PH_CLICK], *b = j[N_PHASES];
         f->click = tail_stats(b, "click_ms_recent",
-                              (int)(num(b, "timing.click_count") - num(a, "timing.click_count")));
-        f->training = num(b, "training.running") == 1;
-        f->samples_per_s = num(b, "training.samples_per_s");
-        f->epoch = num(b, "training.epoch");
+                              (int)(drive_num(b, "timing.click_count") - drive_num(a, "timing.click_count")));
+        f->training = drive_num(b, "training.running") == 1;
+        f->samples_per_s = drive_num(b, "training.samples_per_s");
+        f->epoch = drive_num(b, "training.epoch");
         if (!f->training)
             rc = err_set(e, ERR_FORMAT, "the training run did not start or stopped early (%s)",
-                         cJSON_GetStringValue(
-                             cJSON_GetObjectItem(cJSON_GetObjectItem(b, "training"), "message")));
+                         cJSON_GetStringValue(drive_get(b, "training.message")));
     }
     for (int i = 0; i <= N_PHASES; i++)
         cJSON_Delete(j[i]);

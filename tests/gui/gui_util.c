@@ -8,11 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <cmocka.h>
 
 #include "core/rng.h"
+#include "drive/drive.h"
+#include "io/slurp.h"
 #include "test_util.h"
 #include "vae/vae_io.h"
 
@@ -31,24 +32,6 @@ const char *gu_stderr_path(void)
     return path;
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    long len = ftell(f);
-    rewind(f);
-    char *s = malloc(len > 0 ? (size_t)len + 1 : 1);
-    size_t n = len > 0 ? fread(s, 1, (size_t)len, f) : 0;
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 void gu_stderr_clear(void)
 {
     FILE *f = fopen(gu_stderr_path(), "w");
@@ -58,8 +41,20 @@ void gu_stderr_clear(void)
 
 char *gu_stderr_text(void)
 {
-    char *s = slurp(gu_stderr_path());
-    return s ? s : calloc(1, 1);
+    uint8_t *s = NULL;
+    size_t len;
+    io_slurp(gu_stderr_path(), (size_t)1 << 30, &s, &len, NULL);
+    return s ? (char *)s : calloc(1, 1);
+}
+
+/* Split text at spaces into words appended to v (at most cap - 1 of them,
+ * NULL-ended); the words live in buf. */
+static void words(char *buf, const char **v, int *n, int cap)
+{
+    char *save = NULL;
+    for (char *w = strtok_r(buf, " ", &save); w && *n < cap - 1; w = strtok_r(NULL, " ", &save))
+        v[(*n)++] = w;
+    v[*n] = NULL;
 }
 
 int gu_explore(const char *script_text, const char *opts, const char *env, const char *cache_dir)
@@ -67,18 +62,33 @@ int gu_explore(const char *script_text, const char *opts, const char *env, const
     const char *script = tu_write("gui-script.txt", script_text, strlen(script_text));
     const char *cache = cache_dir ? cache_dir : tu_tmpdir();
     const char *asan = getenv("ASAN_OPTIONS");
-    size_t len = strlen(script) + strlen(cache) * 2 + strlen(tu_tmpdir()) + strlen(zspace_bin) +
-                 (opts ? strlen(opts) : 0) + (env ? strlen(env) : 0) + (asan ? strlen(asan) : 0) +
-                 strlen(gu_stderr_path()) + 256;
-    char *cmd = malloc(len);
-    snprintf(cmd, len,
-             "cd '%s' && ASAN_OPTIONS='%s%sdetect_leaks=0' XDG_CACHE_HOME='%s' "
-             "XDG_CONFIG_HOME='%s' %s DISPLAY=%s %s explore --script '%s' %s 2>>'%s'",
-             tu_tmpdir(), asan ? asan : "", asan && *asan ? ":" : "", cache, cache, env ? env : "",
-             tu_xvfb(), zspace_bin, script, opts ? opts : "", gu_stderr_path());
-    int st = system(cmd);
-    free(cmd);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    char a[1024], c[4200], g[4200], d[256];
+    snprintf(a, sizeof a, "ASAN_OPTIONS=%s%sdetect_leaks=0", asan ? asan : "",
+             asan && *asan ? ":" : "");
+    snprintf(c, sizeof c, "XDG_CACHE_HOME=%s", cache);
+    snprintf(g, sizeof g, "XDG_CONFIG_HOME=%s", cache);
+    snprintf(d, sizeof d, "DISPLAY=%s", tu_xvfb());
+    enum { MAX_WORDS = 64 };
+    const char *ev[MAX_WORDS], *av[MAX_WORDS];
+    int ne = 0, na = 0;
+    ev[ne++] = a;
+    ev[ne++] = c;
+    ev[ne++] = g;
+    ev[ne++] = d;
+    char *eb = strdup(env ? env : ""), *ob = strdup(opts ? opts : "");
+    assert_non_null(eb);
+    assert_non_null(ob);
+    words(eb, ev, &ne, MAX_WORDS);
+    words(ob, av, &na, MAX_WORDS);
+    DriveRun r = {.exe = zspace_bin, .script = script, .args = av, .env = ev,
+                  .dir = tu_tmpdir(), .stderr_path = gu_stderr_path()};
+    int st = -1;
+    Err e = {0};
+    if (drive_run(&r, &st, &e) != ERR_OK)
+        fail_msg("%s", e.msg);
+    free(eb);
+    free(ob);
+    return st;
 }
 
 void gu_init(int argc, char **argv)
@@ -102,24 +112,16 @@ void gu_init(int argc, char **argv)
 
 cJSON *gu_load_json(const char *path)
 {
-    char *s = slurp(path);
-    if (!s)
-        fail_msg("cannot read %s", path);
-    cJSON *j = cJSON_Parse(s);
-    free(s);
+    Err e = {0};
+    cJSON *j = drive_load(path, &e);
     if (!j)
-        fail_msg("%s is not JSON", path);
+        fail_msg("%s", e.msg);
     return j;
 }
 
 const cJSON *gu_get(const cJSON *o, const char *dotted)
 {
-    char buf[256];
-    snprintf(buf, sizeof buf, "%s", dotted);
-    const cJSON *cur = o;
-    char *save = NULL;
-    for (char *k = strtok_r(buf, ".", &save); k && cur; k = strtok_r(NULL, ".", &save))
-        cur = cJSON_GetObjectItemCaseSensitive(cur, k);
+    const cJSON *cur = drive_get(o, dotted);
     if (!cur)
         fail_msg("the JSON has no \"%s\"", dotted);
     return cur;
@@ -159,13 +161,8 @@ void gu_floats(const cJSON *arr, float *out, int n)
 
 void gu_latent_to_window(const cJSON *st, float x, float y, int *wx, int *wy)
 {
-    const cJSON *c = gu_get(st, "view.center");
-    double scale = gu_num(st, "view.scale"), ps = gu_num(st, "view.pixel_scale");
-    double cx = cJSON_GetArrayItem(c, 0)->valuedouble, cy = cJSON_GetArrayItem(c, 1)->valuedouble;
-    double rx = gu_int_at(st, "view.map_rect", 0), ry = gu_int_at(st, "view.map_rect", 1);
-    double rw = gu_int_at(st, "view.map_rect", 2), rh = gu_int_at(st, "view.map_rect", 3);
-    *wx = (int)lround((rx + rw / 2 + (x - cx) * scale) / ps);
-    *wy = (int)lround((ry + rh / 2 - (y - cy) * scale) / ps);
+    if (drive_map_to_window(st, x, y, wx, wy) != 0)
+        fail_msg("the dump has no complete \"view\"");
 }
 
 void gu_decoded(const cJSON *st, float *out)

@@ -1,6 +1,7 @@
 /* gui_util: what every explorer GUI test needs. Running `zspace explore`
  * on a script in a private Xvfb, reading the dump-state JSON it writes,
- * and training a tiny model to open. Built on test_util (tmpdir, Xvfb).
+ * and training a tiny model to open. Built on test_util (tmpdir, Xvfb) and
+ * the explorer driver that `zspace bench explore` uses too (drive/drive.h).
  *
  * Paths inside the JSON are dotted: "view.scale", "training.batch_loss".
  * Every getter fails the cmocka test with the missing path named. */
@@ -22,7 +23,8 @@ const char *gu_zspace(void);
 /* Run `zspace explore --script <script_text> <opts>` in the test's tmpdir
  * (its working directory, where F12 and GIF exports land), with
  * XDG_CACHE_HOME and XDG_CONFIG_HOME set to cache_dir (NULL: the tmpdir),
- * extra environment assignments env ("A=1 B=2", or NULL), stderr appended
+ * extra environment assignments env ("A=1 B=2", or NULL; opts and env are
+ * words separated by spaces, without quoting), stderr appended
  * to gu_stderr_path(). Returns the exit status, -1 on a signal. Leak checks
  * are off for the window's process: Mesa's llvmpipe JIT frames keep memory
  * LeakSanitizer cannot attribute; the app's own code is leak-checked headless. */
