@@ -80,19 +80,11 @@ static int read_info(const Safetensors *st, const char *path, ClfInfo *info, Err
 {
     memset(info, 0, sizeof *info);
     info->test_accuracy = NAN;
-    const char *s = safetensors_meta(st, "dataset");
+    if (safetensors_meta_run(st, path, info->dataset, sizeof info->dataset, &info->epochs,
+                             &info->seed, e) != ERR_OK)
+        return ERR_FORMAT;
+    const char *s = safetensors_meta(st, "test_accuracy");
     if (s) {
-        if (strlen(s) >= sizeof info->dataset)
-            return err_set(e, ERR_FORMAT, "%s: metadata dataset '%.40s' is too long", path, s);
-        strcpy(info->dataset, s);
-    }
-    if (safetensors_meta(st, "epochs") &&
-        safetensors_meta_long(st, path, "epochs", 0, 1L << 30, &info->epochs, e))
-        return ERR_FORMAT;
-    if (safetensors_meta(st, "seed") &&
-        safetensors_meta_u64(st, path, "seed", &info->seed, e))
-        return ERR_FORMAT;
-    if ((s = safetensors_meta(st, "test_accuracy"))) {
         char *end;
         double v = strtod(s, &end);
         if (end == s || *end || (isfinite(v) && (v < 0 || v > 1)))

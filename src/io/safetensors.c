@@ -614,6 +614,23 @@ int safetensors_meta_u64(const Safetensors *st, const char *path, const char *ke
     return ERR_OK;
 }
 
+int safetensors_meta_run(const Safetensors *st, const char *path, char *dataset,
+                         size_t dataset_size, long *epochs, uint64_t *seed, Err *e)
+{
+    const char *s = safetensors_meta(st, "dataset");
+    if (s) {
+        if (strlen(s) >= dataset_size)
+            return err_set(e, ERR_FORMAT, "%s: metadata dataset '%.40s' is too long", path, s);
+        strcpy(dataset, s);
+    }
+    if (safetensors_meta(st, "epochs") &&
+        safetensors_meta_long(st, path, "epochs", 0, 1L << 30, epochs, e))
+        return ERR_FORMAT;
+    if (safetensors_meta(st, "seed") && safetensors_meta_u64(st, path, "seed", seed, e))
+        return ERR_FORMAT;
+    return ERR_OK;
+}
+
 void safetensors_free(Safetensors *st)
 {
     for (int i = 0; i < st->n_tensors; i++)

@@ -94,6 +94,13 @@ int safetensors_meta_long(const Safetensors *st, const char *path, const char *k
 int safetensors_meta_u64(const Safetensors *st, const char *path, const char *key, uint64_t *out,
                          Err *e);
 
+/* The training record our model files carry (VAE and classifier): the
+ * optional metadata "dataset" (copied into dataset, shorter than
+ * dataset_size), "epochs" (0..2^30) and "seed". An absent key leaves its
+ * output as it was; a malformed one is ERR_FORMAT naming the file and key. */
+int safetensors_meta_run(const Safetensors *st, const char *path, char *dataset,
+                         size_t dataset_size, long *epochs, uint64_t *seed, Err *e);
+
 /* Release everything; *st is zeroed. Safe on a zeroed struct. */
 void safetensors_free(Safetensors *st);
 

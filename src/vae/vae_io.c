@@ -259,19 +259,11 @@ static int read_loss_array(const cJSON *root, const char *name, int field, int *
 
 static int read_info(const Safetensors *st, const char *path, VaeFileInfo *info, Err *e)
 {
-    const char *s = safetensors_meta(st, "dataset");
-    if (s) {
-        if (strlen(s) >= sizeof info->dataset)
-            return err_set(e, ERR_FORMAT, "%s: metadata dataset '%.40s' is too long", path, s);
-        strcpy(info->dataset, s);
-    }
-    if (safetensors_meta(st, "epochs") &&
-        safetensors_meta_long(st, path, "epochs", 0, 1L << 30, &info->epochs, e))
+    if (safetensors_meta_run(st, path, info->dataset, sizeof info->dataset, &info->epochs,
+                             &info->seed, e) != ERR_OK)
         return ERR_FORMAT;
-    if (safetensors_meta(st, "seed") &&
-        safetensors_meta_u64(st, path, "seed", &info->seed, e))
-        return ERR_FORMAT;
-    if (!(s = safetensors_meta(st, "losses")))
+    const char *s = safetensors_meta(st, "losses");
+    if (!s)
         return ERR_OK;
     cJSON *root = cJSON_Parse(s);
     if (!cJSON_IsObject(root)) {
