@@ -47,8 +47,8 @@ static void test_run(void **state)
     const char *env[] = {"DRIVE_A=set", NULL};
     const char *err = tu_path("child.err");
     tu_write("child.err", "before\n", 7);
-    DriveRun r = {.exe = exe, .script = "s.txt", .args = args, .env = env, .dir = "/",
-                  .stderr_path = err};
+    DriveRun r = {
+        .exe = exe, .script = "s.txt", .args = args, .env = env, .dir = "/", .stderr_path = err};
     int st = -1;
     Err e = {0};
     assert_int_equal(drive_run(&r, &st, &e), ERR_OK);

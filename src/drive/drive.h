@@ -14,13 +14,14 @@
 #include "core/err.h"
 
 typedef struct {
-    const char *exe;          /* the zspace binary */
-    const char *script;       /* the script file */
-    const char *const *args;  /* more arguments after the script, NULL-ended; NULL: none */
-    const char *const *env;   /* "NAME=value" set (or replaced) in the child's
-                               * environment, NULL-ended; NULL: ours as it is */
-    const char *dir;          /* the child's working directory; NULL: ours */
-    const char *stderr_path;  /* the child's stderr is appended there; NULL: ours */
+    const char *exe;         /* the zspace binary */
+    const char *script;      /* the script file */
+    const char *const *args; /* more arguments after the script, NULL-ended; NULL: none */
+    /* "NAME=value" set (or replaced) in the child's environment, NULL-ended;
+     * NULL: ours as it is */
+    const char *const *env;
+    const char *dir;         /* the child's working directory; NULL: ours */
+    const char *stderr_path; /* the child's stderr is appended there; NULL: ours */
 } DriveRun;
 
 /* Run `exe explore --script SCRIPT ARGS...` to its end. ERR_OK when it ran,
