@@ -27,9 +27,21 @@ printf '\000\000\010\001\000\000\000\002\001\002' >"$T/ok.idx"
 expect 0 0 "unsigned byte (0x08), 1 dim 2, 2 items" -- "$Z" data inspect "$T/ok.idx"
 expect 1 1 "is a directory" -- "$Z" data inspect "$T"
 
-# An empty data directory: listed as missing, exit 1, pointing at bootstrap.
-ZSPACE_DATA="$T" expect 1 0 "run ./bootstrap to fetch" -- "$Z" data --no-verify
-ZSPACE_DATA="$T" expect 1 0 "MNIST: incomplete" -- "$Z" data --dataset mnist --no-verify
+# An empty data directory: listed as missing, exit 1, saying how to add it.
+mkdir "$T/empty"
+ZSPACE_DATA="$T/empty" expect 1 0 "add it with 'zspace data fetch'" -- "$Z" data --no-verify
+ZSPACE_DATA="$T/empty" expect 1 0 "MNIST: incomplete" -- "$Z" data --dataset mnist --no-verify
+ZSPACE_DATA="$T/empty" expect 1 1 "^zspace: $T/empty/train-images-idx3-ubyte: cannot open" -- \
+    "$Z" train -o "$T/m.safetensors" --epochs 1
+
+# Import: usage errors, and a file that is none of the datasets' (exit 1, one line).
+expect 2 1 "^zspace: data: import needs at least one DIR or FILE" -- "$Z" data import
+expect 2 1 "^zspace: data: import: unknown option '--bogus'" -- "$Z" data import --bogus
+expect 2 1 "^zspace: data: fetch takes no arguments, got 'x'" -- "$Z" data fetch x
+ZSPACE_DATA="$T/imp" expect 1 1 "^zspace: $T/ok.idx: no file of MNIST or Fashion-MNIST found" -- \
+    "$Z" data import "$T/ok.idx"
+ZSPACE_DATA="$T/imp" expect 1 1 "^zspace: $T/absent: cannot open: No such file" -- \
+    "$Z" data import "$T/absent"
 expect 2 1 "^zspace: data: --dataset 'cifar': expected mnist or fashion" -- "$Z" data --dataset cifar
 
 # The explorer without any display: a clear error, never an invisible window.

@@ -272,7 +272,7 @@ static void test_afile_signal_during_save(void **state)
     assert_string_equal(buf, "old");
 }
 
-/* XDG base directories with their ~/.cache and ~/.config fallbacks. */
+/* XDG base directories with their ~/.cache, ~/.config and ~/.local/share fallbacks. */
 static void test_xdg_path(void **state)
 {
     (void)state;
@@ -284,6 +284,12 @@ static void test_xdg_path(void **state)
     assert_string_equal(buf, "/x/cache/zspace/study");
     assert_true(xdg_path(XDG_CONFIG, "session.json", buf, sizeof buf));
     assert_string_equal(buf, "/h/.config/zspace/session.json");
+    setenv("XDG_DATA_HOME", "/x/data", 1);
+    assert_true(xdg_path(XDG_DATA, "", buf, sizeof buf));
+    assert_string_equal(buf, "/x/data/zspace");
+    unsetenv("XDG_DATA_HOME");
+    assert_true(xdg_path(XDG_DATA, "t", buf, sizeof buf));
+    assert_string_equal(buf, "/h/.local/share/zspace/t");
     unsetenv("XDG_CACHE_HOME");
     assert_true(xdg_path(XDG_CACHE, "", buf, sizeof buf));
     assert_string_equal(buf, "/h/.cache/zspace");

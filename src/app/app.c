@@ -28,10 +28,22 @@ int app_check_script(const char *path, Err *e)
     return rc;
 }
 
+/* Shown when MNIST is missing and the explorer starts on Fashion-MNIST. */
+#define NO_MNIST_LINE \
+    "MNIST is not installed: showing Fashion-MNIST. Add MNIST with 'zspace data fetch'."
+
 static void open_model(App *a)
 {
     char path[4096];
     const char *ds = a->opt.dataset;
+    bool no_mnist = false;
+    if (!ds && !a->opt.model_path) {
+        /* The default model's dataset: MNIST, or Fashion-MNIST (a package
+         * dependency) when MNIST is not installed, so the window never opens
+         * on nothing. */
+        ds = dataset_default();
+        no_mnist = strcmp(ds, "fashion") == 0;
+    }
     if (a->opt.model_path)
         snprintf(path, sizeof path, "%s", a->opt.model_path);
     else
@@ -43,6 +55,8 @@ static void open_model(App *a)
             /* No cached default model: train it in the background; the map
              * forms live and the result is cached for the next launch. */
             app_train_default(a, path, ds ? ds : "mnist");
+            if (no_mnist)
+                ui_toast(&a->ui, NO_MNIST_LINE);
             return;
         }
         snprintf(a->message, sizeof a->message, "Cannot open the model.\n\n%s", e.msg);
@@ -51,6 +65,8 @@ static void open_model(App *a)
     }
     if (!a->opt.model_path && !a->opt.compare_path)
         app_train_resume_default(a); /* an interrupted first training goes on */
+    if (no_mnist)
+        ui_toast(&a->ui, NO_MNIST_LINE);
 }
 
 /* Pick up the encoder's result once it is published. */

@@ -45,6 +45,10 @@ int cli_check_output(const char *cmd, const char *opt, const char *path);
 int cmd_data(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int bench_explore(int argc, char **argv); /* cmd_bench_explore.c: `zspace bench explore` */
+int data_fetch(int argc, char **argv);    /* data_fetch.c: `zspace data fetch` */
+/* cmd_data.c: import path into dest, printing what is found; *mnist_done
+ * (may be NULL) tells whether MNIST is complete in dest afterwards. */
+int data_import_run(const char *path, const char *dest, int *mnist_done);
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_explore(int argc, char **argv);

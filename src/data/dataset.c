@@ -2,16 +2,30 @@
 #include "dataset.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <nettle/sha2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/xdg.h"
 #include "data/idx.h"
 
 #ifndef ZSPACE_SOURCE_DIR
 #define ZSPACE_SOURCE_DIR "."
 #endif
+/* Set by the build (src/data/meson.build): the build tree, and the install
+ * prefix's data directory. */
+#ifndef ZSPACE_BUILD_ROOT
+#define ZSPACE_BUILD_ROOT ""
+#endif
+#ifndef ZSPACE_SYSTEM_DATA
+#define ZSPACE_SYSTEM_DATA "/usr/share/zspace/data"
+#endif
+#define FASHION_DEBIAN_DIR "/usr/share/datasets/fashion-mnist"
 
 static const char *const digit_names[DATASET_CLASSES] = {"0", "1", "2", "3", "4",
                                                          "5", "6", "7", "8", "9"};
@@ -54,20 +68,102 @@ const DatasetInfo *dataset_find(const char *name)
     return NULL;
 }
 
-void dataset_dir(const DatasetInfo *info, char *buf, size_t size)
+void dataset_user_dir(char *buf, size_t size)
 {
-    const char *env = getenv(strcmp(info->name, "mnist") == 0 ? "ZSPACE_DATA" : "ZSPACE_FASHION_DIR");
+    const char *env = getenv("ZSPACE_DATA");
     if (env && *env)
         snprintf(buf, size, "%s", env);
-    else if (strcmp(info->name, "mnist") == 0)
-        snprintf(buf, size, "%s/data", ZSPACE_SOURCE_DIR);
     else
-        snprintf(buf, size, "/usr/share/datasets/fashion-mnist");
+        xdg_path(XDG_DATA, "", buf, size);
+}
+
+/* The source tree's data/ belongs to builds run from their build tree: an
+ * installed binary must not depend on where it was built. */
+static bool running_from_build_tree(void)
+{
+    char exe[PATH_MAX], root[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0 || !*ZSPACE_BUILD_ROOT || !realpath(ZSPACE_BUILD_ROOT, root))
+        return false;
+    exe[n] = '\0';
+    size_t len = strlen(root);
+    return strncmp(exe, root, len) == 0 && exe[len] == '/';
+}
+
+/* $ZSPACE_DATA or $ZSPACE_FASHION_DIR when set and not empty, else NULL. */
+static const char *override(const DatasetInfo *info)
+{
+    const char *env = getenv(strcmp(info->name, "mnist") == 0 ? "ZSPACE_DATA" : "ZSPACE_FASHION_DIR");
+    return env && *env ? env : NULL;
+}
+
+int dataset_places(const DatasetInfo *info, char places[][4096])
+{
+    bool mnist = strcmp(info->name, "mnist") == 0;
+    const char *env = override(info);
+    if (env) {
+        /* An explicit override is the only place, so a wrong one is named
+         * in the error rather than silently passed over. */
+        snprintf(places[0], 4096, "%s", env);
+        return 1;
+    }
+    int n = 0;
+    if (mnist) {
+        dataset_user_dir(places[n++], 4096);
+        snprintf(places[n++], 4096, "%s", dataset_system_dir());
+        if (running_from_build_tree())
+            snprintf(places[n++], 4096, "%s/data", ZSPACE_SOURCE_DIR);
+    } else {
+        snprintf(places[n++], 4096, "%s", FASHION_DEBIAN_DIR);
+        dataset_user_dir(places[n++], 4096);
+    }
+    return n;
+}
+
+bool dataset_present_in(const DatasetInfo *info, const char *dir)
+{
+    for (int i = 0; i < DS_FILES; i++) {
+        char p[4096 + 64];
+        struct stat st;
+        snprintf(p, sizeof p, "%s/%s", dir, info->files[i]);
+        if (stat(p, &st) != 0 || !S_ISREG(st.st_mode))
+            return false;
+    }
+    return true;
+}
+
+bool dataset_dir(const DatasetInfo *info, char *buf, size_t size)
+{
+    char places[DATASET_MAX_PLACES][4096];
+    int n = dataset_places(info, places);
+    for (int i = 0; i < n; i++) {
+        if (dataset_present_in(info, places[i])) {
+            snprintf(buf, size, "%s", places[i]);
+            return true;
+        }
+    }
+    snprintf(buf, size, "%s", places[0]);
+    return false;
+}
+
+const char *dataset_system_dir(void)
+{
+    return ZSPACE_SYSTEM_DATA;
+}
+
+const char *dataset_default(void)
+{
+    char dir[4096];
+    if (dataset_dir(dataset_find("mnist"), dir, sizeof dir))
+        return "mnist";
+    if (dataset_dir(dataset_find("fashion"), dir, sizeof dir))
+        return "fashion";
+    return "mnist";
 }
 
 void dataset_path(const DatasetInfo *info, int i, char *buf, size_t size)
 {
-    char dir[2048];
+    char dir[4096];
     dataset_dir(info, dir, sizeof dir);
     snprintf(buf, size, "%s/%s", dir, info->files[i]);
 }
@@ -146,9 +242,17 @@ int dataset_load(const char *name, Dataset *ds, Err *e)
     const DatasetInfo *info = dataset_find(name);
     if (!info)
         return err_set(e, ERR_ARG, "unknown dataset '%s' (known: mnist, fashion)", name);
-    char p[DS_FILES][4096];
+    char dir[4096];
+    if (!dataset_dir(info, dir, sizeof dir) && !override(info))
+        return err_set(e, ERR_IO, "%s is not installed: %s; 'zspace data' lists where zspace looks",
+                       info->title,
+                       strcmp(info->name, "mnist") == 0
+                           ? "add it with 'zspace data fetch' (downloads it) or 'zspace data "
+                             "import DIR|FILE'"
+                           : "install the Debian package dataset-fashion-mnist");
+    char p[DS_FILES][4096 + 64];
     for (int i = 0; i < DS_FILES; i++)
-        dataset_path(info, i, p[i], sizeof p[i]);
+        snprintf(p[i], sizeof p[i], "%s/%s", dir, info->files[i]);
     int rows, cols, trows, tcols;
     int rc = dataset_load_split(p[DS_TRAIN_IMAGES], p[DS_TRAIN_LABELS], &ds->train, &rows, &cols, e);
     if (rc != ERR_OK)

@@ -2,10 +2,17 @@
  * their IDX files live, their published SHA-256 sums, and loading a whole
  * dataset (train + test, images + labels) with cross-file checks.
  *
- * Places: MNIST in $ZSPACE_DATA, else <source tree>/data; Fashion-MNIST in
- * $ZSPACE_FASHION_DIR, else /usr/share/datasets/fashion-mnist (Debian's
- * dataset-fashion-mnist package). Thread rule: a Dataset is read-only after
- * dataset_load and may be shared by any number of threads. */
+ * Places, looked in this order; a dataset lives in the first place that holds
+ * all four of its files:
+ *   MNIST: $ZSPACE_DATA alone when it is set; else $XDG_DATA_HOME/zspace (the
+ *     user's data dir, filled by `zspace data import|fetch`), the install
+ *     prefix's share/zspace/data, and <source tree>/data only for a binary
+ *     run from its build tree.
+ *   Fashion-MNIST: $ZSPACE_FASHION_DIR alone when it is set; else
+ *     /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist), then
+ *     the user's data dir.
+ * Thread rule: a Dataset is read-only after dataset_load and may be shared by
+ * any number of threads; the lookups read the environment only. */
 #ifndef ZSPACE_DATA_DATASET_H
 #define ZSPACE_DATA_DATASET_H
 
@@ -46,8 +53,25 @@ typedef struct {
 const DatasetInfo *dataset_known(int *count);
 /* Look one up by name ("mnist", "fashion"); NULL if unknown. */
 const DatasetInfo *dataset_find(const char *name);
-/* The directory holding a dataset's files (env override or default) into buf. */
-void dataset_dir(const DatasetInfo *info, char *buf, size_t size);
+#define DATASET_MAX_PLACES 4
+
+/* The places looked in for a dataset, in order, into places[]; returns how
+ * many (1..DATASET_MAX_PLACES). */
+int dataset_places(const DatasetInfo *info, char places[][4096]);
+/* True when dir holds all four files of the dataset (whatever their contents). */
+_Bool dataset_present_in(const DatasetInfo *info, const char *dir);
+/* The directory holding a dataset's files: the first place that holds them
+ * all, else the first place (where it is expected), into buf. Returns whether
+ * one holds them all. */
+_Bool dataset_dir(const DatasetInfo *info, char *buf, size_t size);
+/* Where `zspace data import|fetch` put files: $ZSPACE_DATA when set, else
+ * $XDG_DATA_HOME/zspace (default ~/.local/share/zspace). */
+void dataset_user_dir(char *buf, size_t size);
+/* The install prefix's data directory (share/zspace/data). */
+const char *dataset_system_dir(void);
+/* The dataset to start on when none is named: "mnist" when it is present,
+ * else "fashion" when that is, else "mnist" (whose error says how to add it). */
+const char *dataset_default(void);
 /* Full path of file i of a dataset into buf. */
 void dataset_path(const DatasetInfo *info, int i, char *buf, size_t size);
 
