@@ -45,6 +45,12 @@ int gfx_shader_dir(char *buf, size_t size, Err *e)
     snprintf(buf, size, "%s/shaders", ZSPACE_SOURCE_DIR);
     if (has_shaders(buf))
         return ERR_OK;
+#ifdef ZSPACE_PREFIX_SHADERS
+    /* The install prefix's, for a binary installed outside <prefix>/bin. */
+    snprintf(buf, size, "%s", ZSPACE_PREFIX_SHADERS);
+    if (has_shaders(buf))
+        return ERR_OK;
+#endif
     return err_set(e, ERR_IO,
                    "no shader directory: set ZSPACE_SHADERS, or install zspace, or keep the "
                    "source tree at %s",

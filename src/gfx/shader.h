@@ -1,7 +1,8 @@
 /* shader: GLSL programs loaded at run time from files in shaders/.
  *
  * The directory is, in order: $ZSPACE_SHADERS; <binary dir>/../share/zspace/
- * shaders (an installed zspace); ZSPACE_SOURCE_DIR/shaders (the checkout).
+ * shaders (an installed zspace); ZSPACE_SOURCE_DIR/shaders (the checkout);
+ * <prefix>/share/zspace/shaders (installed with another bindir).
  * A missing file or a compile/link failure is an Err naming the file and
  * carrying the GL info log; a failed (re)load leaves the program as it was,
  * so a shader being edited live never leaves the window without one (the
