@@ -37,6 +37,9 @@ static void open_model(App *a)
     char path[4096];
     const char *ds = a->opt.dataset;
     bool no_mnist = false;
+    /* Toasts raised here count their seconds from now, not from before the
+     * window and fonts were made (which can take seconds on a slow PC). */
+    a->ui.now = timer_now() - a->t0;
     if (!ds && !a->opt.model_path) {
         /* The default model's dataset: MNIST, or Fashion-MNIST (a package
          * dependency) when MNIST is not installed, so the window never opens
