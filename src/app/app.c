@@ -286,7 +286,9 @@ static int loop(App *a, Err *e)
                     (a->have_model && !a->map_ready) || a->shot_path[0] || app_train_busy(a) ||
                     app_walk_busy(a) || app_map_settling(a);
         SDL_Event ev;
-        if (!busy && SDL_WaitEventTimeout(&ev, 250))
+        bool woken = !busy && SDL_WaitEventTimeout(&ev, 250);
+        watchdog_frame_begin(&a->wd); /* from here to the swap, the frame is ours */
+        if (woken)
             handle_event(a, &ev);
         double work0 = busy ? start : timer_now(); /* frame work starts after an idle wait */
         while (SDL_PollEvent(&ev))
@@ -302,6 +304,7 @@ static int loop(App *a, Err *e)
         draw(a);
         if (after_draw(a, &so, e) != ERR_OK)
             return e->code;
+        watchdog_frame_end(&a->wd); /* a driver may hold the swap of a hidden window */
         gfx_window_swap(&a->win);
         app_perf_frame(a, work0, busy);
         count_frame(a);
@@ -363,7 +366,10 @@ int app_run(const AppOptions *o, Err *e)
     if (rc == ERR_OK)
         rc = start(a, e);
     if (rc == ERR_OK)
+        rc = watchdog_start(&a->wd, watchdog_limit_from_env(), e);
+    if (rc == ERR_OK)
         rc = loop(a, e);
+    watchdog_stop(&a->wd);
     app_train_free(a); /* stops a run, which saves its last complete batch */
     app_walk_free(a);
     app_proj_free(a);

@@ -30,6 +30,7 @@
 #include "view_draw.h"
 #include "view_files.h"
 #include "view_neigh.h"
+#include "watchdog.h"
 
 enum { APP_CUSTOM_POINTS = 1, APP_CUSTOM_POINTS_B = 2 /* compare.h */ };
 
@@ -128,6 +129,9 @@ typedef struct {
 
     /* frame-time statistics for dump-state and `zspace bench explore` (frametime.h) */
     FrameTime ft;
+
+    /* aborts with a backtrace when a frame freezes (debug and test builds) */
+    Watchdog wd;
 } App;
 
 /* layout.c */
@@ -165,6 +169,10 @@ void map_from_screen_in(const MapView *v, UiRect r, float sx, float sy, float *x
 void map_draw_grid_in(App *a, UiRect r, const MapView *v); /* Z = 2 grid, ticks, axis names */
 void map_draw_marker_at(App *a, float sx, float sy);      /* the z marker at screen (sx, sy) */
 void map_zoom_at(MapView *v, UiRect r, float notches, int mx, int my);
+void map_pan(MapView *v, float dx, float dy); /* a right-drag of (dx, dy) pixels */
+/* Keep v drawable whatever set it (a session, a far-off model, the mouse):
+ * a finite centre, a scale at which pixels are distinct floats there. */
+void map_clamp_view(MapView *v);
 int map_hover_point(const App *a, const MapView *v, UiRect r, const float *xy, size_t n, int mx,
                     int my);
 void map_draw_points_with(App *a, GfxPoints *pts, const MapView *v, size_t n, UiRect r);

@@ -188,6 +188,7 @@ void app_presenter_frame(App *a)
         a->view.cx = p->restore.center[0];
         a->view.cy = p->restore.center[1];
         a->view.scale = p->restore.scale;
+        map_clamp_view(&a->view); /* the file's values, as far as they can be drawn */
         a->view.fitted = true;
         a->view.user_moved = true;
     }

@@ -441,11 +441,9 @@ static void b_interact(App *a, AppCompare *c)
         c->pan_y = (float)my;
     }
     if ((res & UI_ACTIVE) && (ui->active_button & UI_MOUSE_RIGHT)) {
-        c->view.cx -= ((float)mx - c->pan_x) / c->view.scale;
-        c->view.cy += ((float)my - c->pan_y) / c->view.scale;
+        map_pan(&c->view, (float)mx - c->pan_x, (float)my - c->pan_y);
         c->pan_x = (float)mx;
         c->pan_y = (float)my;
-        c->view.user_moved = true;
     } else if ((res & UI_ACTIVE) && (ui->active_button & UI_MOUSE_LEFT)) {
         float x, y;
         map_from_screen_in(&c->view, r, (float)mx, (float)my, &x, &y);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "axis.h"
 #include "vae/vae_eval.h"
 
 #define SMOOTH 0.95 /* EMA weight of the past: ~20 batches */
@@ -57,14 +58,6 @@ static double epoch_train(const VaeEpochLoss *l, int k)
     return k == 0 ? l->train : k == 1 ? l->train_recon : l->train_kl;
 }
 
-/* 1, 2 or 5 times a power of ten, at least raw. */
-static double step_at_least(double raw)
-{
-    double p = pow(10.0, floor(log10(raw)));
-    double f = raw / p;
-    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
-}
-
 typedef struct {
     UiRect p;            /* plot area */
     double x0, x1, y0, y1;
@@ -85,7 +78,7 @@ static float py(const Plot *pl, double y)
     } else {
         f = (y - pl->y0) / (pl->y1 - pl->y0);
     }
-    f = f < -0.05 ? -0.05 : f > 1.05 ? 1.05 : f;
+    f = !(f >= -0.05) ? -0.05 : f > 1.05 ? 1.05 : f; /* NaN, -inf: the bottom */
     return (float)(pl->p.y + pl->p.h) - (float)f * (float)pl->p.h;
 }
 
@@ -136,7 +129,7 @@ static void y_range(const Series *d, bool log_scale, double *lo, double *hi)
             ema = SMOOTH * ema + (1 - SMOOTH) * batch_value(&d->b[i], k);
             w = SMOOTH * w + (1 - SMOOTH);
             double v = ema / w;
-            if (i >= skip || log_scale) {
+            if ((i >= skip || log_scale) && isfinite(v)) {
                 mn = v < mn ? v : mn;
                 mx = v > mx ? v : mx;
             }
@@ -152,6 +145,9 @@ static void y_range(const Series *d, bool log_scale, double *lo, double *hi)
     }
     if (mn > mx)
         mn = 0, mx = 1;
+    /* finite values near DBL_MAX (a damaged history) would overflow the margins */
+    mn = axis_clamp(mn, 0);
+    mx = axis_clamp(mx, 1);
     if (log_scale) {
         mn = mn < 0.01 ? 0.01 : mn;
         mx = mx < mn * 1.5 ? mn * 1.5 : mx;
@@ -168,39 +164,34 @@ static void axes(Ui *ui, const Plot *pl)
     const UiTheme *t = &ui->theme;
     int sh = ui_text_height(ui, UI_FONT_SMALL), pad = ui_pad(ui);
     char buf[32];
+    double tick[AXIS_MAX_TICKS];
+    int n;
+    bool whole = true; /* linear labels: "%.0f" for steps of 1 or more, else "%.1f" */
     /* y: decades (and 2, 5 between when they fit) on log, nice steps on linear */
     if (pl->log) {
-        double dec = floor(log10(pl->y0));
-        int fit = (int)(pl->p.h / (sh * 1.6));
-        double span = log10(pl->y1) - log10(pl->y0);
-        bool sub = span * 3 <= fit;
-        for (double p = pow(10, dec); p <= pl->y1; p *= 10)
-            for (int m = 0; m < 3; m++) {
-                double v = p * (m == 0 ? 1 : m == 1 ? 2 : 5);
-                if ((m && !sub) || v < pl->y0 || v > pl->y1)
-                    continue;
-                float y = py(pl, v);
-                ui_draw_rect(ui, ui_rect(pl->p.x, (int)y, pl->p.w, 1), t->grid, 0);
-                snprintf(buf, sizeof buf, v >= 1 ? "%.0f" : "%.2g", v);
-                int w = ui_text_width(ui, UI_FONT_SMALL, buf);
-                ui_draw_text(ui, UI_FONT_SMALL, pl->p.x - w - pad / 2, (int)y - sh / 2,
-                             t->text_dim, buf);
-            }
+        n = axis_log_ticks(pl->y0, pl->y1, (int)(pl->p.h / (sh * 1.6)), tick, AXIS_MAX_TICKS);
     } else {
-        double st = step_at_least((pl->y1 - pl->y0) / fmax(2, pl->p.h / (sh * 2.5)));
-        for (double v = ceil(pl->y0 / st) * st; v <= pl->y1; v += st) {
-            float y = py(pl, v);
-            ui_draw_rect(ui, ui_rect(pl->p.x, (int)y, pl->p.w, 1), t->grid, 0);
-            snprintf(buf, sizeof buf, st >= 1 ? "%.0f" : "%.1f", v);
-            int w = ui_text_width(ui, UI_FONT_SMALL, buf);
-            ui_draw_text(ui, UI_FONT_SMALL, pl->p.x - w - pad / 2, (int)y - sh / 2, t->text_dim,
-                         buf);
-        }
+        double st = axis_step_at_least((pl->y1 - pl->y0) / fmax(2, pl->p.h / (sh * 2.5)));
+        n = axis_ticks(pl->y0, pl->y1, st, tick, AXIS_MAX_TICKS);
+        whole = st >= 1;
+    }
+    for (int i = 0; i < n; i++) {
+        double v = tick[i];
+        float y = py(pl, v);
+        ui_draw_rect(ui, ui_rect(pl->p.x, (int)y, pl->p.w, 1), t->grid, 0);
+        if (pl->log || v >= 1e6) /* huge values (a damaged history) in short form */
+            snprintf(buf, sizeof buf, v >= 1 && v < 1e6 ? "%.0f" : "%.2g", v);
+        else
+            snprintf(buf, sizeof buf, whole ? "%.0f" : "%.1f", v);
+        int w = ui_text_width(ui, UI_FONT_SMALL, buf);
+        ui_draw_text(ui, UI_FONT_SMALL, pl->p.x - w - pad / 2, (int)y - sh / 2, t->text_dim, buf);
     }
     /* x: epochs */
     int wlab = ui_text_width(ui, UI_FONT_SMALL, "0000");
-    double st = step_at_least((pl->x1 - pl->x0) / fmax(1, pl->p.w / (wlab * 2.0)));
-    for (double v = ceil(pl->x0 / st) * st; v <= pl->x1 + 1e-9; v += st) {
+    double st = axis_step_at_least((pl->x1 - pl->x0) / fmax(1, pl->p.w / (wlab * 2.0)));
+    n = axis_ticks(pl->x0, pl->x1 + 1e-9, st, tick, AXIS_MAX_TICKS);
+    for (int i = 0; i < n; i++) {
+        double v = tick[i];
         float x = px(pl, v);
         ui_draw_rect(ui, ui_rect((int)x, pl->p.y, 1, pl->p.h), t->grid, 0);
         snprintf(buf, sizeof buf, st >= 1 ? "%.0f" : "%.1f", v);
@@ -409,8 +400,10 @@ void view_klbars(App *a)
     float mx = 0.1f;
     for (int d = 0; d < z; d++) {
         active += kl[d] > VAE_ACTIVE_KL;
-        mx = fmaxf(mx, kl[d]);
+        if (isfinite(kl[d]))
+            mx = fmaxf(mx, kl[d]);
     }
+    mx = fminf(mx, 1e30f); /* the axis' top, a nice step above it, stays a finite float */
     ui_draw_text(ui, UI_FONT_BODY, r.x + 2 * pad, r.y + pad, t->text, "KL per dimension");
     if (!z)
         return;
@@ -424,13 +417,16 @@ void view_klbars(App *a)
     UiRect p = ui_rect(r.x + pad + ylab, top + pad, r.w - 3 * pad - ylab, r.y + r.h - top - 2 * pad - sh);
     if (p.w < z || p.h < 10)
         return;
-    double st = step_at_least(mx * 1.1 / fmax(1, p.h / (sh * 2.5)));
+    double st = axis_step_at_least(mx * 1.1 / fmax(1, p.h / (sh * 2.5)));
     float ymax = (float)(ceil(mx * 1.1 / st) * st);
     char buf[48];
-    for (double v = 0; v <= ymax + 1e-9; v += st) {
+    double tick[AXIS_MAX_TICKS];
+    int nt = axis_ticks(0, ymax + 1e-9, st, tick, AXIS_MAX_TICKS);
+    for (int i = 0; i < nt; i++) {
+        double v = tick[i];
         int y = p.y + p.h - (int)((float)v / ymax * (float)p.h);
         ui_draw_rect(ui, ui_rect(p.x, y, p.w, 1), t->grid, 0);
-        snprintf(buf, sizeof buf, st >= 1 ? "%.0f" : "%.1f", v);
+        snprintf(buf, sizeof buf, v >= 1e6 ? "%.2g" : st >= 1 ? "%.0f" : "%.1f", v);
         int w = ui_text_width(ui, UI_FONT_SMALL, buf);
         ui_draw_text(ui, UI_FONT_SMALL, p.x - w - pad / 2, y - sh / 2, t->text_dim, buf);
     }
@@ -447,7 +443,7 @@ void view_klbars(App *a)
         UiColor c = on ? t->accent : t->track;
         if (d == tr->hover_dim)
             c = t->focus;
-        float h = kl[d] / ymax * (float)p.h;
+        float h = fminf(kl[d] / ymax, 1.0f) * (float)p.h; /* inf, NaN: a full bar */
         int x = p.x + (int)((float)d * bw + gap / 2);
         int w = (int)fmaxf(1, bw - gap);
         ui_draw_rect(ui, ui_rect(x, p.y + p.h - (int)fmaxf(on ? 2 : 1, h), w, (int)fmaxf(on ? 2 : 1, h)), c, 0);

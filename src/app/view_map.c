@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "axis.h"
 
 void map_to_screen_in(const MapView *v, UiRect r, float x, float y, float *sx, float *sy)
 {
@@ -32,6 +33,26 @@ void map_from_screen(const App *a, float sx, float sy, float *x, float *y)
     map_from_screen_in(&a->view, a->r_map, sx, sy, x, y);
 }
 
+/* Limits of a drawable view. The centre stays well inside float's range, so
+ * that the view's edges (centre +- half a window at the smallest scale) do
+ * too; the scale keeps a pixel at least 4 float steps wide at the centre's
+ * magnitude, or points and ticks could not be placed between pixels. */
+#define MAP_MAX_COORD 1e30f
+#define MAP_MIN_SCALE 1e-30f
+#define MAP_MAX_SCALE 1e6f
+
+void map_clamp_view(MapView *v)
+{
+    v->cx = isfinite(v->cx) ? fminf(fmaxf(v->cx, -MAP_MAX_COORD), MAP_MAX_COORD) : 0;
+    v->cy = isfinite(v->cy) ? fminf(fmaxf(v->cy, -MAP_MAX_COORD), MAP_MAX_COORD) : 0;
+    float m = fmaxf(fmaxf(fabsf(v->cx), fabsf(v->cy)), 1.0f);
+    float ulp = nextafterf(m, INFINITY) - m;
+    float hi = fminf(MAP_MAX_SCALE, 1.0f / (4.0f * ulp));
+    if (!(v->scale >= MAP_MIN_SCALE)) /* NaN too */
+        v->scale = MAP_MIN_SCALE;
+    v->scale = fminf(v->scale, hi);
+}
+
 void map_fit_view(MapView *v, UiRect r, const float *xy, size_t n, float lo[2], float hi[2])
 {
     lo[0] = lo[1] = -4;
@@ -46,13 +67,23 @@ void map_fit_view(MapView *v, UiRect r, const float *xy, size_t n, float lo[2], 
                 hi[k] = x > hi[k] ? x : hi[k];
             }
     }
-    v->cx = (lo[0] + hi[0]) / 2;
-    v->cy = (lo[1] + hi[1]) / 2;
+    v->cx = lo[0] / 2 + hi[0] / 2; /* halves first: a box near FLT_MAX does not overflow */
+    v->cy = lo[1] / 2 + hi[1] / 2;
     float sx = (float)r.w / fmaxf(hi[0] - lo[0], 1e-3f);
     float sy = (float)r.h / fmaxf(hi[1] - lo[1], 1e-3f);
     v->scale = 0.9f * fminf(sx, sy); /* a margin around the data */
     v->fitted = xy != NULL;
     v->user_moved = false;
+    map_clamp_view(v);
+}
+
+/* Right-drag: move view v by a mouse motion of (dx, dy) pixels. */
+void map_pan(MapView *v, float dx, float dy)
+{
+    v->cx -= dx / v->scale;
+    v->cy += dy / v->scale;
+    v->user_moved = true;
+    map_clamp_view(v);
 }
 
 void map_reset_view(App *a)
@@ -66,18 +97,13 @@ void map_reset_view(App *a)
     a->view.user_moved = false;
 }
 
-/* 1, 2 or 5 times a power of ten, at least `raw`. */
-static float nice_step(float raw)
+static void tick_label(char *buf, size_t n, double v, double step)
 {
-    float p = powf(10.0f, floorf(log10f(raw)));
-    float f = raw / p;
-    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
-}
-
-static void tick_label(char *buf, size_t n, float v, float step)
-{
-    int dec = step >= 1 ? 0 : (int)ceilf(-log10f(step) - 1e-4f);
-    snprintf(buf, n, "%.*f", dec, fabsf(v) < step * 1e-3f ? 0.0 : (double)v);
+    int dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-4);
+    if (fabs(v) >= 1e6 || dec > 9) /* only where a clamped view lands far out */
+        snprintf(buf, n, "%.6g", v);
+    else
+        snprintf(buf, n, "%.*f", dec, fabs(v) < step * 1e-3 ? 0.0 : v);
 }
 
 /* The z1/z2 grid with ticks of view v over the map rect r (Z = 2). */
@@ -86,30 +112,33 @@ void map_draw_grid_in(App *a, UiRect r, const MapView *v)
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     int pad = ui_pad(ui), sh = ui_text_height(ui, UI_FONT_SMALL);
-    float step = nice_step((float)(ui_text_height(ui, UI_FONT_BODY) * 5) / v->scale);
+    double step = axis_step_at_least(ui_text_height(ui, UI_FONT_BODY) * 5.0 / v->scale);
     float x0, y0, x1, y1;
     map_from_screen_in(v, r, (float)r.x, (float)(r.y + r.h), &x0, &y0);
     map_from_screen_in(v, r, (float)(r.x + r.w), (float)r.y, &x1, &y1);
     UiColor zero = t->axis;
     zero.a = 110;
     char buf[32];
-    for (float x = ceilf(x0 / step) * step; x <= x1; x += step) {
+    double tick[AXIS_MAX_TICKS];
+    int n = axis_ticks(x0, x1, step, tick, AXIS_MAX_TICKS);
+    for (int i = 0; i < n; i++) {
         float sx, sy;
-        map_to_screen_in(v, r, x, 0, &sx, &sy);
-        bool z = fabsf(x) < step * 1e-3f;
+        map_to_screen_in(v, r, (float)tick[i], 0, &sx, &sy);
+        bool z = fabs(tick[i]) < step * 1e-3;
         ui_draw_rect(ui, ui_rect((int)sx, r.y, 1, r.h), z ? zero : t->grid, 0);
-        tick_label(buf, sizeof buf, x, step);
+        tick_label(buf, sizeof buf, tick[i], step);
         int w = ui_text_width(ui, UI_FONT_SMALL, buf), lx = (int)sx - w / 2;
         /* a label the map's edge would cut ("-6" shown as "6") is left out */
         if (lx >= r.x + pad / 2 && lx + w <= r.x + r.w - pad / 2)
             ui_draw_text(ui, UI_FONT_SMALL, lx, r.y + r.h - sh - pad / 2, t->text_dim, buf);
     }
-    for (float y = ceilf(y0 / step) * step; y <= y1; y += step) {
+    n = axis_ticks(y0, y1, step, tick, AXIS_MAX_TICKS);
+    for (int i = 0; i < n; i++) {
         float sx, sy;
-        map_to_screen_in(v, r, 0, y, &sx, &sy);
-        bool z = fabsf(y) < step * 1e-3f;
+        map_to_screen_in(v, r, 0, (float)tick[i], &sx, &sy);
+        bool z = fabs(tick[i]) < step * 1e-3;
         ui_draw_rect(ui, ui_rect(r.x, (int)sy, r.w, 1), z ? zero : t->grid, 0);
-        tick_label(buf, sizeof buf, y, step);
+        tick_label(buf, sizeof buf, tick[i], step);
         int ly = (int)sy - sh / 2;
         if (ly >= r.y && ly + sh <= r.y + r.h - sh - pad / 2) /* clear of the x labels' row */
             ui_draw_text(ui, UI_FONT_SMALL, r.x + pad / 2, ly, t->text_dim, buf);
@@ -210,13 +239,15 @@ void map_zoom_at(MapView *v, UiRect r, float notches, int mx, int my)
     float x, y;
     map_from_screen_in(v, r, (float)mx, (float)my, &x, &y);
     float s = v->scale * powf(1.2f, notches);
-    s = s < 1e-2f ? 1e-2f : s > 1e6f ? 1e6f : s;
-    v->scale = s;
+    float lo = fminf(1e-2f, v->scale); /* a fit to a huge cloud may sit below it */
+    v->scale = s < lo ? lo : s;
+    map_clamp_view(v);
     float nx, ny;
     map_from_screen_in(v, r, (float)mx, (float)my, &nx, &ny);
     v->cx += x - nx;
     v->cy += y - ny;
     v->user_moved = true;
+    map_clamp_view(v); /* the centre moved: its float step too */
 }
 
 /* The point of xy (n, 2) under the mouse on view v over rect r, -1 none. */
@@ -251,11 +282,9 @@ static void interact(App *a)
         a->pan_y = (float)my;
     }
     if ((res & UI_ACTIVE) && (ui->active_button & UI_MOUSE_RIGHT)) {
-        a->view.cx -= ((float)mx - a->pan_x) / a->view.scale;
-        a->view.cy += ((float)my - a->pan_y) / a->view.scale;
+        map_pan(&a->view, (float)mx - a->pan_x, (float)my - a->pan_y);
         a->pan_x = (float)mx;
         a->pan_y = (float)my;
-        a->view.user_moved = true;
     } else if ((res & UI_ACTIVE) && (ui->active_button & UI_MOUSE_LEFT)) {
         float x, y;
         map_from_screen(a, (float)mx, (float)my, &x, &y);

@@ -214,6 +214,7 @@ void app_proj_fit_beside_card(App *a, const float lo[2], const float hi[2])
         a->view.scale = right;
         a->view.cx = (lo[0] + hi[0]) / 2 - wb / 2 / right;
     }
+    map_clamp_view(&a->view);
 }
 
 static void status_line(const App *a, char *buf, size_t n)

@@ -276,6 +276,7 @@ static void glide_step(App *a)
         a->view.cx = tr->view_from[0] + (tr->view_to[0] - tr->view_from[0]) * f;
         a->view.cy = tr->view_from[1] + (tr->view_to[1] - tr->view_from[1]) * f;
         a->view.scale = tr->view_from[2] * powf(tr->view_to[2] / tr->view_from[2], f);
+        map_clamp_view(&a->view);
     }
     if (f >= 1) {
         tr->gliding = false;

@@ -24,6 +24,8 @@ mkdir -p "$out/dumps" "$out/cache" "$out/config"
 rm -f "$out"/dumps/*.json "$out/rss.tsv"
 cp "$model_src" "$out/model.safetensors"
 export XDG_CACHE_HOME=$out/cache XDG_CONFIG_HOME=$out/config
+# a frame that spins aborts with a backtrace (app/watchdog.h) rather than hanging the soak
+export ZSPACE_WATCHDOG=${ZSPACE_WATCHDOG:-10}
 cd "$out" || exit 1 # G (walk GIF) writes into the working directory
 
 # A private X server (tests/xvfb_start.sh).

@@ -24,6 +24,8 @@ mkdir -p "$out/cache/zspace" "$out/config"
 clf=${XDG_CACHE_HOME:-$HOME/.cache}/zspace/classifier-mnist.safetensors
 [ -f "$clf" ] && cp "$clf" "$out/cache/zspace/"
 export XDG_CACHE_HOME=$out/cache XDG_CONFIG_HOME=$out/config
+# memcheck runs frames 20-50x slower: the watchdog (app/watchdog.h) would take one for a freeze
+export ZSPACE_WATCHDOG=0
 export LIBGL_ALWAYS_SOFTWARE=1 GALLIUM_DRIVER=llvmpipe
 
 # shellcheck source=../xvfb_start.sh
