@@ -103,6 +103,35 @@ static void poll_model(App *a)
     a->z_dirty = true;
 }
 
+AppSide app_side(const App *a)
+{
+    return a->side;
+}
+
+void app_ask_side(App *a, AppSide want, AppSideHow how)
+{
+    a->side_ask = (AppSideAsk){.asked = true, .want = want, .how = how};
+}
+
+/* The one place the side slot changes. Showing a panel remembers the one it
+ * covers; toggling the shown panel off gives the slot back to that one. */
+static void apply_side(App *a)
+{
+    AppSideAsk q = a->side_ask;
+    if (!q.asked)
+        return;
+    a->side_ask.asked = false;
+    if (q.want == a->side) {
+        if (q.how == APP_SIDE_TOGGLE) {
+            a->side = a->side_under;
+            a->side_under = APP_SIDE_SLIDERS;
+        }
+        return;
+    }
+    a->side_under = a->side;
+    a->side = q.want;
+}
+
 static int mouse_button(uint8_t b)
 {
     return b == SDL_BUTTON_LEFT ? UI_MOUSE_LEFT : b == SDL_BUTTON_RIGHT ? UI_MOUSE_RIGHT
@@ -165,6 +194,7 @@ static void handle_event(App *a, const SDL_Event *ev)
             !app_sample_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_draw_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
             app_train_key(a, ev->key.keysym.sym, ev->key.keysym.mod);
+        apply_side(a); /* the next key sees this one's panel */
         break;
     default: break;
     }
@@ -180,27 +210,26 @@ static void update(App *a)
     view_compare(a);
     if (app_side_visible(a))
         view_decoder(a);
-    if (a->train.show) {
+    AppSide side = app_side(a);
+    if (side == APP_SIDE_TRAINING) {
         if (app_side_visible(a))
             view_train(a);
         view_curves(a);
         view_klbars(a);
-    } else if (!app_side_visible(a)) {
-        /* Tab (presenter mode): the map alone, no side column */
-    } else if (a->walk.show) {
-        view_walk(a);
-    } else if (a->samp.show) {
-        view_sample(a);
-    } else if (app_draw_shown(a)) {
-        view_draw(a);
-    } else {
-        view_sliders(a);
+    } else if (app_side_visible(a)) { /* else Tab (presenter mode): the map alone */
+        switch (side) {
+        case APP_SIDE_WALK: view_walk(a); break;
+        case APP_SIDE_SAMPLING: view_sample(a); break;
+        case APP_SIDE_DRAW: view_draw(a); break;
+        default: view_sliders(a); break;
+        }
     }
     view_status(a);
     view_files(a);
     if (a->help)
         ui_help(&a->ui, "zspace \xc2\xb7 keys", app_help, app_help_count);
     ui_end(&a->ui);
+    apply_side(a); /* a panel's button asked (a run started, a walk played) */
 }
 
 static void draw_custom(void *user, int id, UiRect r)
@@ -343,6 +372,7 @@ static int start(App *a, Err *e)
     a->model_opened = true;
     open_model(a);
     app_presenter_start(a);
+    apply_side(a); /* the session's panel */
     app_compare_open(a);
     return ERR_OK;
 }

@@ -34,6 +34,21 @@
 
 enum { APP_CUSTOM_POINTS = 1, APP_CUSTOM_POINTS_B = 2 /* compare.h */ };
 
+/* Which panel holds the side column's slot under the decoder: one value,
+ * owned by the shell. Panels ask for a change with app_ask_side; app.c
+ * applies it (between events, after the views), so the choice is made in
+ * one place. A panel toggled off gives the slot back to the one it took it
+ * from. Same order as the session file's SESSION_SLOT_*. */
+typedef enum {
+    APP_SIDE_SLIDERS, APP_SIDE_SAMPLING, APP_SIDE_TRAINING, APP_SIDE_WALK, APP_SIDE_DRAW,
+} AppSide;
+typedef enum { APP_SIDE_SHOW, APP_SIDE_TOGGLE } AppSideHow;
+typedef struct {
+    bool asked;
+    AppSide want;
+    AppSideHow how;
+} AppSideAsk;
+
 typedef struct {
     float cx, cy;  /* latent coordinates at the centre of the map rect */
     float scale;   /* pixels per latent unit */
@@ -51,6 +66,10 @@ typedef struct {
     char font_regular[1024], font_bold[1024];
     int font_px[UI_FONTS];
     uint32_t wake_event;
+
+    /* the side column's slot: written only by app.c's apply_side */
+    AppSide side, side_under; /* shown; what a toggle-off gives the slot back to */
+    AppSideAsk side_ask;      /* the latest request of this frame, not applied yet */
 
     /* presenter settings */
     float text_scale;      /* Ctrl +/- */
@@ -134,6 +153,9 @@ typedef struct {
     Watchdog wd;
 } App;
 
+/* app.c: the side column's slot (AppSide) */
+AppSide app_side(const App *a);
+void app_ask_side(App *a, AppSide want, AppSideHow how); /* applied by app.c; the last one wins */
 /* layout.c */
 void app_layout(App *a);
 /* keys.c: shortcuts; returns true when the key was handled. */

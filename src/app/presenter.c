@@ -27,26 +27,16 @@ bool app_status_visible(const App *a)
     return !a->pres.hide_status;
 }
 
-/* Which panel holds the slot under the decoder: update()'s order. */
+/* The session file's slot and the shell's AppSide are the same list. */
+_Static_assert((int)APP_SIDE_SLIDERS == SESSION_SLOT_SLIDERS &&
+                   (int)APP_SIDE_SAMPLING == SESSION_SLOT_SAMPLING &&
+                   (int)APP_SIDE_TRAINING == SESSION_SLOT_TRAINING &&
+                   (int)APP_SIDE_WALK == SESSION_SLOT_WALK && (int)APP_SIDE_DRAW == SESSION_SLOT_DRAW,
+               "AppSide follows SESSION_SLOT_*");
+
 static int current_slot(const App *a)
 {
-    if (a->train.show)
-        return SESSION_SLOT_TRAINING;
-    if (a->walk.show)
-        return SESSION_SLOT_WALK;
-    if (a->samp.show)
-        return SESSION_SLOT_SAMPLING;
-    if (app_draw_shown(a))
-        return SESSION_SLOT_DRAW;
-    return SESSION_SLOT_SLIDERS;
-}
-
-static void set_slot(App *a, int slot)
-{
-    a->train.show = slot == SESSION_SLOT_TRAINING;
-    a->walk.show = slot == SESSION_SLOT_WALK;
-    a->samp.show = slot == SESSION_SLOT_SAMPLING;
-    a->draw.show = slot == SESSION_SLOT_DRAW;
+    return (int)app_side(a);
 }
 
 void app_session_capture(const App *a, Session *s)
@@ -161,8 +151,8 @@ void app_presenter_start(App *a)
         p->hide_legend = !s->legend;
         p->hide_status = !s->status;
     }
-    if (s->slot >= 0)
-        set_slot(a, s->slot);
+    if (s->slot >= 0 && s->slot < SESSION_SLOTS)
+        app_ask_side(a, (AppSide)s->slot, APP_SIDE_SHOW);
     p->restore_z = s->z_dim > 0;
     p->restore_view = s->has_view;
 }

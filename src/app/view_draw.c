@@ -46,8 +46,7 @@ static void to_bytes(const float *x, uint8_t *out, size_t n)
 
 bool app_draw_shown(const App *a)
 {
-    /* update()'s order: training, walk and sampling panels come first */
-    return a->draw.show && !a->train.show && !a->walk.show && !a->samp.show;
+    return app_side(a) == APP_SIDE_DRAW;
 }
 
 /* Where mu is on the map: itself (Z = 2) or its kNN placement in the
@@ -120,9 +119,7 @@ bool app_draw_key(App *a, int32_t key, uint16_t mods)
         return false; /* Ctrl+O and friends belong to others */
     switch (key) {
     case SDLK_d:
-        d->show = !d->show;
-        if (d->show) /* the panel slot is shared: the last one asked for wins */
-            a->walk.show = a->train.show = a->samp.show = false;
+        app_ask_side(a, APP_SIDE_DRAW, APP_SIDE_TOGGLE);
         return true;
     case SDLK_BACKSPACE:
         if (!app_draw_shown(a))

@@ -40,7 +40,6 @@ enum {
 };
 
 typedef struct {
-    bool show;             /* the panel holds the side slot (D) */
     bool inited;
     float brush;           /* brush radius, canvas pixels */
     float canvas[DRAW_CANVAS * DRAW_CANVAS]; /* ink in [0, 1], row-major */

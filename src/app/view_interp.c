@@ -235,7 +235,8 @@ void app_walk_frame(App *a)
     double dt = a->now - w->last_now;
     w->last_now = a->now;
     poll_gif(a);
-    if (w->show)
+    bool shown = app_side(a) == APP_SIDE_WALK;
+    if (shown)
         start_classifier(a);
     build_path(a);
     if (!w->have_path)
@@ -248,7 +249,7 @@ void app_walk_frame(App *a)
      * anyone watched: do not jump ahead by it. */
     if (walk_advance(&w->st, dt < 0.1 ? dt : 0.1))
         drive_z(a);
-    if (w->show) {
+    if (shown) {
         place_path(a);
         build_timeline(a);
         if (clf_job_state(&w->clf) == CLF_JOB_READY && a->decoded_valid &&
@@ -348,7 +349,7 @@ static void poll_gif(App *a)
 static void play(App *a)
 {
     AppWalk *w = walk_of(a);
-    w->show = true;
+    app_ask_side(a, APP_SIDE_WALK, APP_SIDE_SHOW);
     build_path(a);
     walk_toggle(&w->st);
     if (w->st.playing)
@@ -362,7 +363,7 @@ bool app_walk_key(App *a, int32_t key, uint16_t mods)
     if (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))
         return false;
     switch (key) {
-    case SDLK_i: a->walk.show = !a->walk.show; return true;
+    case SDLK_i: app_ask_side(a, APP_SIDE_WALK, APP_SIDE_TOGGLE); return true;
     case SDLK_p: play(a); return true;
     case SDLK_g: export_gif(a); return true;
     default: return false;
@@ -418,7 +419,7 @@ void view_walk(App *a)
 void view_walk_map(App *a)
 {
     AppWalk *w = &a->walk;
-    if (!w->show || w->n_poly < 2)
+    if (app_side(a) != APP_SIDE_WALK || w->n_poly < 2)
         return;
     Ui *ui = &a->ui;
     float lw = fmaxf(2.5f, (float)ui_text_height(ui, UI_FONT_BODY) * 0.12f);
@@ -457,7 +458,7 @@ void app_walk_dump(const App *a, void *obj)
     const AppWalk *w = &a->walk;
     cJSON *o = obj;
     static const char *const rep[3] = {"once", "loop", "pingpong"};
-    cJSON_AddBoolToObject(o, "show", w->show);
+    cJSON_AddBoolToObject(o, "show", app_side(a) == APP_SIDE_WALK);
     cJSON_AddBoolToObject(o, "playing", w->st.playing);
     cJSON_AddNumberToObject(o, "t", w->st.t);
     cJSON_AddNumberToObject(o, "dir", w->st.dir);

@@ -37,7 +37,6 @@ enum {
 };
 
 typedef struct {
-    bool show;            /* the Walk panel replaces the sliders (I) */
     WalkState st;
     WalkButtons buttons;  /* where the panel's buttons were drawn */
 

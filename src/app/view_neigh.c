@@ -27,8 +27,8 @@ static int header_h(const Ui *ui)
 
 bool app_neigh_wanted(const App *a)
 {
-    return a->have_model && a->neigh.k > 0 && app_side_visible(a) && !a->train.show &&
-           !a->walk.show && !a->samp.show && !app_draw_shown(a);
+    return a->have_model && a->neigh.k > 0 && app_side_visible(a) &&
+           app_side(a) == APP_SIDE_SLIDERS;
 }
 
 UiRect app_neigh_room(App *a, UiRect slot)

@@ -94,7 +94,7 @@ static void decode_grid(App *a, int g)
 
 bool app_sample_shown(const App *a)
 {
-    return a->samp.show && !a->train.show && !a->walk.show; /* update()'s order */
+    return app_side(a) == APP_SIDE_SAMPLING;
 }
 
 void app_sample_draw(App *a)
@@ -136,9 +136,7 @@ bool app_sample_key(App *a, int32_t key, uint16_t mods)
         return false;
     switch (key) {
     case SDLK_s:
-        s->show = !s->show;
-        if (s->show) /* the panel slot is shared: the last one asked for wins */
-            a->walk.show = a->train.show = false;
+        app_ask_side(a, APP_SIDE_SAMPLING, APP_SIDE_TOGGLE);
         return true;
     case SDLK_r:
         if (!app_sample_shown(a))

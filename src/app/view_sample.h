@@ -41,7 +41,6 @@ enum { SAMPLE_BOTH, SAMPLE_PRIOR_ONLY, SAMPLE_POSTERIOR_ONLY };
 enum { SAMPLE_PRIOR = 0, SAMPLE_POSTERIOR = 1 }; /* grid index */
 
 typedef struct {
-    bool show;             /* the panel replaces the sliders (S) */
     float temperature;     /* prior grid's T */
     uint64_t seed;         /* R: seed + 1 */
     int mode;              /* SAMPLE_BOTH / _PRIOR_ONLY / _POSTERIOR_ONLY */

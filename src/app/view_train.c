@@ -127,7 +127,7 @@ static bool start_run(App *a, const TrainSetup *s)
     tr->applied = 0;
     tr->enc_step = 0;
     tr->joined_seen = false;
-    tr->show = true;
+    app_ask_side(a, APP_SIDE_TRAINING, APP_SIDE_SHOW);
     return true;
 }
 
@@ -373,7 +373,7 @@ bool app_train_key(App *a, int32_t key, uint16_t mods)
     if (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))
         return false;
     switch (key) {
-    case SDLK_t: tr->show = !tr->show; return true;
+    case SDLK_t: app_ask_side(a, APP_SIDE_TRAINING, APP_SIDE_TOGGLE); return true;
     case SDLK_SPACE:
         if (!tr->t || !train_active(tr->t) || train_state_finished(tr->snap.state))
             return false;
@@ -392,7 +392,7 @@ bool app_train_key(App *a, int32_t key, uint16_t mods)
 void app_train_layout(App *a)
 {
     AppTrain *tr = &a->train;
-    if (!tr->show)
+    if (app_side(a) != APP_SIDE_TRAINING)
         return;
     Ui *ui = &a->ui;
     int pad = ui_pad(ui);
@@ -757,7 +757,7 @@ void app_train_dump(const App *a, void *obj)
     bool live = tr->t && train_active(tr->t) && !train_state_finished(s->state);
     cJSON_AddBoolToObject(o, "running", live);
     cJSON_AddStringToObject(o, "state", s->run ? train_state_name(s->state) : "idle");
-    cJSON_AddBoolToObject(o, "shown", tr->show);
+    cJSON_AddBoolToObject(o, "shown", app_side(a) == APP_SIDE_TRAINING);
     cJSON_AddStringToObject(o, "message", s->message);
     cJSON_AddStringToObject(o, "save_path", s->save_path);
     cJSON_AddNumberToObject(o, "epoch", s->epoch);
@@ -804,7 +804,7 @@ void app_train_dump(const App *a, void *obj)
         cJSON_AddItemToArray(ep, e);
     }
     cJSON *btn = cJSON_AddObjectToObject(o, "buttons");
-    for (int i = 0; tr->show && i < tr->nbuttons; i++) {
+    for (int i = 0; app_side(a) == APP_SIDE_TRAINING && i < tr->nbuttons; i++) {
         const UiRect *r = &tr->buttons[i].r;
         cJSON_AddItemToObject(btn, tr->buttons[i].id,
                               cJSON_CreateIntArray((const int[]){r->x, r->y, r->w, r->h}, 4));

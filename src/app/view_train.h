@@ -40,7 +40,6 @@ typedef struct {
     uint64_t model_run;      /* the run whose weights drive the shown model (0: none) */
     uint64_t applied;        /* weights_version last copied into the model */
     double last_take;        /* a->now of the last weights copy */
-    bool show;               /* training views visible (T) */
     bool joined_seen;        /* the finished run was joined and announced */
 
     /* steering (pushed with train_set_params when they change) */
