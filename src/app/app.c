@@ -294,6 +294,64 @@ static int after_draw(App *a, const ScriptOut *so, Err *e)
     return ERR_OK;
 }
 
+/* Size and place the window inside the display's usable bounds (without
+ * panels and docks), with its frame when the window manager has told SDL
+ * its size: the asked size where it fits, else the largest that does,
+ * centred. Text follows the display's DPI where the drawable is not scaled
+ * already (X11 reports HiDPI as DPI; Wayland and macOS as a larger
+ * drawable): the window asked for is in points of that scale. */
+static void fit_window(App *a, int w, int h)
+{
+    SDL_Window *win = a->win.win;
+    int d = SDL_GetWindowDisplayIndex(win);
+    float ddpi = 0, hdpi = 0, vdpi = 0;
+    if (d >= 0 && SDL_GetDisplayDPI(d, &ddpi, &hdpi, &vdpi) == 0 && a->win.scale < 1.01f &&
+        hdpi >= 110 && hdpi <= 480) /* physical sizes below that are often made up */
+        a->dpi_scale = hdpi / 96.0f;
+    a->display_dpi = hdpi;
+    SDL_Rect u;
+    if (d < 0 || SDL_GetDisplayUsableBounds(d, &u) != 0 || u.w <= 0 || u.h <= 0)
+        return;
+    int top = 0, left = 0, bottom = 0, right = 0;
+    if (SDL_GetWindowBordersSize(win, &top, &left, &bottom, &right) != 0)
+        top = left = bottom = right = 0;
+    int room_w = u.w - left - right, room_h = u.h - top - bottom;
+    w = (int)lroundf((float)w * a->dpi_scale);
+    h = (int)lroundf((float)h * a->dpi_scale);
+    w = w < room_w ? w : room_w;
+    h = h < room_h ? h : room_h;
+    a->fit_borders = top + left + bottom + right;
+    SDL_SetWindowSize(win, w, h);
+    SDL_SetWindowPosition(win, u.x + left + (room_w - w) / 2, u.y + top + (room_h - h) / 2);
+    gfx_window_update_size(&a->win);
+}
+
+/* A window manager reports the frame after the window is shown: fit again
+ * once, if it then overflows the usable bounds. */
+static void refit_window(App *a)
+{
+    if (a->frames > 60 || a->fit_done)
+        return;
+    int top = 0, left = 0, bottom = 0, right = 0;
+    if (SDL_GetWindowBordersSize(a->win.win, &top, &left, &bottom, &right) != 0 ||
+        top + left + bottom + right == a->fit_borders)
+        return;
+    a->fit_done = true;
+    int d = SDL_GetWindowDisplayIndex(a->win.win);
+    SDL_Rect u;
+    int x, y;
+    SDL_GetWindowPosition(a->win.win, &x, &y);
+    if (d < 0 || SDL_GetDisplayUsableBounds(d, &u) != 0)
+        return;
+    if (x - left >= u.x && y - top >= u.y && x + a->win.w + right <= u.x + u.w &&
+        y + a->win.h + bottom <= u.y + u.h)
+        return;
+    float s = a->dpi_scale;
+    a->dpi_scale = 1; /* fit_window scales its arguments: they are pixels here */
+    fit_window(a, a->win.w, a->win.h);
+    a->dpi_scale = s;
+}
+
 static int loop(App *a, Err *e)
 {
     uint32_t win_id = SDL_GetWindowID(a->win.win);
@@ -322,6 +380,7 @@ static int loop(App *a, Err *e)
         double work0 = busy ? start : timer_now(); /* frame work starts after an idle wait */
         while (SDL_PollEvent(&ev))
             handle_event(a, &ev);
+        refit_window(a);
         poll_model(a);
         app_train_frame(a);
         app_walk_frame(a);
@@ -355,6 +414,7 @@ static int start(App *a, Err *e)
     int w = a->opt.width > 0 ? a->opt.width : 1280, h = a->opt.height > 0 ? a->opt.height : 800;
     if (gfx_window_init(&a->win, "zspace \xe2\x80\x94 latent space explorer", w, h, e) != ERR_OK)
         return e->code;
+    fit_window(a, w, h);
     if (gfx_renderer_init(&a->gr, a->shader_dir, e) != ERR_OK ||
         gfx_points_init(&a->pts, a->shader_dir, e) != ERR_OK)
         return e->code;
@@ -384,6 +444,7 @@ int app_run(const AppOptions *o, Err *e)
         return err_set(e, ERR_NOMEM, "out of memory");
     a->opt = *o;
     a->text_scale = 1.0f;
+    a->dpi_scale = 1.0f;
     a->hover = a->nearest = a->highlight = a->hover_shown = -1;
     a->t0 = timer_now();
     frametime_init(&a->ft, a->t0);

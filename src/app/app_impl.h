@@ -71,6 +71,12 @@ typedef struct {
     AppSide side, side_under; /* shown; what a toggle-off gives the slot back to */
     AppSideAsk side_ask;      /* the latest request of this frame, not applied yet */
 
+    /* the display */
+    float dpi_scale;       /* text and first window size: X11 HiDPI (DPI / 96), else 1 */
+    float display_dpi;     /* what SDL reports, 0 unknown */
+    int fit_borders;       /* frame size the first fit knew (refit when it changes) */
+    bool fit_done;
+
     /* presenter settings */
     float text_scale;      /* Ctrl +/- */
     bool high_contrast;

@@ -13,6 +13,7 @@
 
 #include "app_impl.h"
 #include "core/afile.h"
+#include "textfit.h"
 
 static void sha1_hex(const uint8_t dig[20], char hex[41])
 {
@@ -23,6 +24,32 @@ static void sha1_hex(const uint8_t dig[20], char hex[41])
 static cJSON *ints(const int *v, int n)
 {
     return cJSON_CreateIntArray(v, n);
+}
+
+/* The texts of the last frame that their clip cuts (textfit.h): how many,
+ * and the first few with their words, boxes and clips. */
+static void cut_text_json(const App *a, cJSON *ui)
+{
+    TextCut cut[16];
+    int across = 0;
+    int n = textfit_scan(&a->ui.list, a->win.pw, a->win.ph, cut, 16, &across);
+    cJSON_AddNumberToObject(ui, "cut_across", across);
+    cJSON_AddNumberToObject(ui, "cut_down", n - across);
+    cJSON *arr = cJSON_AddArrayToObject(ui, "cut_text");
+    for (int i = 0; i < n && i < 16; i++) {
+        const UiCmd *c = &a->ui.list.cmds[cut[i].cmd];
+        char text[256];
+        size_t len = c->len < sizeof text - 1 ? c->len : sizeof text - 1;
+        memcpy(text, a->ui.list.text + c->text, len);
+        text[len] = '\0';
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "text", text);
+        UiRect t = cut[i].text, k = cut[i].clip;
+        cJSON_AddItemToObject(o, "rect", ints((const int[]){t.x, t.y, t.w, t.h}, 4));
+        cJSON_AddItemToObject(o, "clip", ints((const int[]){k.x, k.y, k.w, k.h}, 4));
+        cJSON_AddBoolToObject(o, "across", cut[i].across);
+        cJSON_AddItemToArray(arr, o);
+    }
 }
 
 static cJSON *model_json(const App *a)
@@ -95,8 +122,11 @@ static cJSON *state_json(const App *a)
     cJSON_AddBoolToObject(ui, "fullscreen", a->win.fullscreen);
     cJSON_AddBoolToObject(ui, "high_contrast", a->high_contrast);
     cJSON_AddNumberToObject(ui, "text_scale", a->text_scale);
+    cJSON_AddNumberToObject(ui, "dpi_scale", a->dpi_scale);
+    cJSON_AddNumberToObject(ui, "display_dpi", a->display_dpi);
     cJSON_AddItemToObject(ui, "font_px", ints(a->font_px, UI_FONTS));
     cJSON_AddNumberToObject(ui, "toasts", a->ui.ntoasts);
+    cut_text_json(a, ui);
     cJSON *sl = cJSON_AddArrayToObject(ui, "slider_rows");
     for (int d = 0; d < a->z_dim; d++) {
         const UiRect *q = &a->slider_rows[d];

@@ -30,16 +30,15 @@ void app_layout(App *a)
 
     int title_h = ui_text_height(ui, UI_FONT_TITLE) + pad * 2;
     int img = clampi(side_w - 2 * pad, 64, (bottom - top) * 42 / 100);
-    if (app_sample_shown(a)) /* the grids take the height; a clicked cell still shows large */
-        img = clampi(img * 55 / 100, 64, img);
-    if (app_draw_shown(a)) /* the canvas takes the height; z's decode still shows */
+    /* a panel in the slot (sampling grids, Draw canvas, Training and Walk
+     * controls) takes the height; z's decode still shows beside it */
+    bool panel = app_side(a) != APP_SIDE_SLIDERS;
+    if (panel)
         img = clampi(img * 55 / 100, 64, img);
     if (app_neigh_wanted(a)) /* room for the Neighbours strip under the sliders */
         img = clampi(img * 85 / 100, 64, img);
     int thumb = clampi(img * 30 / 100, line * 2, img);
-    if (app_sample_shown(a)) /* the smaller decoder keeps its 3 lines beside the thumbnail */
-        thumb = clampi(thumb, line * 3, img);
-    if (app_draw_shown(a))
+    if (panel) /* the smaller decoder keeps its 3 lines beside the thumbnail */
         thumb = clampi(thumb, line * 3, img);
     int dec_h = title_h + img + pad + thumb + 2 * pad;
     a->dec_img = img;

@@ -6,6 +6,7 @@
 #include <SDL.h>
 #include <cjson/cJSON.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,8 +74,9 @@ void app_session_capture(const App *a, Session *s)
     s->text_scale = a->text_scale;
     s->high_contrast = a->high_contrast;
     s->sort_by_kl = a->sort_by_kl;
-    s->window[0] = a->win.w;
-    s->window[1] = a->win.h;
+    /* in the points fit_window asks for (X11 HiDPI: pixels / DPI scale) */
+    s->window[0] = (int)lroundf((float)a->win.w / a->dpi_scale);
+    s->window[1] = (int)lroundf((float)a->win.h / a->dpi_scale);
 }
 
 static void save_session(App *a)

@@ -341,8 +341,17 @@ void view_curves(App *a)
     if (d.nb == 0 && d.nep == 0) {
         const char *msg = "No training history yet. Start a run in the Training panel.";
         int w = ui_text_width(ui, UI_FONT_BODY, msg);
-        ui_draw_text(ui, UI_FONT_BODY, pl.p.x + (pl.p.w - w) / 2, pl.p.y + (pl.p.h - th) / 2,
-                     t->text_dim, msg);
+        if (w <= pl.p.w) {
+            ui_draw_text(ui, UI_FONT_BODY, pl.p.x + (pl.p.w - w) / 2, pl.p.y + (pl.p.h - th) / 2,
+                         t->text_dim, msg);
+        } else { /* a narrow plot: wrapped, and clipped to the panel like the curves */
+            int h = ui_text_wrapped_height(ui, UI_FONT_BODY, pl.p.w, msg);
+            ui_clip(ui, r);
+            ui_draw_text_wrapped(ui, UI_FONT_BODY,
+                                 ui_rect(pl.p.x, pl.p.y + (pl.p.h - h) / 2, pl.p.w, h),
+                                 t->text_dim, msg);
+            ui_clip_reset(ui);
+        }
         return;
     }
     pl.x0 = 0;

@@ -553,22 +553,30 @@ static void progress_rows(App *a)
     float dot = (float)th * 0.3f;
     ui_draw_circle(ui, (float)r.x + dot, (float)(r.y + r.h / 2), dot, 0, state_color(ui, s->state));
     const char *name = s->run ? train_state_name(s->state) : "no run yet";
-    char head[160];
+    char head[160], where[96] = "";
     snprintf(head, sizeof head, "%c%s", name[0] - 32 * (name[0] >= 'a' && name[0] <= 'z'),
              name + 1);
     if (s->run && s->batches > 0)
-        snprintf(head + strlen(head), sizeof head - strlen(head), "   epoch %d/%d \xc2\xb7 batch %zu/%zu",
+        snprintf(where, sizeof where, "epoch %d/%d \xc2\xb7 batch %zu/%zu",
                  s->epoch + (s->batch_i > 0 && s->epoch < s->epochs ? 1 : 0), s->epochs,
                  s->batch_i, s->batches);
-    ui_draw_text(ui, UI_FONT_BODY, r.x + (int)(3 * dot) + pad / 2, r.y + (r.h - th) / 2, t->text,
-                 head);
+    int hx = r.x + (int)(3 * dot) + pad / 2;
+    /* state and progress on one line where they fit (a narrow column: two) */
+    bool one = where[0] && ui_text_width(ui, UI_FONT_BODY, head) + 3 * pad +
+                                   ui_text_width(ui, UI_FONT_BODY, where) <= r.x + r.w - hx;
+    if (one)
+        snprintf(head + strlen(head), sizeof head - strlen(head), "   %s", where);
+    ui_draw_text(ui, UI_FONT_BODY, hx, r.y + (r.h - th) / 2, t->text, head);
+    if (where[0] && !one)
+        ui_label(ui, UI_FONT_BODY, t->text, where);
     if (s->run && s->batches > 0) {
         char eta[32], el[32];
         fmt_duration(s->eta_s, eta, sizeof eta);
         fmt_duration(s->elapsed_s, el, sizeof el);
         snprintf(buf, sizeof buf, "%.0f images/s \xc2\xb7 ETA %s \xc2\xb7 elapsed %s",
                  s->samples_per_s, train_state_finished(s->state) ? "\xe2\x80\x94" : eta, el);
-        ui_label(ui, UI_FONT_BODY, t->text_dim, buf);
+        int h = ui_text_wrapped_height(ui, UI_FONT_BODY, ui->lay.body.w, buf);
+        ui_draw_text_wrapped(ui, UI_FONT_BODY, ui_row(ui, h), t->text_dim, buf);
     }
     int cores = train_default_threads() + 1;
     snprintf(buf, sizeof buf, "trainer: %d thread%s \xc2\xb7 the window keeps %d of %d cores",

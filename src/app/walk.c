@@ -238,8 +238,9 @@ static void reading(Ui *ui, const WalkPanelIn *in)
         snprintf(buf, sizeof buf, "classifier: %s  %.0f%%", in->names[in->cls],
                  100.0 * (double)in->prob);
         ui_label(ui, UI_FONT_TITLE, in->colors[in->cls], buf);
-    } else if (in->clf_note) {
-        ui_label(ui, UI_FONT_SMALL, t->text_dim, in->clf_note);
+    } else if (in->clf_note) { /* wrapped: an error names a file */
+        int h = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui->lay.body.w, in->clf_note);
+        ui_draw_text_wrapped(ui, UI_FONT_SMALL, ui_row(ui, h), t->text_dim, in->clf_note);
     }
 }
 
