@@ -575,7 +575,7 @@ static void progress_rows(App *a)
         fmt_duration(s->elapsed_s, el, sizeof el);
         snprintf(buf, sizeof buf, "%.0f images/s \xc2\xb7 ETA %s \xc2\xb7 elapsed %s",
                  s->samples_per_s, train_state_finished(s->state) ? "\xe2\x80\x94" : eta, el);
-        int h = ui_text_wrapped_height(ui, UI_FONT_BODY, ui->lay.body.w, buf);
+        int h = ui_text_wrapped_height(ui, UI_FONT_BODY, ui_row_w(ui), buf);
         ui_draw_text_wrapped(ui, UI_FONT_BODY, ui_row(ui, h), t->text_dim, buf);
     }
     int cores = train_default_threads() + 1;
@@ -583,7 +583,7 @@ static void progress_rows(App *a)
              s->run ? s->threads : train_default_threads(),
              (s->run ? s->threads : train_default_threads()) == 1 ? "" : "s",
              cores - train_default_threads(), cores);
-    int bh = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui->lay.body.w, buf);
+    int bh = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui_row_w(ui), buf);
     ui_draw_text_wrapped(ui, UI_FONT_SMALL, ui_row(ui, bh), t->text_dim, buf);
     const char *msg = s->state == TRAIN_FAILED || train_state_finished(s->state) ||
                               s->state == TRAIN_STARTING
@@ -594,8 +594,7 @@ static void progress_rows(App *a)
         msg = buf;
     }
     if (msg[0]) {
-        UiRect body = ui->lay.body;
-        int h = ui_text_wrapped_height(ui, UI_FONT_SMALL, body.w, msg);
+        int h = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui_row_w(ui), msg);
         UiRect mr = ui_row(ui, h);
         ui_draw_text_wrapped(ui, UI_FONT_SMALL, mr,
                              s->state == TRAIN_FAILED || s->save_error[0] ? state_color(ui, TRAIN_FAILED)
@@ -700,7 +699,7 @@ static void z_entry(AppTrain *tr, Ui *ui, bool on)
         z_error[0] = '\0'; /* Esc: back to the current Z */
     if (z_error[0]) {
         UiColor red = t->high_contrast ? ui_rgba(255, 110, 110, 255) : ui_rgba(240, 96, 96, 255);
-        int h = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui->lay.body.w, z_error);
+        int h = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui_row_w(ui), z_error);
         ui_draw_text_wrapped(ui, UI_FONT_SMALL, ui_row(ui, h), red, z_error);
     }
 }
@@ -738,8 +737,7 @@ static void form_rows(App *a)
     if (path[0]) {
         char buf[4200];
         snprintf(buf, sizeof buf, "autosaves each epoch to %s", path);
-        UiRect body = ui->lay.body;
-        int h = ui_text_wrapped_height(ui, UI_FONT_SMALL, body.w, buf);
+        int h = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui_row_w(ui), buf);
         ui_draw_text_wrapped(ui, UI_FONT_SMALL, ui_row(ui, h), t->text_dim, buf);
     }
 }

@@ -239,7 +239,7 @@ static void reading(Ui *ui, const WalkPanelIn *in)
                  100.0 * (double)in->prob);
         ui_label(ui, UI_FONT_TITLE, in->colors[in->cls], buf);
     } else if (in->clf_note) { /* wrapped: an error names a file */
-        int h = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui->lay.body.w, in->clf_note);
+        int h = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui_row_w(ui), in->clf_note);
         ui_draw_text_wrapped(ui, UI_FONT_SMALL, ui_row(ui, h), t->text_dim, in->clf_note);
     }
 }

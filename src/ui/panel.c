@@ -71,15 +71,21 @@ void ui_panel_begin(Ui *ui, const char *title, UiRect r, bool scroll)
     ui_clip(ui, body);
 }
 
+int ui_row_w(const Ui *ui)
+{
+    UiRect b = ui->lay.body;
+    int w = b.w;
+    if (ui->lay.scroll && ui->lay.st->content_h > b.h)
+        w -= bar_w(ui) + ui_pad(ui) / 2;
+    return w;
+}
+
 UiRect ui_row(Ui *ui, int h)
 {
     if (h <= 0)
         h = ui_row_h(ui);
     UiRect b = ui->lay.body;
-    int w = b.w;
-    if (ui->lay.scroll && ui->lay.st->content_h > b.h)
-        w -= bar_w(ui) + ui_pad(ui) / 2;
-    UiRect r = ui_rect(b.x, ui->lay.y, w, h);
+    UiRect r = ui_rect(b.x, ui->lay.y, ui_row_w(ui), h);
     ui->lay.y += h + ui_pad(ui) / 2;
     return r;
 }

@@ -164,6 +164,9 @@ void ui_panel_begin(Ui *ui, const char *title, UiRect r, bool scroll);
 void ui_panel_end(Ui *ui);
 /* The next row of the open panel, h pixels tall (0 = ui_row_h). */
 UiRect ui_row(Ui *ui, int h);
+/* The width ui_row gives a row now (the body less a scrollbar when one
+ * shows): what wrapped text in the next row must be measured at. */
+int ui_row_w(const Ui *ui);
 
 /* Widgets. The _at forms take an explicit rect; the plain forms take the
  * next panel row. */
