@@ -255,7 +255,7 @@ int script_load(Script *s, const char *path, Err *e)
     char *text = malloc(1 << 20);
     size_t n = text ? fread(text, 1, (1 << 20) - 1, f) : 0;
     bool too_big = text && n == (1 << 20) - 1 && fgetc(f) != EOF;
-    int rerr = ferror(f) ? errno : 0;
+    int rerr = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
     if (!text)
         return err_set(e, ERR_NOMEM, "script %s: out of memory", path);

@@ -275,7 +275,7 @@ int session_load(Session *s, const char *path, Err *e)
         return err_set(e, ERR_NOMEM, "session %s: out of memory", path);
     }
     size_t n = fread(buf, 1, SESSION_FILE_MAX + 1, f);
-    int rerr = ferror(f) ? errno : 0;
+    int rerr = ferror(f) ? (errno ? errno : EIO) : 0;
     fclose(f);
     int rc;
     if (rerr)
