@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cpu.h"
+
 #ifndef BH_LEAF
 #define BH_LEAF 8
 #endif
@@ -276,8 +278,8 @@ int bh_groups(BhTree *t)
     return 0;
 }
 
-int bh_repulse(const BhTree *t, size_t g0, size_t g1, double theta, BhList *l, float *rep,
-               double *gz)
+ZS_KERNEL int bh_repulse(const BhTree *t, size_t g0, size_t g1, double theta, BhList *l,
+                         float *rep, double *gz)
 {
     const float th2 = (float)(theta * theta);
     const float *ys = t->ys;

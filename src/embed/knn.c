@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cpu.h"
 #include "par.h"
 
 enum { QB = 256, RB = 1024, KNN_DIRECT = 4 };
@@ -160,7 +161,7 @@ static void finish_query(KnnCtx *c, size_t qi, DistIdx *bq, size_t fill)
 
 /* Few queries (the explorer's clicks and drawn digits): distances computed
  * directly, no norms of the whole reference set, no sgemm. */
-static int knn_direct(KnnCtx *c)
+ZS_KERNEL static int knn_direct(KnnCtx *c)
 {
     const int k = c->k, d = c->d;
     const size_t cap = (size_t)BUF_MULT * k;
@@ -185,7 +186,7 @@ static int knn_direct(KnnCtx *c)
     return 0;
 }
 
-static void knn_part(void *arg, int t, int nt)
+ZS_KERNEL static void knn_part(void *arg, int t, int nt)
 {
     KnnCtx *c = arg;
     const int k = c->k, d = c->d;

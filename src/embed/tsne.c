@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bhtree.h"
+#include "core/cpu.h"
 #include "core/rng.h"
 #include "core/timer.h"
 #include "knn.h"
@@ -215,7 +216,7 @@ typedef struct {
  * the arithmetic as a vectorised loop. (Vectorising the gather itself is
  * slower: AVX-512 gathers are microcoded on Zen 4; measured.) dx, dy have
  * room for the longest row. */
-static void attractive(const GradCtx *c, size_t lo, size_t hi, float *dx, float *dy)
+ZS_KERNEL static void attractive(const GradCtx *c, size_t lo, size_t hi, float *dx, float *dy)
 {
     const float *y = c->y;
     for (size_t i = lo; i < hi; i++) {
@@ -241,7 +242,7 @@ static void attractive(const GradCtx *c, size_t lo, size_t hi, float *dx, float 
 }
 
 /* Exact repulsion for rows [lo, hi); each row's share of Z into gz[i]. */
-static void repulsive_exact(const GradCtx *c, size_t lo, size_t hi)
+ZS_KERNEL static void repulsive_exact(const GradCtx *c, size_t lo, size_t hi)
 {
     const float *y = c->y;
     for (size_t i = lo; i < hi; i++) {
@@ -671,7 +672,7 @@ typedef struct {
     double zpart[64], klpart[64];
 } KlCtx;
 
-static void kl_part(void *arg, int t, int nt)
+ZS_KERNEL static void kl_part(void *arg, int t, int nt)
 {
     KlCtx *c = arg;
     const TsneState *s = c->s;

@@ -3,9 +3,12 @@
 
 #include <math.h>
 
+#include "core/cpu.h"
+
 AdamConfig adam_default(void) { return (AdamConfig){1e-3f, 0.9f, 0.999f, 1e-8f}; }
 
-void adam_step(float *p, const float *g, float *m, float *v, size_t n, const AdamConfig *c, long t)
+ZS_KERNEL void adam_step(float *p, const float *g, float *m, float *v, size_t n, const AdamConfig *c,
+                         long t)
 {
     const float b1 = c->beta1, b2 = c->beta2, eps = c->eps;
     const float step = (float)(c->lr / (1.0 - pow(c->beta1, (double)t)));

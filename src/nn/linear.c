@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <string.h>
 
-static void bias_act(float *y, const float *b, int B, int out, int relu)
+#include "core/cpu.h"
+
+ZS_KERNEL static void bias_act(float *y, const float *b, int B, int out, int relu)
 {
     for (int r = 0; r < B; r++) {
         float *yr = y + (size_t)r * out;
@@ -50,7 +52,7 @@ void linear_backward_input(float *dx, const float *dy, const float *w, int B, in
                 acc ? 1.0f : 0.0f, dx, in);
 }
 
-void bias_backward(float *db, const float *dy, int B, int out, int acc)
+ZS_KERNEL void bias_backward(float *db, const float *dy, int B, int out, int acc)
 {
     if (!acc)
         memset(db, 0, (size_t)out * sizeof *db);
@@ -101,7 +103,7 @@ void linear_backward_naive(float *dx, float *dw, float *db, const float *dy, con
         }
 }
 
-void relu_backward_inplace(float *dy, const float *y, long n)
+ZS_KERNEL void relu_backward_inplace(float *dy, const float *y, long n)
 {
     for (long i = 0; i < n; i++)
         dy[i] = y[i] > 0.0f ? dy[i] : 0.0f;

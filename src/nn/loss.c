@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stddef.h>
 
+#include "core/cpu.h"
 #include "vmath.h"
 
 enum { L = 16 };
@@ -21,7 +22,8 @@ static inline float bce1(float l, float x, float *sig)
     return (l > 0.0f ? l : 0.0f) - l * x + vm_log1pf01(e);
 }
 
-static float bce_row(float *d, const float *l, const float *x, int X)
+/* One variant per CPU level (core/cpu.h): bce1 and vm_* inline into each. */
+ZS_KERNEL static float bce_row(float *d, const float *l, const float *x, int X)
 {
     float part[L] = {0};
     int j = 0;
@@ -57,7 +59,7 @@ void bce_logits_fused(float *loss, float *dlogits, const float *logits, const fl
         loss[r] = bce_row(dlogits + (size_t)r * X, logits + (size_t)r * X, x + (size_t)r * X, X);
 }
 
-void bce_logits_backward(float *dlogits, const float *logits, const float *x, int B, int X)
+ZS_KERNEL void bce_logits_backward(float *dlogits, const float *logits, const float *x, int B, int X)
 {
     size_t n = (size_t)B * X;
     for (size_t i = 0; i < n; i++) {
@@ -128,7 +130,7 @@ void reparam_backward(float *dml, const float *dz, const float *ml, const float 
     }
 }
 
-void sigmoid_forward(float *y, const float *x, long n)
+ZS_KERNEL void sigmoid_forward(float *y, const float *x, long n)
 {
     for (long i = 0; i < n; i++)
         y[i] = 1.0f / (1.0f + vm_expf(-x[i]));

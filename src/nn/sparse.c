@@ -1,14 +1,18 @@
 /* sparse: compaction, forward and weight gradient of the sparse-input first
- * layer (see sparse.h). The compaction uses AVX-512 compress when the build
- * targets it (ten times faster than the scalar loop, which is the fallback). */
+ * layer (see sparse.h). The compaction uses AVX-512 compress when the CPU has
+ * it (ten times faster than the scalar loop, which is the fallback); the
+ * forward and weight gradient are compiled per CPU level (core/cpu.h). */
 #include "sparse.h"
 
 #include <cblas.h>
 #include <stdint.h>
 #include <string.h>
 
-#if defined(__AVX512F__)
+#include "core/cpu.h"
+
+#if defined(__AVX512F__) || ZS_DISPATCH
 #include <immintrin.h>
+#define HAVE_COMPRESS 1
 #endif
 
 typedef float v16 __attribute__((vector_size(64)));
@@ -62,11 +66,14 @@ void sparse_cols_init(SparseCols *c, void *mem, int rows)
     c->start = (int *)(void *)(p + 2 * plane);
 }
 
+#ifdef HAVE_COMPRESS
 /* One row: indices/values of nonzeros and the tile starts; returns the count. */
-static int compact_row(const float *xr, int in, int *idx, float *val, int *start)
+#if !defined(__AVX512F__)
+ZS_TARGET_AVX512F
+#endif
+static int compact_row_avx512(const float *xr, int in, int *idx, float *val, int *start)
 {
     int n = 0;
-#if defined(__AVX512F__)
     __m512i k16 = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     for (int k = 0; k < in; k += VL) {
         if (k % SPARSE_TILE == 0)
@@ -81,7 +88,16 @@ static int compact_row(const float *xr, int in, int *idx, float *val, int *start
         n += __builtin_popcount(m);
         k16 = _mm512_add_epi32(k16, _mm512_set1_epi32(VL));
     }
-#else
+    start[n_tiles(in)] = n;
+    return n;
+}
+#endif
+
+#if !defined(__AVX512F__)
+/* The same without AVX-512. */
+static int compact_row_scalar(const float *xr, int in, int *idx, float *val, int *start)
+{
+    int n = 0;
     for (int k = 0; k < in; k++) {
         if (k % SPARSE_TILE == 0)
             start[k / SPARSE_TILE] = n;
@@ -89,9 +105,22 @@ static int compact_row(const float *xr, int in, int *idx, float *val, int *start
         val[n] = xr[k];
         n += xr[k] != 0.0f;
     }
-#endif
     start[n_tiles(in)] = n;
     return n;
+}
+#endif
+
+static int compact_row(const float *xr, int in, int *idx, float *val, int *start)
+{
+#if defined(__AVX512F__)
+    return compact_row_avx512(xr, in, idx, val, start);
+#elif defined(HAVE_COMPRESS)
+    if (ZS_HAVE_AVX512F())
+        return compact_row_avx512(xr, in, idx, val, start);
+    return compact_row_scalar(xr, in, idx, val, start);
+#else
+    return compact_row_scalar(xr, in, idx, val, start);
+#endif
 }
 
 long sparse_rows_build(SparseRows *s, const float *x, int r0, int r1)
@@ -135,8 +164,8 @@ static void bias_act(float *y, const float *b, int rows, int out, int relu)
         }
 }
 
-void sparse_forward(float *y, const float *x, const SparseRows *s, int r0, int r1,
-                    const float *wt, const float *b, int out, int relu)
+ZS_KERNEL void sparse_forward(float *y, const float *x, const SparseRows *s, int r0, int r1,
+                              const float *wt, const float *b, int out, int relu)
 {
     int in = s->in, n = r1 - r0, T = s->tiles;
     long nnz = 0;
@@ -200,8 +229,8 @@ static void tile_by_pixel(const SparseRows *s, int t, SparseCols *c)
     }
 }
 
-void sparse_backward_weight(float *dwt, const float *dy, const float *x, const SparseRows *s,
-                            int out, int k0, int k1, int acc, SparseCols *scratch)
+ZS_KERNEL void sparse_backward_weight(float *dwt, const float *dy, const float *x,
+                                      const SparseRows *s, int out, int k0, int k1, int acc, SparseCols *scratch)
 {
     int T = s->tiles, in = s->in;
     for (int t = k0 / SPARSE_TILE; t * SPARSE_TILE < k1; t++) {
