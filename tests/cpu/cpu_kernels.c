@@ -219,8 +219,8 @@ static int compare(const char *pa, const char *pb)
         }
         double rel = maxerr / (maxref > 0.0 ? maxref : 1.0);
         int ok = rel <= tol;
-        printf("%-26s %6zu values  max |diff| / max |value| = %.2e  (tolerance %.0e)  %s\n", na,
-               n, rel, tol, ok ? "ok" : "FAIL");
+        printf("%-26s %6zu values  max |diff| / max |value| = %.2e  (tolerance %.0e)  %s\n", na, n,
+               rel, tol, ok ? "ok" : "FAIL");
         bad += !ok;
         kernels++;
     }
