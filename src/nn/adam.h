@@ -9,6 +9,7 @@
 #define ZSPACE_NN_ADAM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct {
     float lr, beta1, beta2, eps;
@@ -19,5 +20,9 @@ AdamConfig adam_default(void);
 
 /* Update p, m, v [0, n) from g; t is the 1-based number of this step. */
 void adam_step(float *p, const float *g, float *m, float *v, size_t n, const AdamConfig *c, long t);
+/* The same, also writing ph = bf16(p) (mixed precision: the fp32 master
+ * weights stay in p, the GEMMs read ph); p is updated exactly as above. */
+void adam_step_bf16(float *p, uint16_t *ph, const float *g, float *m, float *v, size_t n,
+                    const AdamConfig *c, long t);
 
 #endif

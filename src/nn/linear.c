@@ -1,13 +1,13 @@
-/* linear: dense layers through cblas_sgemm and naive references (see linear.h). */
+/* linear: dense layers through nn_gemm and naive references (see linear.h). */
 #include "linear.h"
 
-#include <cblas.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "bf16.h"
 #include "core/cpu.h"
 
-ZS_KERNEL static void bias_act(float *y, const float *b, int B, int out, int relu)
+ZS_KERNEL static void bias_act(float *y, uint16_t *yh, const float *b, int B, int out, int relu)
 {
     for (int r = 0; r < B; r++) {
         float *yr = y + (size_t)r * out;
@@ -19,18 +19,66 @@ ZS_KERNEL static void bias_act(float *y, const float *b, int B, int out, int rel
         else
             for (int j = 0; j < out; j++)
                 yr[j] += b[j];
+        if (yh) /* while the row is still in L1 */
+            bf16_from_floats(yh + (size_t)r * out, yr, out);
     }
+}
+
+void linear_forward_g(NnGemm *g, float *y, uint16_t *yh, NnMat x, NnMat w, const float *b, int B,
+                      int in, int out, int relu)
+{
+    nn_gemm(g, 0, 1, B, out, in, x, in, w, in, y, out, 0);
+    bias_act(y, yh, b, B, out, relu);
+}
+
+void linear_backward_input_g(NnGemm *g, float *dx, NnMat dy, NnMat w, int B, int in, int out,
+                             int acc)
+{
+    nn_gemm(g, 0, 0, B, in, out, dy, out, w, in, dx, in, acc);
+}
+
+ZS_KERNEL void bias_backward(float *db, const float *dy, int B, int out, int acc)
+{
+    if (!acc)
+        memset(db, 0, (size_t)out * sizeof *db);
+    for (int r = 0; r < B; r++)
+        for (int j = 0; j < out; j++)
+            db[j] += dy[(size_t)r * out + j];
+}
+
+void linear_backward_weight_g(NnGemm *g, float *dw, float *db, NnMat dy, NnMat x, int B, int in,
+                              int out, int r0, int r1, int acc)
+{
+    if (r1 <= r0)
+        return;
+    NnMat dyr = nn_mat(dy.f ? dy.f + r0 : NULL, dy.h ? dy.h + r0 : NULL);
+    nn_gemm(g, 1, 0, r1 - r0, in, B, dyr, out, x, in, dw + (size_t)r0 * in, in, acc);
+    if (!db)
+        return;
+    if (!acc)
+        memset(db + r0, 0, (size_t)(r1 - r0) * sizeof *db);
+    for (int r = 0; r < B; r++)
+        for (int j = r0; j < r1; j++)
+            db[j] += dy.f[(size_t)r * out + j];
 }
 
 void linear_forward(float *y, const float *x, const float *w, const float *b, int B, int in,
                     int out, int relu)
 {
-    if (B == 1) /* sgemm would pack all of W for one row (the explorer's per-frame decode) */
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, out, in, 1.0f, w, in, x, 1, 0.0f, y, 1);
-    else
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out, in, 1.0f, x, in, w, in, 0.0f,
-                    y, out);
-    bias_act(y, b, B, out, relu);
+    linear_forward_g(NULL, y, NULL, nn_mat(x, NULL), nn_mat(w, NULL), b, B, in, out, relu);
+}
+
+void linear_backward_input(float *dx, const float *dy, const float *w, int B, int in, int out,
+                           int acc)
+{
+    linear_backward_input_g(NULL, dx, nn_mat(dy, NULL), nn_mat(w, NULL), B, in, out, acc);
+}
+
+void linear_backward_weight(float *dw, float *db, const float *dy, const float *x, int B, int in,
+                            int out, int r0, int r1, int acc)
+{
+    linear_backward_weight_g(NULL, dw, db, nn_mat(dy, NULL), nn_mat(x, NULL), B, in, out, r0, r1,
+                             acc);
 }
 
 void linear_forward_naive(float *y, const float *x, const float *w, const float *b, int B, int in,
@@ -43,38 +91,6 @@ void linear_forward_naive(float *y, const float *x, const float *w, const float 
                 s += (double)x[(size_t)r * in + k] * w[(size_t)j * in + k];
             y[(size_t)r * out + j] = relu && s < 0 ? 0.0f : (float)s;
         }
-}
-
-void linear_backward_input(float *dx, const float *dy, const float *w, int B, int in, int out,
-                           int acc)
-{
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in, out, 1.0f, dy, out, w, in,
-                acc ? 1.0f : 0.0f, dx, in);
-}
-
-ZS_KERNEL void bias_backward(float *db, const float *dy, int B, int out, int acc)
-{
-    if (!acc)
-        memset(db, 0, (size_t)out * sizeof *db);
-    for (int r = 0; r < B; r++)
-        for (int j = 0; j < out; j++)
-            db[j] += dy[(size_t)r * out + j];
-}
-
-void linear_backward_weight(float *dw, float *db, const float *dy, const float *x, int B, int in,
-                            int out, int r0, int r1, int acc)
-{
-    if (r1 <= r0)
-        return;
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r1 - r0, in, B, 1.0f, dy + r0, out, x, in,
-                acc ? 1.0f : 0.0f, dw + (size_t)r0 * in, in);
-    if (!db)
-        return;
-    if (!acc)
-        memset(db + r0, 0, (size_t)(r1 - r0) * sizeof *db);
-    for (int r = 0; r < B; r++)
-        for (int j = r0; j < r1; j++)
-            db[j] += dy[(size_t)r * out + j];
 }
 
 void linear_backward_naive(float *dx, float *dw, float *db, const float *dy, const float *x,
@@ -101,6 +117,19 @@ void linear_backward_naive(float *dx, float *dw, float *db, const float *dy, con
                 s += (double)dy[(size_t)r * out + j] * w[(size_t)j * in + k];
             dx[(size_t)r * in + k] += (float)s;
         }
+}
+
+ZS_KERNEL void relu_backward_g(float *dy, uint16_t *dyh, const float *y, long n)
+{
+    if (!dyh) {
+        relu_backward_inplace(dy, y, n);
+        return;
+    }
+    for (long i = 0; i < n; i++) {
+        float d = y[i] > 0.0f ? dy[i] : 0.0f;
+        dy[i] = d;
+        dyh[i] = bf16_from_float(d);
+    }
 }
 
 ZS_KERNEL void relu_backward_inplace(float *dy, const float *y, long n)

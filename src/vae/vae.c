@@ -7,6 +7,7 @@
 
 #include <cblas.h>
 
+#include "nn/bf16.h"
 #include "nn/nn.h"
 #include "vae_impl.h"
 
@@ -210,6 +211,7 @@ int vae_init(Vae *v, const VaeConfig *c, int max_batch, uint64_t seed, Err *e)
     if (!v->work)
         return err_set(e, ERR_NOMEM, "out of memory for the model");
     VaeWork *w = v->work;
+    w->prec = NN_PREC_FP32;
     v->n_params = plan_layers(w, c);
     plan_tensors(w, c->n_hidden, c->z);
     size_t bytes = round_up(4 * v->n_params * sizeof(float), 64);
@@ -231,9 +233,91 @@ int vae_init(Vae *v, const VaeConfig *c, int max_batch, uint64_t seed, Err *e)
     return ERR_OK;
 }
 
+static void free_gemms(VaeWork *w)
+{
+    for (int t = 0; t < NN_MAX_THREADS; t++) {
+        nn_gemm_free(w->gemm[t]);
+        w->gemm[t] = NULL;
+    }
+}
+
+/* One bf16 GEMM backend per thread (in fp32 there are none). */
+static int make_gemms(VaeWork *w, Err *e)
+{
+    free_gemms(w);
+    if (w->prec != NN_PREC_BF16)
+        return ERR_OK;
+    for (int t = 0; t < w->threads; t++) {
+        int rc = nn_gemm_init(&w->gemm[t], w->gemm_kind, e);
+        if (rc) {
+            free_gemms(w);
+            return rc;
+        }
+    }
+    return ERR_OK;
+}
+
+/* The bf16 buffers, for max_batch rows. */
+static int alloc_bf16(Vae *v)
+{
+    VaeWork *w = v->work;
+    if (w->hmem)
+        return 0;
+    size_t B = (size_t)v->max_batch, A = 32; /* 64-byte aligned in uint16_t */
+    size_t total = round_up(v->n_params, A) + round_up(B * (size_t)v->cfg.z, A);
+    for (int i = 0; i < w->n_linear; i++)
+        total += 2 * round_up(B * (size_t)w->lin[i].out, A);
+    uint16_t *p = aligned_alloc(64, round_up(total * sizeof *p, 64));
+    if (!p)
+        return -1;
+    w->hmem = p;
+    w->wh = p, p += round_up(v->n_params, A);
+    w->zh = p, p += round_up(B * (size_t)v->cfg.z, A);
+    for (int i = 0; i < w->n_linear; i++) {
+        size_t sz = round_up(B * (size_t)w->lin[i].out, A);
+        w->outh[i] = p, p += sz;
+        w->douth[i] = p, p += sz;
+    }
+    return 0;
+}
+
+void vae_sync_bf16(Vae *v, size_t off, size_t n)
+{
+    if (v->work->prec == NN_PREC_BF16)
+        bf16_from_floats(v->work->wh + off, v->params + off, (long)n);
+}
+
+void vae_params_changed(Vae *v) { vae_sync_bf16(v, 0, v->n_params); }
+
+int vae_set_precision(Vae *v, NnPrecision p, Err *e)
+{
+    VaeWork *w = v->work;
+    NnPrecision got;
+    NnGemmKind kind;
+    int rc = nn_precision_resolve(p, &got, &kind, e);
+    if (rc)
+        return rc;
+    if (got == NN_PREC_BF16 && alloc_bf16(v))
+        return err_set(e, ERR_NOMEM, "out of memory for the bf16 copies of the model");
+    NnPrecision was = w->prec;
+    NnGemmKind was_kind = w->gemm_kind;
+    w->prec = got, w->gemm_kind = kind;
+    if ((rc = make_gemms(w, e))) {
+        w->prec = was, w->gemm_kind = was_kind;
+        make_gemms(w, NULL);
+        return rc;
+    }
+    vae_params_changed(v);
+    return ERR_OK;
+}
+
+NnPrecision vae_precision(const Vae *v) { return v->work->prec; }
+
 void vae_free(Vae *v)
 {
     if (v->work) {
+        free_gemms(v->work);
+        free(v->work->hmem);
         pool_free(v->work->pool);
         free(v->work->cols_mem);
         free(v->work->sp_mem);
@@ -264,7 +348,8 @@ int vae_set_threads(Vae *v, int threads, Err *e)
     w->threads = threads;
     if (threads > 1) /* our helpers call OpenBLAS; its own threads would compete */
         openblas_set_num_threads(1);
-    return pool_init(&w->pool, threads, e);
+    int rc = make_gemms(w, e);
+    return rc ? rc : pool_init(&w->pool, threads, e);
 }
 
 int vae_copy_params(Vae *dst, const Vae *src, Err *e)
@@ -276,6 +361,7 @@ int vae_copy_params(Vae *dst, const Vae *src, Err *e)
     if (!same)
         return err_set(e, ERR_ARG, "cannot copy parameters between different architectures");
     memcpy(dst->params, src->params, src->n_params * sizeof *src->params);
+    vae_params_changed(dst);
     return ERR_OK;
 }
 
@@ -331,4 +417,6 @@ void vae_tensor_set(Vae *v, VaeSlot slot, int i, const float *in)
 {
     const VaeTensor *t = &v->work->tensor[i];
     copy_tensor(t, slot_base(v, slot) + t->off, (float *)in, 0); /* read-only in this direction */
+    if (slot == VAE_PARAMS)
+        vae_sync_bf16(v, t->off, t->info.count);
 }

@@ -34,6 +34,7 @@
 #include "core/err.h"
 #include "core/rng.h"
 #include "data/dataset.h"
+#include "nn/gemm.h"
 
 enum {
     VAE_X = 784,          /* X for MNIST and Fashion-MNIST */
@@ -81,6 +82,21 @@ void vae_free(Vae *v);
  * caller's thread plus threads-1 helpers). threads > 1 also pins OpenBLAS to
  * one thread process-wide (as nn_set_threads does): the helpers call it. */
 int vae_set_threads(Vae *v, int threads, Err *e);
+
+/* Precision of the training step (vae_train_step*, vae_train_epoch):
+ * NN_PREC_FP32 (the default, OpenBLAS) or NN_PREC_BF16 (mixed precision:
+ * bf16 operands in the dense layers' GEMMs, fp32 sums, fp32 master weights,
+ * Adam moments, loss and reparameterization); NN_PREC_AUTO picks bf16 where
+ * the CPU does bf16 natively (nn_precision_resolve). ERR_ARG with one line
+ * where bf16 is unavailable. Inference, vae_forward and vae_backward are
+ * always fp32. Same seed, data, config, threads and precision give
+ * bit-identical parameters. */
+int vae_set_precision(Vae *v, NnPrecision p, Err *e);
+/* NN_PREC_FP32 or NN_PREC_BF16. */
+NnPrecision vae_precision(const Vae *v);
+/* Call after writing v->params directly (not through vae_tensor_set or
+ * vae_copy_params): refreshes the bf16 copy a bf16 training step reads. */
+void vae_params_changed(Vae *v);
 
 /* Copy parameters (not grads or Adam state) from src to dst; both must have
  * the same architecture (ERR_ARG otherwise). The UI keeps a snapshot this way. */

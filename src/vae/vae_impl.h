@@ -11,6 +11,7 @@
 
 #include <stdatomic.h>
 
+#include "nn/gemm.h"
 #include "nn/nn.h"
 #include "nn/pool.h"
 #include "nn/sparse.h"
@@ -59,6 +60,20 @@ struct VaeWork {
     SparseRows sp; /* the batch's input compacted (rows = current B) */
     void *sp_mem;
 
+    /* Mixed precision (vae_set_precision): a bf16 training step reads the
+     * bf16 copies below in its GEMMs; they are written where the fp32 data
+     * is produced (Adam, the activation and gradient passes). Layer 0 (the
+     * sparse kernels) stays fp32 and has no copy of its weight or dout. */
+    NnPrecision prec;              /* NN_PREC_FP32 or NN_PREC_BF16 */
+    NnGemmKind gemm_kind;          /* the backend that runs bf16 here */
+    NnGemm *gemm[NN_MAX_THREADS];  /* per pool part; NULL in fp32 */
+    uint16_t *wh;                  /* (n_params) bf16 copy of params */
+    uint16_t *outh[VAE_MAX_LINEAR];  /* (B, lin.out) bf16 of out (not the logits) */
+    uint16_t *douth[VAE_MAX_LINEAR]; /* (B, lin.out) bf16 of dout (not layer 0) */
+    uint16_t *zh;                  /* (B, Z) bf16 of z */
+    void *hmem;                    /* the one allocation behind the bf16 buffers */
+    int mixed;                     /* the current job is a bf16 training step */
+
     NnPool *pool;
     int threads;
     SparseCols cols[NN_MAX_THREADS]; /* per-thread weight-gradient scratch */
@@ -82,11 +97,15 @@ struct VaeWork {
 int vae_train_step_rows(Vae *v, const float *images, const uint32_t *rows, const float *eps, int b,
                         float lr, VaeLoss *out, Err *e);
 
-/* Input of linear layer i for the current job (x, z or a previous output). */
-const float *vae_layer_input(const Vae *v, int i);
+/* Input of linear layer i for the current job (x, z or a previous output),
+ * with its bf16 copy when the job is mixed (.h is NULL otherwise). */
+NnMat vae_layer_input(const Vae *v, int i);
 /* Forward linear layers first..last for rows r0..r1 of the current job
  * (inputs and outputs are whole-batch buffers, indexed by row); the last
- * layer writes into last_out instead of its activation when non-NULL. */
-void vae_forward_layers(Vae *v, int first, int last, int r0, int r1, float *last_out);
+ * layer writes into last_out instead of its activation when non-NULL.
+ * g is the calling part's GEMM backend (NULL: fp32). */
+void vae_forward_layers(Vae *v, NnGemm *g, int first, int last, int r0, int r1, float *last_out);
+/* Refresh the bf16 copy of params [off, off + n) (no-op in fp32). */
+void vae_sync_bf16(Vae *v, size_t off, size_t n);
 
 #endif

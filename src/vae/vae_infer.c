@@ -19,9 +19,9 @@ static void infer_part(void *arg, int part, int parts)
         return;
     int k = v->cfg.n_hidden;
     if (w->mode == MODE_ENCODE)
-        vae_forward_layers(v, 0, k, (int)lo, (int)hi, NULL);
+        vae_forward_layers(v, NULL, 0, k, (int)lo, (int)hi, NULL);
     else
-        vae_forward_layers(v, k + 1, w->n_linear - 1, (int)lo, (int)hi, w->io_out);
+        vae_forward_layers(v, NULL, k + 1, w->n_linear - 1, (int)lo, (int)hi, w->io_out);
 }
 
 static void run(Vae *v, int b)
@@ -29,6 +29,7 @@ static void run(Vae *v, int b)
     VaeWork *w = v->work;
     w->b = b;
     w->sp.rows = b;
+    w->mixed = 0; /* inference is fp32 */
     if (b < PARALLEL_MIN_ROWS)
         infer_part(v, 0, 1);
     else

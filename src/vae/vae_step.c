@@ -8,12 +8,19 @@
  * (vae_impl.h's items, claimed from an atomic counter) and, when training,
  * applies Adam to each block while it is still in cache. Each block's result
  * does not depend on which thread computed it, and the row split depends
- * only on the thread count, so a run is bit-reproducible per thread count. */
+ * only on the thread count, so a run is bit-reproducible per thread count.
+ *
+ * A bf16 training step (w->mixed) runs the same code with each part's bf16
+ * GEMM backend: every pass that produces a GEMM operand also writes its
+ * bf16 copy (bias+ReLU, the ReLU gradient, Adam for the weights); the few
+ * small or sparse-layer results get a separate conversion (layer 0's
+ * output, z, the heads' gradient, dlogits). */
 #include <assert.h>
 #include <math.h>
 #include <string.h>
 
 #include "nn/adam.h"
+#include "nn/bf16.h"
 #include "nn/linear.h"
 #include "nn/loss.h"
 #include "nn/sparse.h"
@@ -23,54 +30,81 @@
  * phase (gradients overwrite and Adam follows, or gradients accumulate). */
 enum { MODE_FORWARD = 1, MODE_DX = 2, MODE_ADAM = 4 };
 
-const float *vae_layer_input(const Vae *v, int i)
+NnMat vae_layer_input(const Vae *v, int i)
 {
     const VaeWork *w = v->work;
     if (i == 0)
-        return w->x;
+        return nn_mat(w->x, NULL);
     if (i == v->cfg.n_hidden + 1)
-        return w->zin ? w->zin : w->z;
-    return w->out[i - 1];
+        return w->zin ? nn_mat(w->zin, NULL) : nn_mat(w->z, w->mixed ? w->zh : NULL);
+    return nn_mat(w->out[i - 1], w->mixed ? w->outh[i - 1] : NULL);
 }
 
-void vae_forward_layers(Vae *v, int first, int last, int r0, int r1, float *last_out)
+/* Rows r0.. of m, whose rows are `width` wide. */
+static NnMat rows_of(NnMat m, int r0, int width)
+{
+    size_t at = (size_t)r0 * width;
+    return nn_mat(m.f ? m.f + at : NULL, m.h ? m.h + at : NULL);
+}
+
+static NnMat weight_of(const Vae *v, const VaeLinear *l)
+{
+    const VaeWork *w = v->work;
+    return nn_mat(v->params + l->w_off, w->mixed ? w->wh + l->w_off : NULL);
+}
+
+void vae_forward_layers(Vae *v, NnGemm *g, int first, int last, int r0, int r1, float *last_out)
 {
     VaeWork *w = v->work;
     for (int i = first; i <= last; i++) {
         const VaeLinear *l = &w->lin[i];
-        const float *in = vae_layer_input(v, i);
+        NnMat in = vae_layer_input(v, i);
         float *out = i == last && last_out ? last_out : w->out[i];
-        const float *wt = v->params + l->w_off, *b = v->params + l->b_off;
+        const float *b = v->params + l->b_off;
+        uint16_t *outh = w->mixed && i < w->n_linear - 1 ? w->outh[i] + (size_t)r0 * l->out : NULL;
         if (l->transposed) { /* layer 0: compact these rows of x, then the sparse kernel */
-            sparse_rows_build(&w->sp, in, r0, r1);
-            sparse_forward(out, in, &w->sp, r0, r1, wt, b, l->out, l->relu);
+            sparse_rows_build(&w->sp, in.f, r0, r1);
+            sparse_forward(out, in.f, &w->sp, r0, r1, v->params + l->w_off, b, l->out, l->relu);
+            if (outh)
+                bf16_from_floats(outh, out + (size_t)r0 * l->out, (long)(r1 - r0) * l->out);
         } else {
-            linear_forward(out + (size_t)r0 * l->out, in + (size_t)r0 * l->in, wt, b, r1 - r0,
-                           l->in, l->out, l->relu);
+            linear_forward_g(g, out + (size_t)r0 * l->out, outh, rows_of(in, r0, l->in),
+                             weight_of(v, l), b, r1 - r0, l->in, l->out, l->relu);
         }
     }
 }
 
+/* Gradient w.r.t. layer i's pre-activation, rows r0.. (bf16 copy when mixed). */
+static NnMat dout_of(const Vae *v, int i, int r0)
+{
+    const VaeWork *w = v->work;
+    size_t at = (size_t)r0 * w->lin[i].out;
+    return nn_mat(w->dout[i] + at, w->mixed && i > 0 ? w->douth[i] + at : NULL);
+}
+
 /* Row-local backward for rows r0..r1: from dlogits down to dout[0]. */
-static void backward_rows(Vae *v, int r0, int r1)
+static void backward_rows(Vae *v, NnGemm *g, int r0, int r1)
 {
     VaeWork *w = v->work;
     int k = v->cfg.n_hidden, Z = v->cfg.z, n = r1 - r0;
     for (int i = w->n_linear - 1; i >= 1; i--) {
         const VaeLinear *l = &w->lin[i];
-        const float *dy = w->dout[i] + (size_t)r0 * l->out;
+        NnMat dy = dout_of(v, i, r0);
         if (i == k + 1) { /* into z, then through the reparameterization and KL */
             float *dz = w->dz + (size_t)r0 * Z, *dml = w->dout[k] + (size_t)r0 * 2 * Z;
             const float *ml = w->out[k] + (size_t)r0 * 2 * Z;
-            linear_backward_input(dz, dy, v->params + l->w_off, n, l->in, l->out, 0);
+            linear_backward_input_g(g, dz, dy, weight_of(v, l), n, l->in, l->out, 0);
             memset(dml, 0, (size_t)n * 2 * Z * sizeof *dml);
             reparam_backward(dml, dz, ml, w->eps + (size_t)r0 * Z, n, Z);
             gaussian_kl_backward(dml, ml, v->cfg.beta, n, Z);
+            if (w->mixed)
+                bf16_from_floats(w->douth[k] + (size_t)r0 * 2 * Z, dml, (long)n * 2 * Z);
             continue;
         }
         float *dx = w->dout[i - 1] + (size_t)r0 * l->in;
-        linear_backward_input(dx, dy, v->params + l->w_off, n, l->in, l->out, 0);
-        relu_backward_inplace(dx, w->out[i - 1] + (size_t)r0 * l->in, (long)n * l->in);
+        linear_backward_input_g(g, dx, dy, weight_of(v, l), n, l->in, l->out, 0);
+        uint16_t *dxh = w->mixed && i - 1 > 0 ? w->douth[i - 1] + (size_t)r0 * l->in : NULL;
+        relu_backward_g(dx, dxh, w->out[i - 1] + (size_t)r0 * l->in, (long)n * l->in);
     }
 }
 
@@ -88,17 +122,22 @@ static void rows_part(void *arg, int part, int parts)
         for (int r = r0; r < r1; r++)
             memcpy(w->xbuf + (size_t)r * X, w->gather_images + (size_t)w->gather_rows[r] * X,
                    (size_t)X * sizeof *w->xbuf);
+    NnGemm *g = w->mixed ? w->gemm[part] : NULL;
     if (w->mode & MODE_FORWARD) {
-        vae_forward_layers(v, 0, k, r0, r1, NULL);
+        vae_forward_layers(v, g, 0, k, r0, r1, NULL);
         const float *ml = w->out[k] + (size_t)r0 * 2 * Z;
         reparam_forward(w->z + (size_t)r0 * Z, ml, w->eps + (size_t)r0 * Z, n, Z);
+        if (w->mixed)
+            bf16_from_floats(w->zh + (size_t)r0 * Z, w->z + (size_t)r0 * Z, (long)n * Z);
         gaussian_kl_forward(w->kl + r0, NULL, ml, n, Z);
-        vae_forward_layers(v, k + 1, w->n_linear - 1, r0, r1, NULL);
+        vae_forward_layers(v, g, k + 1, w->n_linear - 1, r0, r1, NULL);
         float *logits = w->out[w->n_linear - 1] + (size_t)r0 * X;
         bce_logits_fused(w->recon + r0, logits, logits, w->x + (size_t)r0 * X, n, X);
+        if (w->mixed && (w->mode & MODE_DX))
+            bf16_from_floats(w->douth[w->n_linear - 1] + (size_t)r0 * X, logits, (long)n * X);
     }
     if (w->mode & MODE_DX)
-        backward_rows(v, r0, r1);
+        backward_rows(v, g, r0, r1);
 }
 
 static void weights_part(void *arg, int part, int parts)
@@ -110,33 +149,40 @@ static void weights_part(void *arg, int part, int parts)
     AdamConfig ac = adam_default();
     ac.lr = w->lr;
     SparseCols *cols = &w->cols[part];
+    NnGemm *g = w->mixed ? w->gemm[part] : NULL;
     for (;;) {
         int it = atomic_fetch_add_explicit(&w->next_item, 1, memory_order_relaxed);
         if (it >= w->n_items)
             return;
         const VaeGradItem *item = &w->items[it];
         const VaeLinear *l = &w->lin[item->layer];
-        const float *x = vae_layer_input(v, item->layer), *dy = w->dout[item->layer];
+        NnMat x = vae_layer_input(v, item->layer);
+        const float *dy = w->dout[item->layer];
         size_t woff, wn, boff = l->b_off + (size_t)item->r0, bn = (size_t)(item->r1 - item->r0);
         if (item->bias_only) {
             bias_backward(v->grads + l->b_off, dy, w->b, l->out, acc);
             woff = wn = 0;
         } else if (l->transposed) {
-            sparse_backward_weight(v->grads + l->w_off, dy, x, &w->sp, l->out, item->r0,
+            sparse_backward_weight(v->grads + l->w_off, dy, x.f, &w->sp, l->out, item->r0,
                                    item->r1, acc, cols);
             woff = l->w_off + (size_t)item->r0 * l->out;
             wn = (size_t)(item->r1 - item->r0) * l->out;
             bn = 0;
         } else {
-            linear_backward_weight(v->grads + l->w_off, v->grads + l->b_off, dy, x, w->b, l->in,
-                                   l->out, item->r0, item->r1, acc);
+            linear_backward_weight_g(g, v->grads + l->w_off, v->grads + l->b_off,
+                                     dout_of(v, item->layer, 0), x, w->b, l->in, l->out, item->r0,
+                                     item->r1, acc);
             woff = l->w_off + (size_t)item->r0 * l->in;
             wn = (size_t)(item->r1 - item->r0) * l->in;
         }
         if (!(w->mode & MODE_ADAM))
             continue;
-        adam_step(v->params + woff, v->grads + woff, v->adam_m + woff, v->adam_v + woff, wn, &ac,
-                  w->adam_t);
+        if (w->mixed && !l->transposed) /* layer 0's sparse kernels read the fp32 weight */
+            adam_step_bf16(v->params + woff, w->wh + woff, v->grads + woff, v->adam_m + woff,
+                           v->adam_v + woff, wn, &ac, w->adam_t);
+        else
+            adam_step(v->params + woff, v->grads + woff, v->adam_m + woff, v->adam_v + woff, wn,
+                      &ac, w->adam_t);
         adam_step(v->params + boff, v->grads + boff, v->adam_m + boff, v->adam_v + boff, bn, &ac,
                   w->adam_t);
     }
@@ -181,6 +227,8 @@ static void start(Vae *v, const float *x, const float *images, const uint32_t *r
     w->b = b;
     w->sp.rows = b;
     w->mode = mode;
+    /* only training steps run in bf16; a forward for evaluation stays fp32 */
+    w->mixed = w->prec == NN_PREC_BF16 && (mode & MODE_DX);
     pool_run(w->pool, rows_part, v);
     w->gather_rows = NULL;
 }
@@ -201,6 +249,7 @@ void vae_forward(Vae *v, const float *x, const float *eps, int b, VaeLoss *out, 
 void vae_backward(Vae *v)
 {
     VaeWork *w = v->work;
+    w->mixed = 0;
     w->mode = MODE_DX;
     pool_run(w->pool, rows_part, v);
     run_weights(v, 0, 0.0f);
@@ -214,14 +263,29 @@ void vae_adam_step(Vae *v, float lr)
     ac.lr = lr;
     v->adam_t++;
     adam_step(v->params, v->grads, v->adam_m, v->adam_v, v->n_params, &ac, v->adam_t);
+    vae_params_changed(v);
 }
 
 /* After the rows phase of a training step: check the loss, then the weights
  * phase with Adam. */
+static int gemm_status(Vae *v, Err *e)
+{
+    VaeWork *w = v->work;
+    int rc = ERR_OK;
+    for (int t = 0; t < w->threads; t++) {
+        int r = nn_gemm_status(w->gemm[t], rc ? NULL : e);
+        rc = rc ? rc : r;
+    }
+    return rc;
+}
+
 static int finish_train(Vae *v, float lr, VaeLoss *out, Err *e)
 {
     VaeLoss l;
     sum_loss(v, &l);
+    int rc = gemm_status(v, e);
+    if (rc)
+        return rc;
     if (out)
         *out = l;
     if (!isfinite(l.loss))
@@ -229,7 +293,7 @@ static int finish_train(Vae *v, float lr, VaeLoss *out, Err *e)
                        l.loss, v->adam_t + 1);
     run_weights(v, 1, lr);
     v->adam_t++;
-    return ERR_OK;
+    return gemm_status(v, e); /* a product that failed here left NaN in a gradient block */
 }
 
 int vae_train_step(Vae *v, const float *x, const float *eps, int b, float lr, VaeLoss *out,
