@@ -51,6 +51,11 @@ if [ "$MODE" = usage ]; then
     expect 2 1 "^zspace: train: unknown option '--bogus'" -- "$Z" train --bogus
     expect 2 1 "^zspace: train: option '--latent' needs a value" -- "$Z" train --latent
     expect 2 1 "^zspace: train: unexpected argument 'extra'" -- "$Z" train -o "$O" extra
+    expect 2 1 "^zspace: train: --precision 'fp16': expected auto, fp32 or bf16" -- "$Z" train --precision fp16 -o "$O"
+    expect 0 0 "precision P" -- "$Z" train --help
+    # a CPU without native bf16 (simulated): bf16 is refused in one line, before any work
+    expect 1 1 "^zspace: train: --precision: bf16 is not available: bf16 is switched off" \
+        -- env ZSPACE_BF16=off "$Z" train --precision bf16 -o "$O"
     check "usage errors wrote no model" test ! -e "$O"
 
     expect 2 1 "^zspace: eval: missing -m MODEL" -- "$Z" eval
@@ -112,6 +117,7 @@ assert sorted(h) == sorted(["enc.0.weight", "enc.0.bias", "mu.weight", "mu.bias"
 assert h["enc.0.weight"]["shape"] == [32, 784] and h["dec.1.weight"]["shape"] == [784, 32]
 losses = json.loads(meta["losses"])
 assert len(losses["train"]) == 2 and len(losses["test_kl"]) == 2
+assert meta["precision"] in ("fp32", "bf16")
 ' "$M"
 expect 0 0 "^neg_elbo  *[0-9]" -- "$Z" eval -m "$M" --n 200
 expect 0 0 "^active_units  [0-3] of 3" -- "$Z" eval -m "$M" --n 200
@@ -135,6 +141,29 @@ check "same seed gives an identical file" cmp -s "$M" "$T/again.safetensors"
 # shellcheck disable=SC2086
 expect 0 0 "saved" -- "$Z" $TRAIN --seed 5 -o "$T/other.safetensors"
 check "another seed gives another model" test "$(cmp -s "$M" "$T/other.safetensors"; echo $?)" -eq 1
+
+# Precision: forcing fp32, and auto where bf16 is off (the fallback), give the
+# same fp32 model; bf16 (emulated where the CPU has none: the same bf16 operand
+# rounding) is reproducible, recorded in the file, and a different model.
+meta_precision() {
+    python3 -c 'import json, struct, sys
+b = open(sys.argv[1], "rb").read(); n = struct.unpack("<Q", b[:8])[0]
+print(json.loads(b[8:8 + n])["__metadata__"]["precision"])' "$1"
+}
+# shellcheck disable=SC2086
+expect 0 0 ", fp32, seed 4" -- "$Z" $TRAIN --precision fp32 -o "$T/fp32.safetensors"
+# shellcheck disable=SC2086
+expect 0 0 ", fp32, seed 4" -- env ZSPACE_BF16=off "$Z" $TRAIN -o "$T/fallback.safetensors"
+check "auto without bf16 trains the fp32 model" cmp -s "$T/fp32.safetensors" "$T/fallback.safetensors"
+check "the fp32 model records fp32" test "$(meta_precision "$T/fp32.safetensors")" = fp32
+# shellcheck disable=SC2086
+expect 0 0 ", bf16, seed 4" -- env ZSPACE_BF16=emulate "$Z" $TRAIN --precision bf16 -o "$T/bf16.safetensors"
+# shellcheck disable=SC2086
+expect 0 0 ", bf16, seed 4" -- env ZSPACE_BF16=emulate "$Z" $TRAIN --precision bf16 -o "$T/bf16b.safetensors"
+check "bf16: same seed gives an identical file" cmp -s "$T/bf16.safetensors" "$T/bf16b.safetensors"
+check "the bf16 model records bf16" test "$(meta_precision "$T/bf16.safetensors")" = bf16
+check "bf16 and fp32 train different models" \
+    test "$(cmp -s "$T/fp32.safetensors" "$T/bf16.safetensors"; echo $?)" -eq 1
 
 # Ctrl-C: the file holds the last complete epoch and still loads.
 C="$T/cancel.safetensors"

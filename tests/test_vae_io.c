@@ -74,6 +74,7 @@ static void test_round_trip(void **state)
     assert_string_equal(got.dataset, "fashion");
     assert_int_equal(got.epochs, 2);
     assert_true(got.seed == 12345678901234ull);
+    assert_string_equal(got.precision, "fp32"); /* info left it empty: the model's own */
     assert_int_equal(got.n_history, 2);
     assert_true(got.history[0].train == 200.5 && got.history[0].test_kl == 8.0);
     assert_true(got.history[1].train_recon == 140.0);
@@ -114,6 +115,13 @@ static void test_round_trip(void **state)
     free(yb);
     free(pa);
     free(pb);
+    vae_file_info_free(&got);
+    /* the precision a model was trained with is kept as given */
+    strcpy(info.precision, "bf16");
+    assert_int_equal(vae_save(path, &a, &info, &e), ERR_OK);
+    vae_free(&b);
+    assert_int_equal(vae_load(path, &b, 8, &got, &e), ERR_OK);
+    assert_string_equal(got.precision, "bf16");
     vae_file_info_free(&got);
     vae_file_info_free(&info);
     vae_free(&a);
@@ -318,6 +326,10 @@ static void test_bad_metadata(void **state)
         {{META("2", "16"), {"seed", " -1"}}, 7, "metadata seed ' -1' is not a whole number"},
         {{META("2", "16"), {"seed", "+5"}}, 7, "metadata seed '+5' is not a whole number"},
         {{META("2", "16"), {"epochs", " 3"}}, 7, "metadata epochs ' 3' is not a whole number"},
+        {{META("2", "16"), {"precision", "fp16"}}, 7,
+         "metadata precision 'fp16': expected fp32 or bf16"},
+        {{META("2", "16"), {"precision", "auto"}}, 7,
+         "metadata precision 'auto': expected fp32 or bf16"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char name[32];

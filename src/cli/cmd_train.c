@@ -39,6 +39,8 @@ static void help(void)
            "      --lr L           Adam learning rate, (0, 1] (default 0.001)\n"
            "  -s, --seed S         seed for initialization, shuffling and noise (default 0)\n"
            "  -t, --threads T      threads (default: the number of online CPUs)\n"
+           "      --precision P    auto, fp32 or bf16 (default auto: bf16 mixed precision\n"
+           "                       where the CPU has native bf16 dot products, else fp32)\n"
            "      --train-limit N  use only the first N training images (quick runs, tests)\n"
            "  -o, --output FILE    where to save the model (required)\n"
            "  -h, --help           this help\n\n"
@@ -46,7 +48,7 @@ static void help(void)
            "split into reconstruction and KL (nats per image; loss = recon + beta * KL),\n"
            "and the model is saved. A progress bar goes to stderr when it is a terminal.\n"
            "Ctrl-C stops: the file keeps the last complete epoch; exit status 130.\n"
-           "The same seed, options and thread count give the identical model.\n",
+           "The same seed, options, thread count and precision give the identical model.\n",
            VAE_MAX_Z, VAE_MAX_LAYERS, VAE_MAX_HIDDEN);
 }
 
@@ -54,6 +56,7 @@ typedef struct {
     const char *dataset, *out;
     long epochs, batch, seed, threads, limit;
     double lr;
+    NnPrecision precision;
     VaeConfig cfg;
 } TrainArgs;
 
@@ -66,6 +69,7 @@ static int parse_args(int argc, char **argv, TrainArgs *a)
         {"lr", required_argument, 0, 'l'},      {"seed", required_argument, 0, 's'},
         {"threads", required_argument, 0, 't'}, {"train-limit", required_argument, 0, 'L'},
         {"output", required_argument, 0, 'o'},  {"help", no_argument, 0, 'h'},
+        {"precision", required_argument, 0, 'P'},
         {0, 0, 0, 0},
     };
     memset(a, 0, sizeof *a);
@@ -113,6 +117,10 @@ static int parse_args(int argc, char **argv, TrainArgs *a)
             rc = cli_parse_long("train", "--train-limit", optarg, 1, 1000000000, &a->limit);
             break;
         case 'o': a->out = optarg; break;
+        case 'P':
+            if (nn_precision_parse(optarg, &a->precision))
+                rc = cli_usage("train", "--precision '%s': expected auto, fp32 or bf16", optarg);
+            break;
         case 'h': help(); return -1;
         default: return cli_bad_option("train", c, argv);
         }
@@ -165,6 +173,11 @@ int cmd_train(int argc, char **argv)
     if (cli_parse_only)
         return EXIT_OK;
     nn_set_threads((int)a.threads);
+    NnPrecision prec;
+    if (nn_precision_resolve(a.precision, &prec, NULL, &e) != ERR_OK) {
+        err_prefix(&e, "train: --precision");
+        return cli_fail(&e);
+    }
 
     Dataset ds;
     if (dataset_load(a.dataset, &ds, &e) != ERR_OK)
@@ -174,7 +187,9 @@ int cmd_train(int argc, char **argv)
         train.n = (size_t)a.limit;
 
     Vae v;
-    if (vae_init(&v, &a.cfg, (int)a.batch, (uint64_t)a.seed, &e) != ERR_OK) {
+    if (vae_init(&v, &a.cfg, (int)a.batch, (uint64_t)a.seed, &e) != ERR_OK ||
+        vae_set_precision(&v, prec, &e) != ERR_OK) {
+        vae_free(&v);
         dataset_free(&ds);
         return cli_fail(&e);
     }
@@ -194,9 +209,9 @@ int cmd_train(int argc, char **argv)
     char hidden[96];
     vae_hidden_str(&a.cfg, hidden, sizeof hidden);
     printf("train %s: %zu images (test %zu), latent %d, hidden %s, beta %g, batch %ld, lr %g, "
-           "%ld thread%s, seed %ld -> %s\n",
+           "%ld thread%s, %s, seed %ld -> %s\n",
            ds.title, train.n, ds.test.n, a.cfg.z, hidden, (double)a.cfg.beta, a.batch, a.lr,
-           a.threads, a.threads == 1 ? "" : "s", a.seed, a.out);
+           a.threads, a.threads == 1 ? "" : "s", nn_precision_name(prec), a.seed, a.out);
     fflush(stdout);
 
     TrainView tv = {.epochs = a.epochs, .n_train = train.n};

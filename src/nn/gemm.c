@@ -183,7 +183,7 @@ int nn_precision_resolve(NnPrecision want, NnPrecision *got, NnGemmKind *kind, E
         if (ok && (want == NN_PREC_BF16 || bk == NN_GEMM_ONEDNN_BF16))
             p = NN_PREC_BF16, k = bk;
         else if (want == NN_PREC_BF16)
-            return err_set(e, ERR_ARG, "precision bf16 is not available: %s (use fp32 or auto)",
+            return err_set(e, ERR_ARG, "bf16 is not available: %s; use fp32 or auto",
                            why);
     } else if (want != NN_PREC_FP32) {
         return err_set(e, ERR_ARG, "unknown precision %d", (int)want);

@@ -155,6 +155,8 @@ int vae_save(const char *path, const Vae *v, const VaeFileInfo *info, Err *e)
         {"dataset", info ? info->dataset : ""},
         {"epochs", epochs},
         {"seed", seed},
+        {"precision", info && info->precision[0] ? info->precision
+                                                 : nn_precision_name(vae_precision(v))},
         {"losses", losses},
     };
     rc = safetensors_save(path, t, n, meta, (int)(sizeof meta / sizeof meta[0]), e);
@@ -262,8 +264,15 @@ static int read_info(const Safetensors *st, const char *path, VaeFileInfo *info,
     if (safetensors_meta_run(st, path, info->dataset, sizeof info->dataset, &info->epochs,
                              &info->seed, e) != ERR_OK)
         return ERR_FORMAT;
-    const char *s = safetensors_meta(st, "losses");
-    if (!s)
+    const char *s = safetensors_meta(st, "precision");
+    if (s) {
+        NnPrecision p;
+        if (nn_precision_parse(s, &p) || p == NN_PREC_AUTO)
+            return err_set(e, ERR_FORMAT, "%s: metadata precision '%.16s': expected fp32 or bf16",
+                           path, s);
+        snprintf(info->precision, sizeof info->precision, "%s", s);
+    }
+    if (!(s = safetensors_meta(st, "losses")))
         return ERR_OK;
     cJSON *root = cJSON_Parse(s);
     if (!cJSON_IsObject(root)) {

@@ -11,6 +11,8 @@
  *   format_version "1", architecture "mlp-vae", producer "zspace <version>",
  *   pixels "784", latent "20", hidden "512" or "512,256", beta "1",
  *   dataset "mnist", epochs "10", seed "0",
+ *   precision "fp32" or "bf16": the training step's GEMM operands (the
+ *           tensors are F32 either way; absent in files of older versions),
  *   losses  JSON: {"train": [...], "train_recon": [...], "train_kl": [...],
  *                  "test": [...], "test_recon": [...], "test_kl": [...]}
  *           one entry per epoch trained, nats per sample.
@@ -46,6 +48,8 @@ typedef struct {
     char dataset[32];      /* "mnist", "fashion"; "" when unknown */
     long epochs;           /* epochs trained */
     uint64_t seed;         /* training seed */
+    char precision[8];     /* "fp32" or "bf16" as trained; "" when unknown. On save, ""
+                            * writes the Vae's own (vae_precision) */
     int n_history;         /* entries in history */
     VaeEpochLoss *history; /* (n_history) owned: vae_file_info_free; NULL if none */
 } VaeFileInfo;
