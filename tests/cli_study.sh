@@ -37,6 +37,9 @@ if [ "$MODE" = usage ]; then
     expect 2 1 "^zspace: study: --iw -1: must be between 0 and" -- "$Z" study --iw -1
     expect 2 1 "^zspace: study: --test-limit 5: must be between 100 and" -- "$Z" study --test-limit 5
     expect 2 1 "^zspace: study: unknown option '--bogus'" -- "$Z" study --bogus
+    expect 2 1 "^zspace: study: --precision 'half': expected auto, fp32 or bf16" -- "$Z" study --precision half
+    expect 1 1 "^zspace: study: --precision: bf16 is not available: bf16 is switched off" \
+        -- env ZSPACE_BF16=off "$Z" study --precision bf16 -o "$T/rep"
     expect 2 1 "^zspace: study: unexpected argument 'x'" -- "$Z" study x
     printf 'x' >"$T/file"
     expect 2 1 "^zspace: study: -o '$T/file' is a file" -- "$Z" study -o "$T/file"

@@ -56,6 +56,9 @@ if [ "$MODE" = usage ]; then
     # a CPU without native bf16 (simulated): bf16 is refused in one line, before any work
     expect 1 1 "^zspace: train: --precision: bf16 is not available: bf16 is switched off" \
         -- env ZSPACE_BF16=off "$Z" train --precision bf16 -o "$O"
+    expect 1 1 "^zspace: bench: --precision: bf16 is not available: bf16 is switched off" \
+        -- env ZSPACE_BF16=off "$Z" bench train --precision bf16
+    expect 2 1 "^zspace: bench: --precision 'x': expected auto, fp32 or bf16" -- "$Z" bench train --precision x
     check "usage errors wrote no model" test ! -e "$O"
 
     expect 2 1 "^zspace: eval: missing -m MODEL" -- "$Z" eval

@@ -567,6 +567,40 @@ static void test_errors(void **state)
     train_free(t);
 }
 
+/* The run trains in the precision asked for and says so; bf16 where it is
+ * unavailable (simulated) fails the run with its one line. */
+static void test_precision(void **state)
+{
+    (void)state;
+    Trainer *t = new_trainer();
+    TrainSetup su;
+    TrainSnapshot s = {0};
+    setup_small(&su, 1);
+    su.precision = NN_PREC_FP32;
+    run_to_end(t, &su, &s);
+    assert_int_equal(s.state, TRAIN_DONE);
+    assert_int_equal(s.precision, NN_PREC_FP32);
+    setenv("ZSPACE_BF16", "off", 1);
+    setup_small(&su, 1);
+    su.precision = NN_PREC_BF16;
+    run_to_end(t, &su, &s);
+    assert_int_equal(s.state, TRAIN_FAILED);
+    tu_assert_contains(s.message, "bf16 is not available");
+    setup_small(&su, 1); /* auto falls back */
+    run_to_end(t, &su, &s);
+    assert_int_equal(s.state, TRAIN_DONE);
+    assert_int_equal(s.precision, NN_PREC_FP32);
+    setenv("ZSPACE_BF16", "emulate", 1); /* bf16 numerics on any CPU */
+    setup_small(&su, 1);
+    su.precision = NN_PREC_BF16;
+    run_to_end(t, &su, &s);
+    assert_int_equal(s.state, TRAIN_DONE);
+    assert_int_equal(s.precision, NN_PREC_BF16);
+    unsetenv("ZSPACE_BF16");
+    train_snapshot_free(&s);
+    train_free(t);
+}
+
 int main(void)
 {
     /* OpenBLAS on one thread (its own threads are not instrumented for
@@ -582,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_stop_mid_epoch_saves),
         cmocka_unit_test(test_continue),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_precision),
         cmocka_unit_test(test_control_races),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

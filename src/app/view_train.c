@@ -579,9 +579,10 @@ static void progress_rows(App *a)
         ui_draw_text_wrapped(ui, UI_FONT_BODY, ui_row(ui, h), t->text_dim, buf);
     }
     int cores = train_default_threads() + 1;
-    snprintf(buf, sizeof buf, "trainer: %d thread%s \xc2\xb7 the window keeps %d of %d cores",
+    snprintf(buf, sizeof buf, "trainer: %d thread%s, %s \xc2\xb7 the window keeps %d of %d cores",
              s->run ? s->threads : train_default_threads(),
              (s->run ? s->threads : train_default_threads()) == 1 ? "" : "s",
+             s->run ? nn_precision_name(s->precision) : "precision auto",
              cores - train_default_threads(), cores);
     int bh = ui_text_wrapped_height(ui, UI_FONT_SMALL, ui_row_w(ui), buf);
     ui_draw_text_wrapped(ui, UI_FONT_SMALL, ui_row(ui, bh), t->text_dim, buf);

@@ -163,15 +163,19 @@ static double train_flops(const VaeConfig *c)
 
 /* Samples/s of vae_train_epoch (real shuffled MNIST batches, eps draws,
  * everything) after TRAIN_WARM_BATCHES batches, over `seconds`. */
-static int train_rate(const Dataset *ds, int z, int threads, int batch, double seconds,
-                      double *rate, double *foreign, double *own, Err *e)
+static int train_rate(const Dataset *ds, int z, int threads, int batch, NnPrecision prec,
+                      double seconds, double *rate, double *foreign, double *own, Err *e)
 {
     VaeConfig c;
     vae_config_default(&c);
     c.z = z;
     Vae v;
-    if (vae_init(&v, &c, batch, 1, e) || vae_set_threads(&v, threads, e))
+    if (vae_init(&v, &c, batch, 1, e))
         return e->code;
+    if (vae_set_threads(&v, threads, e) || vae_set_precision(&v, prec, e)) {
+        vae_free(&v);
+        return e->code;
+    }
     TrainClock clk = {.seconds = seconds};
     atomic_init(&clk.stop, 0);
     VaeTrainOpts o;
@@ -195,37 +199,49 @@ static int train_rate(const Dataset *ds, int z, int threads, int batch, double s
     return ERR_OK;
 }
 
-/* The 14 GEMMs of a training step alone, back to back, with OpenBLAS on
- * `threads` threads: the ceiling that plain GEMM calls allow. */
-static double gemm_ceiling(int z, int threads, int B, double seconds)
+/* The 14 GEMMs of a training step alone, back to back: the ceiling that
+ * plain GEMM calls allow. fp32: OpenBLAS on `threads` threads. bf16: the
+ * bf16 backend through nn_gemm on one thread (bf16 operands, fp32
+ * outputs, conversions not included), times `threads` (perfect scaling). */
+static double gemm_ceiling(int z, int threads, int B, NnPrecision prec, double seconds)
 {
     const int X = VAE_X, H = 512;
     const int shape[5][2] = {{X, H}, {H, z}, {H, z}, {z, H}, {H, X}}; /* in, out */
     size_t big = (size_t)B * X + (size_t)H * X;
     float *a = calloc(big, sizeof *a), *w = calloc(big, sizeof *w), *o = calloc(big, sizeof *o);
-    if (!a || !w || !o) {
-        free(a), free(w), free(o);
+    uint16_t *ah = calloc(big, sizeof *ah), *wh = calloc(big, sizeof *wh),
+             *oh = calloc(big, sizeof *oh);
+    NnGemm *g = NULL;
+    NnGemmKind kind = NN_GEMM_BLAS;
+    Err e = {0};
+    if (prec == NN_PREC_BF16 && (nn_precision_resolve(prec, &prec, &kind, &e) ||
+                                 nn_gemm_init(&g, kind, &e)))
+        prec = NN_PREC_AUTO; /* cannot happen: the training run before resolved the same */
+    if (!a || !w || !o || !ah || !wh || !oh || prec == NN_PREC_AUTO) {
+        free(a), free(w), free(o), free(ah), free(wh), free(oh);
+        nn_gemm_free(g);
         return 0;
     }
-    openblas_set_num_threads(threads);
+    if (!g)
+        openblas_set_num_threads(threads);
+    NnMat A = nn_mat(a, ah), W = nn_mat(w, wh), O = nn_mat(o, oh);
     long steps = 0;
     double t0 = timer_now(), t;
     do {
         for (int l = 0; l < 5; l++) {
             int in = shape[l][0], out = shape[l][1];
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out, in, 1, a, in, w, in, 0,
-                        o, out);
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out, in, B, 1, o, out, a, in, 0,
-                        w, in);
+            nn_gemm(g, 0, 1, B, out, in, A, in, W, in, o, out, 0);
+            nn_gemm(g, 1, 0, out, in, B, O, out, A, in, w, in, 0);
             if (l > 0)
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in, out, 1, o, out, w,
-                            in, 0, a, in);
+                nn_gemm(g, 0, 0, B, in, out, O, out, W, in, a, in, 0);
         }
         steps++;
     } while ((t = timer_now() - t0) < seconds);
     openblas_set_num_threads(1);
-    free(a), free(w), free(o);
-    return steps * B / t;
+    free(a), free(w), free(o), free(ah), free(wh), free(oh);
+    double rate = steps * B / t * (g ? threads : 1);
+    nn_gemm_free(g);
+    return rate;
 }
 
 static int bench_train(int argc, char **argv)
@@ -234,9 +250,11 @@ static int bench_train(int argc, char **argv)
         {"latent", required_argument, 0, 'z'}, {"threads", required_argument, 0, 't'},
         {"batch", required_argument, 0, 'b'},  {"seconds", required_argument, 0, 's'},
         {"json", no_argument, 0, 'j'},         {"ceiling", no_argument, 0, 'c'},
+        {"precision", required_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
     long zs[3] = {2, 20, 64}, ts[2] = {1, 2}, nz = 3, nt = 2, batch = 128;
+    NnPrecision want = NN_PREC_AUTO, prec;
     double seconds = 3;
     int json = 0, ceiling = 0, c;
     opterr = 0;
@@ -250,15 +268,21 @@ static int bench_train(int argc, char **argv)
         case 's': bad = cli_parse_double("bench", "--seconds", optarg, 0.1, 600, &seconds); break;
         case 'j': json = 1; break;
         case 'c': ceiling = 1; break;
+        case 'P':
+            if (nn_precision_parse(optarg, &want))
+                return cli_usage("bench", "--precision '%s': expected auto, fp32 or bf16", optarg);
+            break;
         case 'h':
             printf("usage: zspace bench train [--latent Z] [--threads T] [--batch B] [--seconds S]\n"
-                   "                          [--ceiling] [--json]\n\n"
+                   "                          [--precision P] [--ceiling] [--json]\n\n"
                    "Training throughput on MNIST (784-512-Z VAE, Adam, real shuffled batches):\n"
                    "samples/s over S seconds (default 3) after %d warm-up batches, for\n"
-                   "Z = 2, 20, 64 and 1 and 2 threads unless given. gflops counts the 14 dense\n"
-                   "GEMMs of a step. --ceiling also times those GEMMs alone in OpenBLAS.\n"
-                   "--json prints [{\"latent\", \"threads\", \"batch\", \"samples_per_s\",\n"
-                   "\"gflops\"}, ...] and nothing else.\n",
+                   "Z = 2, 20, 64 and 1 and 2 threads unless given, in precision P (auto, fp32\n"
+                   "or bf16; default auto, as zspace train). gflops counts the 14 dense GEMMs\n"
+                   "of a step. --ceiling also times those GEMMs alone (fp32: OpenBLAS on T\n"
+                   "threads; bf16: the bf16 backend on one thread, times T).\n"
+                   "--json prints [{\"latent\", \"threads\", \"batch\", \"precision\",\n"
+                   "\"samples_per_s\", \"gflops\"}, ...] and nothing else.\n",
                    TRAIN_WARM_BATCHES);
             return EXIT_OK;
         default: return cli_bad_option("bench", c, argv);
@@ -272,6 +296,10 @@ static int bench_train(int argc, char **argv)
         return EXIT_OK;
     Dataset ds;
     Err e = {0};
+    if (nn_precision_resolve(want, &prec, NULL, &e) != ERR_OK) {
+        err_prefix(&e, "bench: --precision");
+        return cli_fail(&e);
+    }
     if (dataset_load("mnist", &ds, &e) != ERR_OK)
         return cli_fail(&e);
     nn_set_threads(1);
@@ -283,23 +311,23 @@ static int bench_train(int argc, char **argv)
             vae_config_default(&cfg);
             cfg.z = (int)zs[i];
             double rate = 0, foreign = 0, own = 0, gf;
-            if (train_rate(&ds, (int)zs[i], (int)ts[j], (int)batch, seconds, &rate, &foreign,
-                           &own, &e)) {
+            if (train_rate(&ds, (int)zs[i], (int)ts[j], (int)batch, prec, seconds, &rate,
+                           &foreign, &own, &e)) {
                 dataset_free(&ds);
                 return cli_fail(&e);
             }
             gf = rate * train_flops(&cfg) * 1e-9;
             if (json) {
                 printf("%s{\"latent\": %ld, \"threads\": %ld, \"batch\": %ld, "
-                       "\"samples_per_s\": %.1f, \"gflops\": %.2f}",
-                       i + j ? ", " : "", zs[i], ts[j], batch, rate, gf);
+                       "\"precision\": \"%s\", \"samples_per_s\": %.1f, \"gflops\": %.2f}",
+                       i + j ? ", " : "", zs[i], ts[j], batch, nn_precision_name(prec), rate, gf);
                 continue;
             }
-            printf("train Z=%-3ld threads=%ld batch=%ld: %8.0f samples/s  %6.1f GFLOP/s  "
+            printf("train Z=%-3ld threads=%ld batch=%ld %s: %8.0f samples/s  %6.1f GFLOP/s  "
                    "(own %.2f cores, others %.2f)",
-                   zs[i], ts[j], batch, rate, gf, own, foreign);
+                   zs[i], ts[j], batch, nn_precision_name(prec), rate, gf, own, foreign);
             if (ceiling) {
-                double g = gemm_ceiling((int)zs[i], (int)ts[j], (int)batch, seconds);
+                double g = gemm_ceiling((int)zs[i], (int)ts[j], (int)batch, prec, seconds);
                 printf("  | 14-GEMM ceiling %8.0f samples/s (%.0f%% reached)", g, 100 * rate / g);
             }
             printf("\n");

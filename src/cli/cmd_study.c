@@ -51,9 +51,11 @@ static void help(void)
            "                       such models are cached under their own names)\n"
            "      --test-limit N   measure on the first N test images only\n"
            "  -t, --threads T      threads (default: the number of online CPUs)\n"
+           "      --precision P    training precision: auto, fp32 or bf16 (default auto,\n"
+           "                       as zspace train; bf16 models are cached apart)\n"
            "  -h, --help           this help\n\n"
            "A cached model is reused only when its file's metadata matches exactly\n"
-           "(dataset, latent, beta, hidden, epochs, seed). Progress bars go to stderr when\n"
+           "(dataset, latent, beta, hidden, epochs, seed, precision). Progress bars go to stderr when\n"
            "it is a terminal; one line per model goes to stdout. Ctrl-C stops (exit 130);\n"
            "models finished so far stay cached.\n",
            STUDY_DEFAULT_EPOCHS, STUDY_DEFAULT_EPOCHS, cache);
@@ -68,7 +70,7 @@ typedef struct {
 
 static int parse_args(int argc, char **argv, Args *a)
 {
-    enum { OPT_CACHE = 256, OPT_CLF, OPT_SAMPLES, OPT_IW, OPT_IWN, OPT_TRAIN, OPT_TEST };
+    enum { OPT_CACHE = 256, OPT_CLF, OPT_SAMPLES, OPT_IW, OPT_IWN, OPT_TRAIN, OPT_TEST, OPT_PREC };
     static const struct option opts[] = {
         {"dataset", required_argument, 0, 'd'},      {"epochs", required_argument, 0, 'e'},
         {"output", required_argument, 0, 'o'},       {"hidden", required_argument, 0, 'H'},
@@ -79,6 +81,7 @@ static int parse_args(int argc, char **argv, Args *a)
         {"train-limit", required_argument, 0, OPT_TRAIN},
         {"test-limit", required_argument, 0, OPT_TEST},
         {"threads", required_argument, 0, 't'},      {"help", no_argument, 0, 'h'},
+        {"precision", required_argument, 0, OPT_PREC},
         {0, 0, 0, 0},
     };
     memset(a, 0, sizeof *a);
@@ -132,6 +135,10 @@ static int parse_args(int argc, char **argv, Args *a)
             break;
         case 't':
             rc = cli_parse_long("study", "--threads", optarg, 1, NN_MAX_THREADS, &a->threads);
+            break;
+        case OPT_PREC:
+            if (nn_precision_parse(optarg, &a->o.precision))
+                rc = cli_usage("study", "--precision '%s': expected auto, fp32 or bf16", optarg);
             break;
         case 'h': help(); return -1;
         default: return cli_bad_option("study", c, argv);
@@ -227,6 +234,11 @@ int cmd_study(int argc, char **argv)
         return EXIT_OK;
     nn_set_threads((int)a.threads);
     Err e = {0};
+    NnPrecision prec;
+    if (nn_precision_resolve(a.o.precision, &prec, NULL, &e) != ERR_OK) {
+        err_prefix(&e, "study: --precision");
+        return cli_fail(&e);
+    }
     char stage[4200];
     if (afile_mkdirs(a.out, &e) != ERR_OK || study_stage_open(a.out, stage, sizeof stage, &e))
         return cli_fail(&e);
@@ -238,10 +250,10 @@ int cmd_study(int argc, char **argv)
     a.o.progress = on_progress;
     a.o.user = &view;
     a.o.cancel = &interrupted;
-    printf("study %s: 6 models, %d epoch%s each, hidden %d, seed %llu, %ld thread%s; cache %s; "
-           "report %s/README.md\n",
+    printf("study %s: 6 models, %d epoch%s each, hidden %d, seed %llu, %ld thread%s, %s; "
+           "cache %s; report %s/README.md\n",
            a.o.dataset, a.o.epochs, a.o.epochs == 1 ? "" : "s", a.o.hidden, (unsigned long long)a.o.seed, a.threads,
-           a.threads == 1 ? "" : "s", a.o.cache_dir, a.out);
+           a.threads == 1 ? "" : "s", nn_precision_name(prec), a.o.cache_dir, a.out);
     fflush(stdout);
     StudyResult r;
     int committed = 0;

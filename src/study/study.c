@@ -31,6 +31,14 @@ void study_opts_default(StudyOpts *o)
     o->iw_k = 1000;
     o->iw_n = 1000;
     o->clf_epochs = STUDY_CLF_EPOCHS;
+    o->precision = NN_PREC_AUTO;
+}
+
+/* The precision o asks for, resolved (study_run has refused an unavailable one). */
+static NnPrecision precision_of(const StudyOpts *o)
+{
+    NnPrecision p;
+    return nn_precision_resolve(o->precision, &p, NULL, NULL) ? NN_PREC_FP32 : p;
 }
 
 void study_default_cache_dir(char *buf, size_t size)
@@ -43,9 +51,10 @@ void study_model_path(const StudyOpts *o, const StudySpec *s, char *buf, size_t 
     char limit[32] = "";
     if (o->train_limit)
         snprintf(limit, sizeof limit, "-n%zu", o->train_limit);
-    snprintf(buf, size, "%s/study-%s-z%d-b%g-h%d-e%d-s%llu%s.safetensors", o->cache_dir,
+    snprintf(buf, size, "%s/study-%s-z%d-b%g-h%d-e%d-s%llu%s%s.safetensors", o->cache_dir,
              o->dataset, s->z, (double)s->beta, o->hidden, o->epochs,
-             (unsigned long long)o->seed, limit);
+             (unsigned long long)o->seed, limit,
+             precision_of(o) == NN_PREC_BF16 ? "-bf16" : "");
 }
 
 int study_find(const StudyResult *r, int z, float beta)
@@ -122,7 +131,10 @@ static int cache_matches(const Vae *v, const VaeFileInfo *info, const StudyOpts 
     return strcmp(info->dataset, o->dataset) == 0 && v->cfg.z == s->z &&
            v->cfg.beta == s->beta && v->cfg.n_hidden == 1 && v->cfg.hidden[0] == o->hidden &&
            info->epochs == o->epochs && info->seed == o->seed &&
-           info->n_history == o->epochs;
+           info->n_history == o->epochs &&
+           /* files of older versions, without the key, were trained in fp32 */
+           strcmp(info->precision[0] ? info->precision : "fp32",
+                  nn_precision_name(precision_of(o))) == 0;
 }
 
 /* Load the cached model of spec s, or train it and save it there. */
@@ -155,6 +167,10 @@ static int obtain_model(const StudyOpts *o, const StudySpec *s, const DataSplit 
     int rc = vae_init(v, &cfg, 128, o->seed, e);
     if (rc != ERR_OK)
         return rc;
+    if ((rc = vae_set_precision(v, precision_of(o), e)) != ERR_OK) {
+        vae_free(v);
+        return rc;
+    }
     /* As `zspace train`: init from seed, shuffling and noise from a split. */
     Rng base, rng;
     rng_seed(&base, o->seed);
@@ -448,6 +464,10 @@ done:
 int study_measure(Vae *v, Clf *c, const DataSplit *test, const StudyOpts *o, uint64_t seed,
                   StudyModel *m, Err *e)
 {
+    NnPrecision prec;
+    int prc = nn_precision_resolve(o->precision, &prec, NULL, e);
+    if (prc != ERR_OK)
+        return prc;
     Hook h = {o, {0}, timer_now()};
     h.p.model = -1;
     return measure(v, c, test, o, seed, &h, m, e);
@@ -470,6 +490,10 @@ int study_run(const StudyOpts *o, StudyResult *r, Err *e)
     if (o->epochs < 1 || o->hidden < 1 || o->n_samples < 1 || !o->cache_dir || !o->clf_path)
         return err_set(e, ERR_ARG, "study: bad options (epochs %d, hidden %d, samples %d)",
                        o->epochs, o->hidden, o->n_samples);
+    NnPrecision prec;
+    int prc = nn_precision_resolve(o->precision, &prec, NULL, e);
+    if (prc != ERR_OK)
+        return prc;
     Hook h = {o, {0}, timer_now()};
     h.p.model = -1;
     h.p.n_models = STUDY_MODELS;

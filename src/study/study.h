@@ -96,6 +96,8 @@ typedef struct {
     int hidden;            /* H of every model */
     uint64_t seed;         /* training seed of every model; sampling seeds derive from it */
     int threads;           /* engine threads (0: nn_threads()) */
+    NnPrecision precision; /* training precision (nn/gemm.h; default auto); bf16 models
+                            * are cached under their own names ("-bf16") */
     size_t train_limit;    /* 0: the whole training split; else its first N images */
     size_t test_limit;     /* 0: the whole test split; else its first N images */
     int n_samples;         /* prior and posterior samples per model */

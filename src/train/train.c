@@ -137,6 +137,7 @@ void train_setup_default(TrainSetup *s)
     s->epochs = 10;
     s->params.beta = 1.0f;
     s->params.lr = 1e-3f;
+    s->precision = NN_PREC_AUTO;
 }
 
 static void clamp_params(TrainParams *p)
@@ -291,6 +292,7 @@ static void publish(Trainer *t, bool with_weights)
     snprintf(b->dataset, sizeof b->dataset, "%s", r->s.dataset);
     snprintf(b->save_path, sizeof b->save_path, "%s", r->s.save_path);
     b->threads = r->threads;
+    b->precision = r->have_v ? vae_precision(&r->v) : NN_PREC_FP32;
     b->batch = r->s.batch;
     b->n_train = r->train.n;
     b->n_test = r->test.n;
@@ -436,6 +438,7 @@ int train_snapshot_weights(const TrainSnapshot *s, Vae *v, Err *e)
     if (!s->weights || !same || s->n_weights != v->n_params)
         return err_set(e, ERR_ARG, "the training snapshot's weights do not fit this model");
     memcpy(v->params, s->weights, v->n_params * sizeof *v->params);
+    vae_params_changed(v);
     return ERR_OK;
 }
 
@@ -563,8 +566,12 @@ static int prepare(Trainer *t, Err *e)
                        r->v.cfg.x, r->train.x);
     r->epochs_before = r->info.epochs;
     r->threads = s->threads > 0 ? s->threads : train_default_threads();
-    if (vae_set_threads(&r->v, r->threads, e) != ERR_OK)
+    if (vae_set_threads(&r->v, r->threads, e) != ERR_OK ||
+        vae_set_precision(&r->v, s->precision, e) != ERR_OK)
         return e->code;
+    /* the file records the precision of the training it last had */
+    snprintf(r->info.precision, sizeof r->info.precision, "%s",
+             nn_precision_name(vae_precision(&r->v)));
     /* Shuffling and noise: a stream apart from the init's, like the CLI;
      * a continued run mixes in its starting epoch so it does not replay
      * the first run's order. */
@@ -772,6 +779,9 @@ int train_start(Trainer *t, const TrainSetup *s, Err *e)
         return err_set(e, ERR_ARG, "epochs %d outside 1..%d", s->epochs, TRAIN_MAX_EPOCHS);
     if (s->threads < 0 || s->threads > NN_MAX_THREADS)
         return err_set(e, ERR_ARG, "threads %d outside 0..%d", s->threads, NN_MAX_THREADS);
+    if (s->precision != NN_PREC_AUTO && s->precision != NN_PREC_FP32 &&
+        s->precision != NN_PREC_BF16)
+        return err_set(e, ERR_ARG, "unknown precision %d", (int)s->precision);
     if (!s->init_path[0] && vae_config_check(&s->cfg, e) != ERR_OK)
         return e->code;
     if (!s->train && !dataset_find(s->dataset))

@@ -85,6 +85,8 @@ typedef struct {
     bool start_paused;   /* wait for resume or a single step before the first batch */
     char save_path[4096]; /* autosave target; "" = never save */
     int threads;         /* compute threads for the model; 0 = train_default_threads() */
+    NnPrecision precision; /* training precision (nn/gemm.h): auto (the default), fp32, bf16;
+                            * bf16 where unavailable fails the run with its one line */
     int publish_ms;      /* least interval between weight copies into snapshots; 0 = 100 */
     /* Called on the trainer thread after every publish; quick and thread-
      * safe (it may not call train_*). NULL: none. */
@@ -110,6 +112,7 @@ typedef struct {
     char dataset[32];
     char save_path[4096];
     int threads;           /* compute threads the trainer uses */
+    NnPrecision precision; /* NN_PREC_FP32 or NN_PREC_BF16 once the model is set up */
     int batch;
     size_t n_train, n_test; /* images trained on / evaluated on */
     TrainParams used;      /* the parameter block as last read by the trainer */
