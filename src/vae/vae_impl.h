@@ -68,7 +68,7 @@ struct VaeWork {
     NnGemmKind gemm_kind;          /* the backend that runs bf16 here */
     NnGemm *gemm[NN_MAX_THREADS];  /* per pool part; NULL in fp32 */
     uint16_t *wh;                  /* (n_params) bf16 copy of params */
-    uint16_t *outh[VAE_MAX_LINEAR];  /* (B, lin.out) bf16 of out (not the logits) */
+    uint16_t *outh[VAE_MAX_LINEAR];  /* (B, lin.out) bf16 of out (not the heads', logits) */
     uint16_t *douth[VAE_MAX_LINEAR]; /* (B, lin.out) bf16 of dout (not layer 0) */
     uint16_t *zh;                  /* (B, Z) bf16 of z */
     void *hmem;                    /* the one allocation behind the bf16 buffers */

@@ -61,7 +61,9 @@ void vae_forward_layers(Vae *v, NnGemm *g, int first, int last, int r0, int r1, 
         NnMat in = vae_layer_input(v, i);
         float *out = i == last && last_out ? last_out : w->out[i];
         const float *b = v->params + l->b_off;
-        uint16_t *outh = w->mixed && i < w->n_linear - 1 ? w->outh[i] + (size_t)r0 * l->out : NULL;
+        /* bf16 copies of what feeds a GEMM: not the heads' [mu | logvar], not the logits */
+        int feeds = i != v->cfg.n_hidden && i < w->n_linear - 1;
+        uint16_t *outh = w->mixed && feeds ? w->outh[i] + (size_t)r0 * l->out : NULL;
         if (l->transposed) { /* layer 0: compact these rows of x, then the sparse kernel */
             sparse_rows_build(&w->sp, in.f, r0, r1);
             sparse_forward(out, in.f, &w->sp, r0, r1, v->params + l->w_off, b, l->out, l->relu);
