@@ -16,6 +16,9 @@ fails=0
 
 "$Z" data --dataset mnist --no-verify >/dev/null 2>&1 || { echo "SKIP: MNIST not installed"; exit 77; }
 quick="--train-limit 300 --epochs 1 --hidden 64"
+# Where zspace found MNIST: $ZSPACE_DATA, else the source tree's data/ (this
+# binary runs from its build tree).
+MNIST=${ZSPACE_DATA:-$(cd "$(dirname "$0")/.." && pwd)/data}
 
 # 1. Disk full during a save.
 expect 0 0 "" -- "$Z" train $quick -o "$T/m.safetensors"
@@ -97,11 +100,11 @@ if [ -w /dev/full ]; then
     expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" eval -m \"$T/m.safetensors\" --n 50 --json >/dev/full"
     expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" project -i \"$T/p.csv\" --method pca >/dev/full"
     expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" --version >/dev/full"
-    "$Z" data inspect "$ZSPACE_DATA/t10k-labels-idx1-ubyte"* >/dev/null 2>&1 &&
-        expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" data inspect \"$ZSPACE_DATA\"/t10k-labels-idx1-ubyte* >/dev/full"
+    "$Z" data inspect "$MNIST/t10k-labels-idx1-ubyte"* >/dev/null 2>&1 &&
+        expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" data inspect \"$MNIST\"/t10k-labels-idx1-ubyte* >/dev/full"
     expect 0 0 "" -- "$Z" classify train --train-limit 500 --epochs 1 -H 16 -o "$T/clf.safetensors"
     expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" classify eval -m \"$T/clf.safetensors\" >/dev/full"
-    expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" classify predict -m \"$T/clf.safetensors\" \"$ZSPACE_DATA\"/t10k-images-idx3-ubyte* >/dev/full"
+    expect 1 1 "^zspace: standard output: write failed" -- sh -c "\"$Z\" classify predict -m \"$T/clf.safetensors\" \"$MNIST\"/t10k-images-idx3-ubyte* >/dev/full"
 fi
 
 # 7. A model whose weights are finite but decode to NaN (the second decoder
