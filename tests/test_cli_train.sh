@@ -174,7 +174,11 @@ C="$T/cancel.safetensors"
     >"$T/cout" 2>"$T/cerr" &
 pid=$!
 i=0
-while [ "$(grep -c '^epoch ' "$T/cout" 2>/dev/null)" -lt 2 ] && [ $i -lt 300 ]; do
+# Until cout exists grep prints nothing: that counts as 0 epochs (an empty
+# test would end the loop at once, and the signal could land before train
+# had even started).
+epochs_seen() { n=$(grep -c '^epoch ' "$T/cout" 2>/dev/null); echo "${n:-0}"; }
+while [ "$(epochs_seen)" -lt 2 ] && [ $i -lt 300 ]; do
     sleep 0.1
     i=$((i + 1))
 done
