@@ -158,7 +158,7 @@ static void test_resume_pause_step_stop(void **state)
     vae_free(&v);
     char script[2048];
     snprintf(script, sizeof script,
-             "wait-ready 60\nwait 1500ms\nkey space\nwait 2s\ndump-state %s\nkey .\n"
+             "wait-ready 60\nwait 1500ms\nkey space\nwait 4s\ndump-state %s\nkey .\n"
              "wait 1s\ndump-state %s\nkey space\nwait 800ms\nclick %d %d\nwait 1s\n"
              "dump-state %s\nquit\n",
              tu_path("p1.json"), tu_path("p2.json"), stop_x, stop_y, tu_path("p3.json"));
