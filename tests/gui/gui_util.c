@@ -213,6 +213,17 @@ const char *gu_save_tiny(const char *name, const DataSplit *train, int z, int hi
     return path;
 }
 
+const char *gu_save_tiny_mnist(const char *name, int z, int hidden, int epochs, uint64_t seed)
+{
+    Err e = {0};
+    Dataset ds;
+    if (dataset_load("mnist", &ds, &e) != ERR_OK)
+        tu_skip("MNIST is not available");
+    const char *path = gu_save_tiny(name, &ds.train, z, hidden, epochs, seed);
+    dataset_free(&ds);
+    return path;
+}
+
 void gu_centroids2(Vae *v, const DataSplit *s, float out[10][2])
 {
     assert_int_equal(v->cfg.z, 2);

@@ -57,6 +57,9 @@ void gu_train_tiny(Vae *v, const DataSplit *train, size_t n, int z, int hidden, 
 /* Train one and save it under the tmpdir as `name`; returns its path. */
 const char *gu_save_tiny(const char *name, const DataSplit *train, int z, int hidden,
                          int epochs, uint64_t seed);
+/* gu_save_tiny on MNIST's training split, loaded and freed here; skips the
+ * test (77) when MNIST is not installed. */
+const char *gu_save_tiny_mnist(const char *name, int z, int hidden, int epochs, uint64_t seed);
 /* Latent mean of each class's images (Z = 2 models): out[k] = (x, y). */
 void gu_centroids2(Vae *v, const DataSplit *s, float out[10][2]);
 /* Pixel mean image of each class. */

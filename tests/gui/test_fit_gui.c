@@ -31,12 +31,7 @@ static char model_path[4096];
 static int setup(void **state)
 {
     (void)state;
-    Err e = {0};
-    Dataset ds;
-    if (dataset_load("mnist", &ds, &e) != ERR_OK)
-        tu_skip("MNIST is not available");
-    snprintf(model_path, sizeof model_path, "%s", gu_save_tiny("fit.safetensors", &ds.train, 2, 128, 2, 5));
-    dataset_free(&ds);
+    snprintf(model_path, sizeof model_path, "%s", gu_save_tiny_mnist("fit.safetensors", 2, 128, 2, 5));
     return 0;
 }
 

@@ -40,13 +40,7 @@ static char model_path[4096];
 static int setup(void **state)
 {
     (void)state;
-    Err e = {0};
-    Dataset ds;
-    if (dataset_load("mnist", &ds, &e) != ERR_OK)
-        tu_skip("MNIST is not available");
-    snprintf(model_path, sizeof model_path, "%s",
-             gu_save_tiny("tiny.safetensors", &ds.train, 2, 256, 4, 5));
-    dataset_free(&ds);
+    snprintf(model_path, sizeof model_path, "%s", gu_save_tiny_mnist("tiny.safetensors", 2, 256, 4, 5));
     return 0;
 }
 

@@ -28,12 +28,7 @@ static char model_path[4096];
 static int setup(void **state)
 {
     (void)state;
-    Err e = {0};
-    Dataset ds;
-    if (dataset_load("mnist", &ds, &e) != ERR_OK)
-        tu_skip("MNIST is not available");
-    snprintf(model_path, sizeof model_path, "%s", gu_save_tiny("side.safetensors", &ds.train, 2, 128, 2, 7));
-    dataset_free(&ds);
+    snprintf(model_path, sizeof model_path, "%s", gu_save_tiny_mnist("side.safetensors", 2, 128, 2, 7));
     return 0;
 }
 
