@@ -80,12 +80,12 @@ static void test_dump_reading(void **state)
                      ERR_OK);
     cJSON *j = drive_load(path, &e);
     assert_non_null(j);
-    assert_true(drive_num(j, "view.scale") == 10);
-    assert_true(drive_num(j, "training.running") == 1); /* a boolean reads as 0/1 */
-    assert_true(isnan(drive_num(j, "training.absent")));
-    assert_true(isnan(drive_num(j, "s"))); /* not a number */
-    assert_null(drive_get(j, "view.center.x"));
-    assert_non_null(drive_get(j, "training.buttons.tr/continue"));
+    assert_true(jsonpath_num(j, "view.scale") == 10);
+    assert_true(jsonpath_num(j, "training.running") == 1); /* a boolean reads as 0/1 */
+    assert_true(isnan(jsonpath_num(j, "training.absent")));
+    assert_true(isnan(jsonpath_num(j, "s"))); /* not a number */
+    assert_null(jsonpath_get(j, "view.center.x"));
+    assert_non_null(jsonpath_get(j, "training.buttons.tr/continue"));
     int r[4];
     assert_int_equal(drive_rect_points(j, "training.buttons.tr/continue", r), 0);
     assert_int_equal(r[0], 5); /* drawable pixels / pixel_scale, truncated */

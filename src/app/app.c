@@ -367,7 +367,8 @@ static int loop(App *a, Err *e)
         ready = ready && (a->z_dim <= 2 || !a->map_ready || app_proj_active(a) ||
                           a->proj.lay.state == PROJ_FAILED);
         ready = ready && app_compare_ready(a);
-        if (scripting && script_tick(&a->script, win_id, a->now, ready, &so, e) != ERR_OK)
+        ScriptWorld world = {.ready = ready, .probe = app_dump_probe, .ctx = a};
+        if (scripting && script_tick(&a->script, win_id, a->now, &world, &so, e) != ERR_OK)
             return e->code;
         bool busy = scripting || a->ui.active || ui_toasts_active(&a->ui) ||
                     (a->have_model && !a->map_ready) || a->shot_path[0] || app_train_busy(a) ||

@@ -276,6 +276,9 @@ void app_session_capture(const App *a, Session *s);
 void app_panels_dump(const App *a, void *cjson_object); /* fills the dump's "panels" */
 /* dump.c */
 int app_dump_state(const App *a, const char *path, Err *e);
+/* The value at a dotted path of the dump, for wait-until (app: an App, as
+ * ScriptWorld.probe takes it). */
+void app_dump_probe(const void *app, const char *path, ScriptValue *v);
 /* shot.c */
 int app_screenshot(App *a, const char *path, Err *e);
 /* view_interp.c: latent walks (view_interp.h) */

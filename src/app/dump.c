@@ -13,6 +13,7 @@
 
 #include "app_impl.h"
 #include "core/afile.h"
+#include "io/jsonpath.h"
 #include "textfit.h"
 
 static void sha1_hex(const uint8_t dig[20], char hex[41])
@@ -152,6 +153,21 @@ static cJSON *state_json(const App *a)
     app_files_dump(a, cJSON_AddObjectToObject(root, "dialog"));
     cJSON_AddNumberToObject(root, "frame", (double)a->frames);
     return root;
+}
+
+void app_dump_probe(const void *app, const char *path, ScriptValue *v)
+{
+    cJSON *root = state_json(app);
+    const cJSON *j = root ? jsonpath_get(root, path) : NULL;
+    v->kind = SV_NONE;
+    if (cJSON_IsString(j)) {
+        v->kind = SV_STRING;
+        snprintf(v->str, sizeof v->str, "%s", j->valuestring);
+    } else if (cJSON_IsNumber(j) || cJSON_IsBool(j) || cJSON_IsArray(j)) {
+        v->kind = SV_NUMBER;
+        v->num = jsonpath_num(j, "");
+    }
+    cJSON_Delete(root);
 }
 
 int app_dump_state(const App *a, const char *path, Err *e)

@@ -7,6 +7,7 @@
 #include <SDL.h>
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,40 @@ static bool parse_wait(ScriptStep *st, char **tok, int ntok)
     return true;
 }
 
+/* "wait-until PATH OP VALUE [SECONDS]": VALUE is a number, or else a
+ * string, which only == and != compare. */
+static bool parse_wait_until(ScriptStep *st, char **tok, int ntok)
+{
+    static const char *const ops[] = {">=", "<=", ">", "<", "==", "!="};
+    st->op = SC_WAIT_UNTIL;
+    st->seconds = 60;
+    if (ntok != 4 && ntok != 5)
+        return false;
+    bool op_ok = false;
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        op_ok = op_ok || !strcmp(tok[2], ops[i]);
+    if (!op_ok || strlen(tok[1]) > 255 || strlen(tok[3]) >= sizeof ((ScriptValue *)0)->str)
+        return false;
+    snprintf(st->cmp, sizeof st->cmp, "%s", tok[2]);
+    char *end;
+    st->value = strtod(tok[3], &end);
+    if (end == tok[3] || *end) {
+        st->value = NAN;
+        if (tok[2][1] != '=' || (tok[2][0] != '=' && tok[2][0] != '!'))
+            return false;
+    } else if (!isfinite(st->value)) {
+        return false;
+    }
+    int secs;
+    if (ntok == 5 && (!parse_int(tok[4], &secs) || secs <= 0 || secs > 3600))
+        return false;
+    if (ntok == 5)
+        st->seconds = secs;
+    st->arg = strdup(tok[1]);
+    st->text = strdup(tok[3]);
+    return true;
+}
+
 /* Parse one tokenised line into st; returns NULL or a message. */
 static const char *parse_line(ScriptStep *st, char **tok, int ntok, const char *rest)
 {
@@ -140,6 +175,11 @@ static const char *parse_line(ScriptStep *st, char **tok, int ntok, const char *
             st->seconds = s;
         }
         return NULL;
+    } else if (!strcmp(cmd, "wait-until")) {
+        if (!parse_wait_until(st, tok, ntok))
+            return "usage: wait-until PATH >=|<=|>|<|==|!= NUMBER [SECONDS (1-3600)], "
+                   "or wait-until PATH ==|!= WORD [SECONDS]";
+        return st->arg && st->text ? NULL : "out of memory";
     } else if (!strcmp(cmd, "screenshot") || !strcmp(cmd, "dump-state")) {
         st->op = cmd[0] == 's' ? SC_SCREENSHOT : SC_DUMP;
         if (ntok != 2)
@@ -158,7 +198,7 @@ static const char *parse_line(ScriptStep *st, char **tok, int ntok, const char *
         return NULL;
     } else {
         return "unknown command (click, rclick, move, drag, rdrag, scroll, key, type, wait, "
-               "wait-ready, screenshot, dump-state, resize, quit)";
+               "wait-ready, wait-until, screenshot, dump-state, resize, quit)";
     }
     int *dst[5] = {&st->x0, &st->y0, &st->x1, &st->y1, &st->steps};
     if (st->op == SC_SCROLL)
@@ -236,6 +276,7 @@ int script_parse(Script *s, const char *name, const char *text, Err *e)
         const char *why = parse_line(st, tok, ntok, restbuf);
         if (why) {
             free(st->arg);
+            free(st->text);
             int rc = err_set(e, ERR_FORMAT, "%s:%d: '%s': %s", name, lineno, tok[0], why);
             script_free(s);
             return rc;
@@ -280,8 +321,10 @@ int script_load(Script *s, const char *path, Err *e)
 
 void script_free(Script *s)
 {
-    for (int i = 0; i < s->n; i++)
+    for (int i = 0; i < s->n; i++) {
         free(s->steps[i].arg);
+        free(s->steps[i].text);
+    }
     free(s->steps);
     s->steps = NULL;
     s->n = 0;

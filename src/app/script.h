@@ -17,6 +17,15 @@
  *   wait-ready [SECONDS] wait until the model's map is drawn (Z > 2: its first
  *                        layout; default 60 s;
  *                        longer is an error)
+ *   wait-until PATH OP VALUE [SECONDS]
+ *                        wait until the value at a dump-state path
+ *                        (docs/dump-state.md) compares to VALUE by OP: a
+ *                        number (a boolean reads as 0/1, an array as its
+ *                        length) by >=, <=, >, <, == or !=; a string by ==
+ *                        or !=. "wait-until training.epoch >= 2",
+ *                        "wait-until training.state == paused 30";
+ *                        default 60 s, at most 3600; a timeout is an error
+ *                        naming the line and the last value seen
  *   screenshot FILE      save the next rendered frame as PNG
  *   dump-state FILE      write the app state as JSON (see dump.c)
  *   resize W H           set the window's size in points (as a user dragging
@@ -33,7 +42,7 @@
 
 typedef enum {
     SC_CLICK, SC_MOVE, SC_DRAG, SC_SCROLL, SC_KEY, SC_TYPE, SC_WAIT_MS, SC_WAIT_FRAMES,
-    SC_WAIT_READY, SC_SCREENSHOT, SC_DUMP, SC_QUIT, SC_RESIZE,
+    SC_WAIT_READY, SC_WAIT_UNTIL, SC_SCREENSHOT, SC_DUMP, SC_QUIT, SC_RESIZE,
 } ScriptOp;
 
 typedef struct {
@@ -45,9 +54,12 @@ typedef struct {
     int32_t key;        /* KEY: SDL_Keycode */
     int scancode;       /* KEY: SDL_Scancode */
     uint16_t mods;      /* KEY: KMOD_* */
-    double seconds;     /* WAIT_MS, WAIT_READY */
+    double seconds;     /* WAIT_MS, WAIT_READY, WAIT_UNTIL: how long */
+    char cmp[3];        /* WAIT_UNTIL: ">=", "<=", ">", "<", "==" or "!=" */
+    double value;       /* WAIT_UNTIL: the number compared with (NaN: a string) */
+    char *text;         /* WAIT_UNTIL: the string compared with, as written (owned) */
     int frames;         /* WAIT_FRAMES */
-    char *arg;          /* TYPE text, SCREENSHOT/DUMP path (owned) */
+    char *arg;          /* TYPE text, SCREENSHOT/DUMP file, WAIT_UNTIL dump path (owned) */
 } ScriptStep;
 
 typedef struct {
@@ -56,7 +68,8 @@ typedef struct {
     int n;
     int pc;             /* current step */
     int phase;          /* frame within the current step */
-    double deadline;    /* WAIT_MS / WAIT_READY */
+    double deadline;    /* WAIT_MS / WAIT_READY / WAIT_UNTIL */
+    double next_probe;  /* WAIT_UNTIL: when to read the state again */
 } Script;
 
 /* What the app must do after rendering this frame. */
@@ -71,10 +84,27 @@ int script_parse(Script *s, const char *name, const char *text, Err *e);
 int script_load(Script *s, const char *path, Err *e);
 void script_free(Script *s);
 
+/* One value of the app's state, as wait-until reads it. */
+typedef struct {
+    enum { SV_NONE, SV_NUMBER, SV_STRING } kind; /* NONE: absent, or an object */
+    double num;
+    char str[128]; /* cut to fit */
+} ScriptValue;
+
+/* What the waiting steps read of the app, this frame. */
+typedef struct {
+    bool ready; /* the model's map is ready (wait-ready) */
+    /* Fill *v with the value at a dump-state dotted path (wait-until);
+     * called at most every 50 ms. NULL: every path is absent. */
+    void (*probe)(const void *ctx, const char *path, ScriptValue *v);
+    const void *ctx;
+} ScriptWorld;
+
 /* Advance one frame: push this frame's events (to window_id) and fill out.
- * `ready` says whether the model's map is ready (for wait-ready). Returns
- * ERR_OK, or an error naming the line when wait-ready times out. A script
- * without `quit` leaves the window open for the user when it ends. */
-int script_tick(Script *s, uint32_t window_id, double now, bool ready, ScriptOut *out, Err *e);
+ * Returns ERR_OK, or an error naming the line when wait-ready or wait-until
+ * times out. A script without `quit` leaves the window open for the user
+ * when it ends. */
+int script_tick(Script *s, uint32_t window_id, double now, const ScriptWorld *w, ScriptOut *out,
+                Err *e);
 
 #endif

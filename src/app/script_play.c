@@ -1,9 +1,10 @@
 /* script_play: turn script steps into SDL events, one frame at a time.
  * A press and its release go in different frames, like a real click, so
  * widgets see the button held for at least one frame. Waiting steps (wait,
- * wait-ready) hold the script; screenshot/dump-state are requested from the
+ * wait-ready, wait-until) hold the script; screenshot/dump-state are requested from the
  * app after the frame renders, so they see everything pushed before them. */
 #include <SDL.h>
+#include <math.h>
 #include <string.h>
 
 #include "script.h"
@@ -81,8 +82,58 @@ static void push_wheel(uint32_t win, int notches)
     SDL_PushEvent(&ev);
 }
 
+/* Whether v compares to the step's value by its operator. A number step
+ * needs a number, a string step a string; an absent value never compares. */
+static bool until_met(const ScriptStep *st, const ScriptValue *v)
+{
+    const char *c = st->cmp;
+    if (isnan(st->value)) {
+        if (v->kind != SV_STRING)
+            return false;
+        return (strcmp(v->str, st->text) == 0) == (c[0] == '=');
+    }
+    if (v->kind != SV_NUMBER || isnan(v->num))
+        return false;
+    double x = v->num;
+    return c[0] == '>' ? (c[1] ? x >= st->value : x > st->value)
+           : c[0] == '<' ? (c[1] ? x <= st->value : x < st->value)
+           : c[0] == '=' ? x == st->value
+                         : x != st->value;
+}
+
+static bool wait_until(Script *s, const ScriptStep *st, double now, const ScriptWorld *w, Err *e,
+                       int *rc)
+{
+    if (s->phase == 0) {
+        s->deadline = now + st->seconds;
+        s->next_probe = now;
+    }
+    if (now < s->next_probe)
+        return false;
+    /* Reading the state builds the whole dump: a few times a second is
+     * plenty for a wait measured in seconds. */
+    s->next_probe = now + 0.05;
+    ScriptValue v = {.kind = SV_NONE};
+    if (w->probe)
+        w->probe(w->ctx, st->arg, &v);
+    if (until_met(st, &v))
+        return true;
+    if (now >= s->deadline) {
+        char seen[160];
+        if (v.kind == SV_NUMBER)
+            snprintf(seen, sizeof seen, "%g", v.num);
+        else if (v.kind == SV_STRING)
+            snprintf(seen, sizeof seen, "\"%s\"", v.str);
+        else
+            snprintf(seen, sizeof seen, "absent");
+        *rc = err_set(e, ERR_IO, "%s:%d: wait-until: %s was %s after %.0f s, not %s %s", s->name,
+                      st->line, st->arg, seen, st->seconds, st->cmp, st->text);
+    }
+    return false;
+}
+
 /* Run step st at its current phase; true when the step is finished. */
-static bool run_step(Script *s, ScriptStep *st, uint32_t win, double now, bool ready,
+static bool run_step(Script *s, ScriptStep *st, uint32_t win, double now, const ScriptWorld *w,
                      ScriptOut *out, Err *e, int *rc)
 {
     uint32_t mask = SDL_BUTTON(st->button ? st->button : SDL_BUTTON_LEFT);
@@ -127,12 +178,13 @@ static bool run_step(Script *s, ScriptStep *st, uint32_t win, double now, bool r
     case SC_WAIT_READY:
         if (s->phase == 0)
             s->deadline = now + st->seconds;
-        if (ready)
+        if (w->ready)
             return true;
         if (now >= s->deadline)
             *rc = err_set(e, ERR_IO, "%s:%d: wait-ready: the map was not ready after %.0f s",
                           s->name, st->line, st->seconds);
         return false;
+    case SC_WAIT_UNTIL: return wait_until(s, st, now, w, e, rc);
     case SC_SCREENSHOT: out->screenshot = st->arg; return true;
     case SC_DUMP: out->dump = st->arg; return true;
     case SC_RESIZE: {
@@ -154,7 +206,8 @@ static bool run_step(Script *s, ScriptStep *st, uint32_t win, double now, bool r
     return true;
 }
 
-int script_tick(Script *s, uint32_t window_id, double now, bool ready, ScriptOut *out, Err *e)
+int script_tick(Script *s, uint32_t window_id, double now, const ScriptWorld *w, ScriptOut *out,
+                Err *e)
 {
     memset(out, 0, sizeof *out);
     int rc = ERR_OK;
@@ -162,7 +215,7 @@ int script_tick(Script *s, uint32_t window_id, double now, bool ready, ScriptOut
      * in the same frame; input with a release, and captures, end the frame. */
     while (s->pc < s->n && rc == ERR_OK && !out->done) {
         ScriptStep *st = &s->steps[s->pc];
-        bool finished = run_step(s, st, window_id, now, ready, out, e, &rc);
+        bool finished = run_step(s, st, window_id, now, w, out, e, &rc);
         s->phase++;
         if (!finished)
             break;

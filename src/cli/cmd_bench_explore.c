@@ -152,13 +152,13 @@ static int launch(const Ctx *c, Launch *l, Err *e)
     cJSON *ja = drive_load(a, e), *jb = ja ? drive_load(b, e) : NULL, *jp = jb ? drive_load(p, e) : NULL;
     int rc = ja && jb && jp ? ERR_OK : e->code;
     if (rc == ERR_OK) {
-        double ts = drive_num(ja, "timing.t_start_s");
-        l->first_ms = (ts - t0) * 1e3 + drive_num(ja, "timing.startup_ms");
-        l->map_ms = (ts - t0) * 1e3 + drive_num(jb, "timing.map_ms");
-        if (!(drive_num(jb, "map.points") == c->points))
+        double ts = jsonpath_num(ja, "timing.t_start_s");
+        l->first_ms = (ts - t0) * 1e3 + jsonpath_num(ja, "timing.startup_ms");
+        l->map_ms = (ts - t0) * 1e3 + jsonpath_num(jb, "timing.map_ms");
+        if (!(jsonpath_num(jb, "map.points") == c->points))
             rc = err_set(e, ERR_FORMAT, "the map shows %.0f points, not %d: %s",
-                         drive_num(jb, "map.points"), c->points,
-                         cJSON_GetStringValue(drive_get(jb, "map.message")));
+                         jsonpath_num(jb, "map.points"), c->points,
+                         cJSON_GetStringValue(jsonpath_get(jb, "map.message")));
         if (rc == ERR_OK && (drive_rect_points(jb, "view.map_rect", l->map) != 0 ||
                              drive_rect_points(jp, "training.buttons.tr/continue", l->button) != 0))
             rc = err_set(e, ERR_FORMAT,
@@ -195,7 +195,7 @@ static FrameStats tail_stats(const cJSON *j, const char *name, int k)
 {
     char path[64];
     snprintf(path, sizeof path, "timing.%s", name);
-    const cJSON *arr = drive_get(j, path);
+    const cJSON *arr = jsonpath_get(j, path);
     int n = cJSON_GetArraySize(arr);
     if (k > n)
         k = n;
@@ -255,25 +255,25 @@ static int frames_run(const Ctx *c, const Launch *l, Frames *f, Err *e)
     for (int p = 0; rc == ERR_OK && p < N_PHASES; p++) {
         const cJSON *a = j[p], *b = j[p + 1];
         Phase *ph = &f->ph[p];
-        ph->frames = (int)(drive_num(b, "timing.work_count") - drive_num(a, "timing.work_count"));
+        ph->frames = (int)(jsonpath_num(b, "timing.work_count") - jsonpath_num(a, "timing.work_count"));
         ph->work = tail_stats(b, "work_ms_recent", ph->frames);
         ph->interval = tail_stats(
             b, "interval_ms_recent",
-            (int)(drive_num(b, "timing.interval_count") - drive_num(a, "timing.interval_count")));
-        ph->redraws = drive_num(b, "map.layer.redraws") - drive_num(a, "map.layer.redraws");
+            (int)(jsonpath_num(b, "timing.interval_count") - jsonpath_num(a, "timing.interval_count")));
+        ph->redraws = jsonpath_num(b, "map.layer.redraws") - jsonpath_num(a, "map.layer.redraws");
         ph->transformed =
-            drive_num(b, "map.layer.transformed_frames") - drive_num(a, "map.layer.transformed_frames");
+            jsonpath_num(b, "map.layer.transformed_frames") - jsonpath_num(a, "map.layer.transformed_frames");
     }
     if (rc == ERR_OK) {
         const cJSON *a = j[PH_CLICK], *b = j[N_PHASES];
         f->click = tail_stats(b, "click_ms_recent",
-                              (int)(drive_num(b, "timing.click_count") - drive_num(a, "timing.click_count")));
-        f->training = drive_num(b, "training.running") == 1;
-        f->samples_per_s = drive_num(b, "training.samples_per_s");
-        f->epoch = drive_num(b, "training.epoch");
+                              (int)(jsonpath_num(b, "timing.click_count") - jsonpath_num(a, "timing.click_count")));
+        f->training = jsonpath_num(b, "training.running") == 1;
+        f->samples_per_s = jsonpath_num(b, "training.samples_per_s");
+        f->epoch = jsonpath_num(b, "training.epoch");
         if (!f->training)
             rc = err_set(e, ERR_FORMAT, "the training run did not start or stopped early (%s)",
-                         cJSON_GetStringValue(drive_get(b, "training.message")));
+                         cJSON_GetStringValue(jsonpath_get(b, "training.message")));
     }
     for (int i = 0; i <= N_PHASES; i++)
         cJSON_Delete(j[i]);

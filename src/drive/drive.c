@@ -123,34 +123,10 @@ cJSON *drive_load(const char *path, Err *e)
     return j;
 }
 
-const cJSON *drive_get(const cJSON *root, const char *dotted)
-{
-    char key[256];
-    const char *p = dotted;
-    const cJSON *j = root;
-    while (j && *p) {
-        const char *dot = strchr(p, '.');
-        size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        if (len >= sizeof key)
-            return NULL;
-        memcpy(key, p, len);
-        key[len] = '\0';
-        j = cJSON_GetObjectItemCaseSensitive(j, key);
-        p = dot ? dot + 1 : p + len;
-    }
-    return j;
-}
-
-double drive_num(const cJSON *root, const char *dotted)
-{
-    const cJSON *j = drive_get(root, dotted);
-    return cJSON_IsNumber(j) ? j->valuedouble : cJSON_IsBool(j) ? cJSON_IsTrue(j) : NAN;
-}
-
 int drive_rect_points(const cJSON *root, const char *dotted, int out[4])
 {
-    const cJSON *r = drive_get(root, dotted);
-    double s = drive_num(root, "view.pixel_scale");
+    const cJSON *r = jsonpath_get(root, dotted);
+    double s = jsonpath_num(root, "view.pixel_scale");
     if (cJSON_GetArraySize(r) != 4 || !(s > 0))
         return -1;
     for (int i = 0; i < 4; i++) {
@@ -164,8 +140,8 @@ int drive_rect_points(const cJSON *root, const char *dotted, int out[4])
 
 int drive_map_to_window(const cJSON *root, float x, float y, int *wx, int *wy)
 {
-    const cJSON *c = drive_get(root, "view.center"), *r = drive_get(root, "view.map_rect");
-    double scale = drive_num(root, "view.scale"), ps = drive_num(root, "view.pixel_scale");
+    const cJSON *c = jsonpath_get(root, "view.center"), *r = jsonpath_get(root, "view.map_rect");
+    double scale = jsonpath_num(root, "view.scale"), ps = jsonpath_num(root, "view.pixel_scale");
     if (cJSON_GetArraySize(c) != 2 || cJSON_GetArraySize(r) != 4 || !(scale > 0) || !(ps > 0))
         return -1;
     double cx = cJSON_GetArrayItem(c, 0)->valuedouble, cy = cJSON_GetArrayItem(c, 1)->valuedouble;

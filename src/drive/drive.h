@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "core/err.h"
+#include "io/jsonpath.h" /* dumps are read with jsonpath_get/jsonpath_num */
 
 typedef struct {
     const char *exe;         /* the zspace binary */
@@ -33,12 +34,6 @@ int drive_write_script(const char *path, const char *text, Err *e);
 /* Parse a JSON file (a dump); the caller frees it with cJSON_Delete. NULL
  * with e filled when it is missing or not JSON. */
 cJSON *drive_load(const char *path, Err *e);
-/* The item at a dotted path ("view.scale", "training.buttons.tr/continue");
- * NULL when any step is missing. */
-const cJSON *drive_get(const cJSON *root, const char *dotted);
-/* The number (or boolean as 0/1) at a dotted path; NaN when absent or of
- * another type. */
-double drive_num(const cJSON *root, const char *dotted);
 /* The rect ([x, y, w, h] in drawable pixels) at a dotted path in window
  * points, which script commands take: divided by view.pixel_scale. -1 when
  * it is not a 4-number array or the dump has no pixel scale. */

@@ -5,8 +5,10 @@
  * parsed script never crashes and ends or waits, tick by tick.
  * Thread rule: single-threaded (libFuzzer calls one input at a time). */
 #include <SDL.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +43,11 @@ static void check_step(const ScriptStep *st, int lines)
         if (!(st->seconds >= 0 && st->seconds <= 3600e3))
             abort();
         break;
+    case SC_WAIT_UNTIL:
+        if (!st->arg || !st->text || !(st->seconds > 0 && st->seconds <= 3600) ||
+            !strchr("<>=!", st->cmp[0]) || (isnan(st->value) && st->cmp[1] != '='))
+            abort();
+        break;
     case SC_WAIT_FRAMES:
         if (st->frames < 0)
             abort();
@@ -55,6 +62,17 @@ static void check_step(const ScriptStep *st, int lines)
         break;
     default: break;
     }
+}
+
+/* A fake app state for wait-until: every path reads as a number that grows
+ * with the clock, some paths are absent. */
+static void fake_probe(const void *ctx, const char *path, ScriptValue *v)
+{
+    double now = *(const double *)ctx;
+    size_t n = strlen(path);
+    v->kind = n % 5 == 0 ? SV_NONE : n % 5 == 1 ? SV_STRING : SV_NUMBER;
+    v->num = now * (double)n;
+    snprintf(v->str, sizeof v->str, "%s", now > 10 ? "paused" : path);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -92,8 +110,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     double now = 0;
     for (int t = 0; t < MAX_TICKS && s.pc < s.n; t++) {
         ScriptOut out;
-        bool ready = t % 7 != 3; /* the map is sometimes not ready yet */
-        int rc = script_tick(&s, 1, now, ready, &out, &e);
+        /* the map is sometimes not ready yet */
+        ScriptWorld w = {.ready = t % 7 != 3, .probe = fake_probe, .ctx = &now};
+        int rc = script_tick(&s, 1, now, &w, &out, &e);
         SDL_FlushEvents(SDL_FIRSTEVENT, SDL_LASTEVENT);
         if (rc != ERR_OK) {
             if (!e.msg[0])

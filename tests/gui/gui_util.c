@@ -121,7 +121,7 @@ cJSON *gu_load_json(const char *path)
 
 const cJSON *gu_get(const cJSON *o, const char *dotted)
 {
-    const cJSON *cur = drive_get(o, dotted);
+    const cJSON *cur = jsonpath_get(o, dotted);
     if (!cur)
         fail_msg("the JSON has no \"%s\"", dotted);
     return cur;

@@ -90,7 +90,11 @@ static void test_default_trains_live(void **state)
     char script[2048];
     snprintf(script, sizeof script,
              "wait-ready 60\nwait 2 frames\ndump-state %s\nwait 2500ms\ndump-state %s\n"
-             "wait 2500ms\ndump-state %s\nquit\n",
+             /* what test 1 checks, waited for rather than timed: a slow
+              * machine or a sanitizer build gets there later, not never */
+             "wait 2500ms\nwait-until training.reencodes >= 2 120\n"
+             "wait-until training.weights_applied >= 2 120\nwait-until training.epoch_loss >= 1 120\n"
+             "wait-until training.batch_loss >= 20 120\ndump-state %s\nquit\n",
              tu_path("t0.json"), tu_path("t1.json"), tu_path("t2.json"));
     assert_int_equal(explore(script, NULL, "ZSPACE_TRAIN_LIMIT=4000"), 0);
     cJSON *s0 = gu_load_json(tu_path("t0.json")), *s1 = gu_load_json(tu_path("t1.json")), *s2 = gu_load_json(tu_path("t2.json"));
@@ -146,8 +150,8 @@ static void test_resume_pause_step_stop(void **state)
     (void)state;
     if (stop_x < 0)
         skip();
-    /* (The pause is waited for generously: a Space that lands at an epoch's
-     * end takes effect after the test evaluation, seconds under ASan.) */
+    /* (The pause is waited for: a Space that lands at an epoch's end takes
+     * effect after the test evaluation, seconds under ASan.) */
     Vae v;
     VaeFileInfo before, after;
     Err e = {0};
@@ -158,9 +162,10 @@ static void test_resume_pause_step_stop(void **state)
     vae_free(&v);
     char script[2048];
     snprintf(script, sizeof script,
-             "wait-ready 60\nwait 1500ms\nkey space\nwait 4s\ndump-state %s\nkey .\n"
-             "wait 1s\ndump-state %s\nkey space\nwait 800ms\nclick %d %d\nwait 1s\n"
-             "dump-state %s\nquit\n",
+             "wait-ready 60\nwait-until training.running == 1 60\nwait 1500ms\nkey space\n"
+             "wait-until training.state == paused 60\nwait 500ms\ndump-state %s\nkey .\n"
+             "wait 1s\ndump-state %s\nkey space\nwait 800ms\nclick %d %d\n"
+             "wait-until training.state == done 60\ndump-state %s\nquit\n",
              tu_path("p1.json"), tu_path("p2.json"), stop_x, stop_y, tu_path("p3.json"));
     assert_int_equal(explore(script, NULL, "ZSPACE_TRAIN_LIMIT=4000"), 0);
     cJSON *p1 = gu_load_json(tu_path("p1.json")), *p2 = gu_load_json(tu_path("p2.json")), *p3 = gu_load_json(tu_path("p3.json"));
