@@ -17,7 +17,10 @@
  *
  * The runs use a private copy of the default model in a temporary
  * XDG_CACHE_HOME (training writes to its model file) and a private
- * XDG_CONFIG_HOME (no saved session changes the window). */
+ * XDG_CONFIG_HOME (no saved session changes the window). The copy is opened
+ * with -m: opened as the default, a copy of an unfinished default model (a
+ * first `zspace` closed before its training ended) would resume training at
+ * every launch, and its Training panel would show Stop, not Continue. */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
 #include <ftw.h>
@@ -46,6 +49,7 @@ enum { N_STARTS = 3, N_CLICKS = 30, N_DECODES = 1000 };
 typedef struct {
     char dir[256];      /* the temporary directory */
     char exe[4096];     /* the explorer binary */
+    char model[4096];   /* the private copy of the default model it opens */
     bool all_points;
     int points;
 } Ctx;
@@ -108,7 +112,8 @@ static int run_explorer(const Ctx *c, const char *script_name, Err *e)
 {
     char script[512];
     path_in(c, script, sizeof script, script_name);
-    const char *args[] = {"--size", "1280x800", c->all_points ? "--all-points" : NULL, NULL};
+    const char *args[] = {"-m", c->model, "--size", "1280x800",
+                          c->all_points ? "--all-points" : NULL, NULL};
     DriveRun r = {.exe = c->exe, .script = script, .args = args};
     int st;
     if (drive_run(&r, &st, e) != ERR_OK)
@@ -227,7 +232,8 @@ static int frames_run(const Ctx *c, const Launch *l, Frames *f, Err *e)
     int n = 0;
 #define ADD(...) n += snprintf(s + n, cap - (size_t)n, __VA_ARGS__)
     /* start a training run the way the T panel does, then hide the panel */
-    ADD("wait-ready 120\nkey T\nwait 3 frames\nclick %d %d\nwait 3 frames\nkey T\nwait 2s\n",
+    ADD("wait-ready 120\nkey T\nwait 3 frames\nclick %d %d\n"
+        "wait-until training.running == 1 120\nwait 3 frames\nkey T\nwait 2s\n",
         l->button[0] + l->button[2] / 2, l->button[1] + l->button[3] / 2);
     ADD("dump-state %s\nwait 3s\ndump-state %s\n", d[0], d[1]);
     ADD("drag %d %d %d %d 180\nwait 2 frames\ndump-state %s\n", x + w / 4, cy, x + 3 * w / 4,
@@ -466,10 +472,9 @@ int bench_explore(int argc, char **argv)
     /* the runs see a private cache (with the model) and config */
     setenv("XDG_CACHE_HOME", cache, 1);
     setenv("XDG_CONFIG_HOME", config, 1);
-    char copy_model[4096];
-    app_default_model_path("mnist", copy_model, sizeof copy_model);
+    app_default_model_path("mnist", c.model, sizeof c.model);
     if (rc == ERR_OK)
-        rc = copy_file(model, copy_model, &e);
+        rc = copy_file(model, c.model, &e);
     double load[2];
     loadavg(&load[0]);
     double first[N_STARTS], map[N_STARTS];
