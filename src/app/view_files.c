@@ -207,6 +207,7 @@ static void save_done(App *a)
     AppFiles *f = &a->files;
     SaveJob *j = &f->save;
     f->save_ms = j->ms;
+    f->saves++;
     if (j->err.code != ERR_OK) {
         f->mode = FILES_SAVE; /* back, with the error, to try another place */
         snprintf(f->path, sizeof f->path, "%s", j->path);
@@ -457,6 +458,7 @@ void app_files_dump(const App *a, void *cjson_object)
         cJSON_AddItemToArray(r, cJSON_CreateString(f->shown.path[i]));
     cJSON_AddStringToObject(o, "error", f->error);
     cJSON_AddNumberToObject(o, "save_ms", f->save_ms);
+    cJSON_AddNumberToObject(o, "saves", f->saves);
     cJSON *rects = cJSON_AddObjectToObject(o, "rects");
     const UiRect *rs[] = {&f->card, &f->field, &f->b_ok, &f->b_cancel};
     const char *names[] = {"card", "field", "ok", "cancel"};

@@ -39,6 +39,7 @@ typedef struct {
     char error[768];         /* shown in red; "" none */
     UiInput saved_in;        /* the mouse, hidden from the views under the card */
     double save_ms;          /* how long the last save took (on its worker) */
+    int saves;               /* saves finished, written or failed */
     SaveJob save;            /* the save being written */
     char save_from[4096];    /* the shown model's path when it started */
     /* where things were drawn this frame (dump-state, for scripts) */

@@ -88,7 +88,8 @@ static void test_open_complete_save_recent(void **state)
              "type %s/sec\nkey Tab\nwait 3 frames\ndump-state %s\n"
              "type z\nkey Tab\nwait 3 frames\ndump-state %s\n"
              "key Return\nwait-ready\nwait 5 frames\ndump-state %s\n"
-             "key Ctrl+S\nwait 3 frames\nkey Ctrl+U\ntype %s\nkey Return\nwait 1s\n"
+             "key Ctrl+S\nwait 3 frames\nkey Ctrl+U\ntype %s\nkey Return\n"
+             "wait-until dialog.saves >= 1 60\nwait 2 frames\n" /* written by a worker */
              "key Ctrl+O\nwait 3 frames\ndump-state %s\n"
              "key Escape\nwait 3 frames\ndump-state %s\nquit\n",
              dir, tu_path("c1.json"), tu_path("c2.json"), tu_path("c3.json"), saved,
@@ -128,6 +129,7 @@ static void test_open_complete_save_recent(void **state)
 
     cJSON *c4 = gu_load_json(tu_path("c4.json"));
     assert_string_equal(gu_str(c4, "dialog.open"), "open");
+    assert_int_equal((int)gu_num(c4, "dialog.saves"), 1);
     assert_string_equal(item(c4, "dialog.recent", 0), saved);
     assert_string_equal(item(c4, "dialog.recent", 1), second);
     assert_true(ends_with(gu_str(c4, "model.path"), "saved/copy-z8.safetensors"));
@@ -150,7 +152,8 @@ static void test_errors_keep_the_model(void **state)
              "key Ctrl+O\nwait 3 frames\nkey Ctrl+U\ntype %s\nkey Return\nwait 3 frames\n"
              "dump-state %s\nkey Escape\nwait 3 frames\n"
              "key Ctrl+S\nwait 3 frames\nkey Ctrl+U\ntype /proc/zspace-no/x.safetensors\n"
-             "key Return\nwait 1s\ndump-state %s\nkey Escape\nwait 3 frames\n"
+             "key Return\nwait-until dialog.saves >= 1 60\nwait 2 frames\ndump-state %s\n"
+             "key Escape\nwait 3 frames\n"
              "dump-state %s\nquit\n",
              notes, tu_path("e1.json"), tu_path("e2.json"), tu_path("e3.json"));
     snprintf(opt, sizeof opt, "-m %s", first);
@@ -166,6 +169,7 @@ static void test_errors_keep_the_model(void **state)
 
     cJSON *e2 = gu_load_json(tu_path("e2.json"));
     assert_string_equal(gu_str(e2, "dialog.open"), "save");
+    assert_int_equal((int)gu_num(e2, "dialog.saves"), 1); /* failed on the worker */
     tu_assert_contains(gu_str(e2, "dialog.error"), "Cannot save");
     tu_assert_contains(gu_str(e2, "dialog.error"), "/proc/zspace-no");
 
