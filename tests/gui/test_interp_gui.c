@@ -86,13 +86,19 @@ static void test_walk_plays_and_exports(void **state)
     snprintf(script, sizeof script,
              "wait-ready\n"
              "key I\n"
+             /* the classifier loads on a worker, then reads the path */
+             "wait-until walk.classifier == ready 120\n"
+             "wait-until walk.timeline == 120 60\n"
              "key P\n"
-             "wait 600ms\n"
+             "wait-until walk.t > 0 60\n"
              "dump-state %s\n"
+             /* elapsed time: t moves with the clock (each frame counts at
+              * most 0.1 s), so at least 10 frames as well on a slow machine */
              "wait 700ms\n"
+             "wait 10 frames\n"
              "dump-state %s\n"
              "key G\n"
-             "wait 3s\n" /* written by a worker; the window goes on */
+             "wait-until walk.gif_frames > 0 120\n" /* written by a worker; the window goes on */
              "dump-state %s\n"
              "screenshot %s\n"
              "quit\n",
@@ -120,10 +126,13 @@ static void test_walk_plays_and_exports(void **state)
     }
 
     /* t advanced at about the set speed (0.5 legs/s over 5 legs: 0.1 per
-     * second), and z is the path's point at t */
+     * second), and z is the path's point at t. A frame counts at most 0.1 s,
+     * so on a slow machine the 0.7 s between the dumps may count as little
+     * as 0.1 s (t + 0.01): 0.07 expected, 0.008 the bound; at most 0.7 s
+     * plus 10 capped frames (t + 0.17). */
     double t1 = gu_num(w1, "t"), t2 = gu_num(w2, "t");
     assert_true(t1 > 0);
-    assert_true(t2 > t1 + 0.02);
+    assert_true(t2 > t1 + 0.008);
     assert_true(t2 - t1 < 0.3);
     VizPath p;
     Err e = {0};
@@ -225,7 +234,7 @@ static void test_walk_between_points(void **state)
              "wait-ready\nkey I\nwait 2 frames\nclick %d %d\nwait 2 frames\n"
              "click %d %d\nwait 2 frames\ndump-state %s\nclick %d %d\nwait 2 frames\n"
              "click %d %d\nwait 2 frames\ndump-state %s\nclick %d %d\nwait 2 frames\n"
-             "key P\nwait 400ms\ndump-state %s\nquit\n",
+             "key P\nwait-until walk.t > 0 60\ndump-state %s\nquit\n",
              px, py, mx, my, tu_path("a.json"), ax, ay, mx2, my, tu_path("b.json"), bx, by,
              tu_path("c.json"));
     assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
@@ -288,7 +297,10 @@ static void test_walk_on_projection(void **state)
     cJSON_Delete(q0);
     /* run 2: PCA (a layout that stays), then the walk */
     snprintf(script, sizeof script,
-             "wait-ready\nclick %d %d\nwait 500ms\nkey I\nkey P\nwait 800ms\ndump-state %s\nquit\n",
+             "wait-ready\nclick %d %d\nwait-until projection.method == pca 60\n"
+             "wait-until projection.state == done 60\nkey I\nkey P\n"
+             "wait-until walk.map_points > 0 60\nwait-until walk.playing == 1 60\n"
+             "wait 3 frames\ndump-state %s\nquit\n",
              px, py, tu_path("q1.json"));
     assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
     cJSON *q1 = gu_load_json(tu_path("q1.json"));
