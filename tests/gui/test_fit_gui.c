@@ -81,14 +81,17 @@ static void test_panels_fit_1024(void **state)
     int bx = (int)((gu_int_at(t0, cont, 0) + gu_int_at(t0, cont, 2) / 2) / ps);
     int by = (int)((gu_int_at(t0, cont, 1) + gu_int_at(t0, cont, 3) / 2) / ps);
     cJSON_Delete(t0);
-    snprintf(train_keys, sizeof train_keys, "key T\nwait 3 frames\nclick %d %d\nwait 2500ms\n",
-             bx, by);
+    /* the progress rows are filled once the run has measured its speed */
+    snprintf(train_keys, sizeof train_keys,
+             "key T\nwait 3 frames\nclick %d %d\nwait-until training.samples_per_s > 0 120\n", bx,
+             by);
     const Panel panels[] = {
         {"sliders", "", false},
         {"sampling", "key S\n", false},
         /* a run going: the progress rows are the longest lines */
         {"training", train_keys, true},
-        {"walk", "key T\nkey I\nwait 1s\n", false},
+        /* the classifier's line (loading or training on first use) is up */
+        {"walk", "key T\nkey I\nwait-until walk.classifier != none 60\n", false},
         {"draw", "key D\n", false},
         {"help", "key D\nkey D\nkey I\nkey H\n", false},
         {"open", "key H\nkey Ctrl+O\ntype /nonexistent/fo\n", false},
