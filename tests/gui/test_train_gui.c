@@ -89,7 +89,8 @@ static void test_default_trains_live(void **state)
     (void)state;
     char script[2048];
     snprintf(script, sizeof script,
-             "wait-ready 60\nwait 2 frames\ndump-state %s\nwait 2500ms\ndump-state %s\n"
+             "wait-ready 60\nwait 2 frames\ndump-state %s\nwait 2500ms\n"
+             "wait-until training.samples_per_s > 0 120\ndump-state %s\n"
              /* what test 1 checks, waited for rather than timed: a slow
               * machine or a sanitizer build gets there later, not never */
              "wait 2500ms\nwait-until training.reencodes >= 2 120\n"
@@ -107,8 +108,10 @@ static void test_default_trains_live(void **state)
     assert_int_equal((int)gu_num(s1, "training.n_train"), 4000);
     assert_true(gu_num(s1, "training.threads") >= 1);
     assert_true(gu_num(s1, "training.samples_per_s") > 100);
-    /* the window kept drawing while the trainer worked (never frozen) */
-    assert_true(gu_num(s2, "frame") - gu_num(s1, "frame") >= 20);
+    /* the window kept drawing while the trainer worked (never frozen): at
+     * least 4 frames a second over the 2.5 s between the dumps (~60 on an
+     * idle machine, ~25 under ASan on a loaded one; a frozen window, 1) */
+    assert_true(gu_num(s2, "frame") - gu_num(s1, "frame") >= 10);
     /* the per-batch loss falls: the last tenth well below the first tenth */
     int n = cJSON_GetArraySize(gu_get(s2, "training.batch_loss"));
     assert_true(gu_num(s2, "training.n_batch_loss") > gu_num(s1, "training.n_batch_loss"));
@@ -164,7 +167,8 @@ static void test_resume_pause_step_stop(void **state)
     snprintf(script, sizeof script,
              "wait-ready 60\nwait-until training.running == 1 60\nwait 1500ms\nkey space\n"
              "wait-until training.state == paused 60\nwait 500ms\ndump-state %s\nkey .\n"
-             "wait 1s\ndump-state %s\nkey space\nwait 800ms\nclick %d %d\n"
+             "wait 1s\ndump-state %s\nkey space\nwait-until training.state == running 60\n"
+             "wait 800ms\nclick %d %d\n"
              "wait-until training.state == done 60\ndump-state %s\nquit\n",
              tu_path("p1.json"), tu_path("p2.json"), stop_x, stop_y, tu_path("p3.json"));
     assert_int_equal(explore(script, NULL, "ZSPACE_TRAIN_LIMIT=4000"), 0);
