@@ -77,8 +77,11 @@ static void test_pan_zoom_70k(void **state)
     char script[4096], opt[4200];
     snprintf(script, sizeof script,
              "wait-ready 120\nwait 5 frames\ndump-state %s\n"
-             "rdrag %d %d %d %d 20\nwait 500ms\nwait 3 frames\ndump-state %s\n"
-             "scroll %d %d 2\nwait 500ms\nwait 3 frames\ndump-state %s\n"
+             /* rest (the layer's settle time), then its full redraw */
+             "rdrag %d %d %d %d 20\nwait 500ms\nwait-until map.layer.exact == 1 60\n"
+             "wait 3 frames\ndump-state %s\n"
+             "scroll %d %d 2\nwait 500ms\nwait-until map.layer.exact == 1 60\n"
+             "wait 3 frames\ndump-state %s\n"
              "click %d %d\nwait 5 frames\ndump-state %s\nquit\n",
              tu_path("p0.json"), cx, cy, cx + dx, cy + dy, tu_path("p1.json"), cx, cy,
              tu_path("p2.json"), cx, cy, tu_path("p3.json"));

@@ -51,7 +51,8 @@ b = json.load(open(sys.argv[1]))["training"]["buttons"]["tr/continue"]
 print(b[0] + b[2] // 2, b[1] + b[3] // 2)
 PY
 ) || { echo "soak: no Continue button in the probe"; exit 1; }
-printf '%s\nclick %s\nwait 1500ms\ndump-state %s\nquit\n' "$layout" "$cont" \
+printf '%s\nclick %s\nwait-until training.running == 1 120\nwait 3 frames\ndump-state %s\nquit\n' \
+    "$layout" "$cont" \
     "$out/probe2.json" >"$out/probe2.zss"
 run "$out/probe2.zss" || { echo "soak: probe 2 failed"; exit 1; }
 python3 - "$out/probe2.json" "$cont" >"$out/probe.json" <<'PY' || { echo "soak: training did not start in the probe"; exit 1; }
