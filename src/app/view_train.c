@@ -125,6 +125,7 @@ static bool start_run(App *a, const TrainSetup *s)
     train_snapshot_take(tr->t, &tr->snap, false);
     tr->model_run = tr->snap.run;
     tr->applied = 0;
+    tr->step_target = 0;
     tr->enc_step = 0;
     tr->joined_seen = false;
     app_ask_side(a, APP_SIDE_TRAINING, APP_SIDE_SHOW);
@@ -367,6 +368,14 @@ bool app_train_busy(const App *a)
     return tr->gliding && !live;
 }
 
+/* One batch through the pause; step_target lets a script wait for it
+ * (dump-state training.step_pending). */
+static void single_step(AppTrain *tr)
+{
+    tr->step_target = (tr->step_target > tr->snap.steps ? tr->step_target : tr->snap.steps) + 1;
+    train_single_step(tr->t);
+}
+
 bool app_train_key(App *a, int32_t key, uint16_t mods)
 {
     AppTrain *tr = &a->train;
@@ -381,7 +390,7 @@ bool app_train_key(App *a, int32_t key, uint16_t mods)
         return true;
     case SDLK_PERIOD:
         if (tr->t && tr->snap.state == TRAIN_PAUSED)
-            train_single_step(tr->t);
+            single_step(tr);
         return true;
     default: return false;
     }
@@ -621,7 +630,7 @@ static void control_rows(App *a)
                     s->state == TRAIN_RUNNING || paused))
             train_pause(tr->t, !paused);
         if (tbutton(tr, ui, "tr/step", b1, "Step", false, paused))
-            train_single_step(tr->t);
+            single_step(tr);
         if (tbutton(tr, ui, "tr/stop", b2, "Stop", false, s->state != TRAIN_STOPPING))
             train_stop(tr->t);
     } else {
@@ -774,6 +783,7 @@ void app_train_dump(const App *a, void *obj)
     cJSON_AddNumberToObject(o, "batch", (double)s->batch_i);
     cJSON_AddNumberToObject(o, "batches", (double)s->batches);
     cJSON_AddNumberToObject(o, "steps", (double)s->steps);
+    cJSON_AddBoolToObject(o, "step_pending", tr->step_target > s->steps);
     cJSON_AddNumberToObject(o, "samples_per_s", s->samples_per_s);
     cJSON_AddNumberToObject(o, "eta_s", s->eta_s);
     cJSON_AddNumberToObject(o, "threads", s->threads);

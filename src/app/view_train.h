@@ -40,6 +40,7 @@ typedef struct {
     uint64_t model_run;      /* the run whose weights drive the shown model (0: none) */
     uint64_t applied;        /* weights_version last copied into the model */
     double last_take;        /* a->now of the last weights copy */
+    uint64_t step_target;    /* steps the run has once the asked single steps are done */
     bool joined_seen;        /* the finished run was joined and announced */
 
     /* steering (pushed with train_set_params when they change) */

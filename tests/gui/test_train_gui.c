@@ -167,8 +167,8 @@ static void test_resume_pause_step_stop(void **state)
     snprintf(script, sizeof script,
              "wait-ready 60\nwait-until training.running == 1 60\nwait 1500ms\nkey space\n"
              "wait-until training.state == paused 60\nwait 500ms\ndump-state %s\nkey .\n"
-             "wait 1s\ndump-state %s\nkey space\nwait-until training.state == running 60\n"
-             "wait 800ms\nclick %d %d\n"
+             "wait-until training.step_pending == 0 60\nwait 3 frames\ndump-state %s\nkey space\n"
+             "wait-until training.state == running 60\nwait 800ms\nclick %d %d\n"
              "wait-until training.state == done 60\ndump-state %s\nquit\n",
              tu_path("p1.json"), tu_path("p2.json"), stop_x, stop_y, tu_path("p3.json"));
     assert_int_equal(explore(script, NULL, "ZSPACE_TRAIN_LIMIT=4000"), 0);
@@ -177,6 +177,7 @@ static void test_resume_pause_step_stop(void **state)
     assert_string_equal(gu_str(p1, "training.state"), "paused");
     assert_string_equal(gu_str(p2, "training.state"), "paused");
     assert_int_equal((long)gu_num(p2, "training.steps"), (long)gu_num(p1, "training.steps") + 1);
+    assert_false(gu_num(p2, "training.step_pending"));
     /* stopped by the button */
     assert_string_equal(gu_str(p3, "training.state"), "done");
     assert_false(gu_num(p3, "training.running"));
