@@ -67,7 +67,9 @@ acc=$(sed -n 's/.*test accuracy \([0-9.]*\)%.*/\1/p' "$T/out")
 check "classifier on 10,000 images, 2 epochs: accuracy $acc% >= 90%" \
     awk -v a="$acc" 'BEGIN { exit !(a >= 90) }'
 expect 0 0 "accuracy  " -- "$Z" classify eval -m "$C"
-"$Z" classify predict -m "$C" "$(dirname "$0")/../data/t10k-images-idx3-ubyte" >"$T/pred" 2>"$T/err"
+# the test images where zspace finds MNIST (the check above): $ZSPACE_DATA first
+"$Z" classify predict -m "$C" "${ZSPACE_DATA:-$(dirname "$0")/../data}/t10k-images-idx3-ubyte" \
+    >"$T/pred" 2>"$T/err"
 check "predict prints one line per test image" test "$(wc -l <"$T/pred")" -eq 10000
 check "predict reads test image 0 as a 7" grep -q "#0  7  " "$T/pred"
 
