@@ -18,6 +18,7 @@
 
 #include "app/app_impl.h"
 #include "app/axis.h"
+#include "app/mappane.h"
 
 static void test_ticks_plain(void **state)
 {
@@ -109,7 +110,7 @@ static int setup(void **state)
     assert_non_null(app);
     UiTextMetrics tm = {fake_width, fake_height, NULL};
     assert_true(ui_init(&app->ui, tm, ui_theme_dark()));
-    app->hover = app->nearest = app->highlight = -1;
+    app->map.hover = app->nearest = app->highlight = -1;
     return 0;
 }
 
@@ -197,9 +198,9 @@ static void test_curves_huge_history(void **state)
         {1.5e308, 1.5e308, 25, 1.5e308, 140, 25}, /* finite, and near DBL_MAX */
         {INFINITY, NAN, -1e308, 160, 130, 30},
     };
-    app->have_model = true;
-    app->model.info.history = h;
-    app->model.info.n_history = 3;
+    app->map.loaded = true;
+    app->map.model.info.history = h;
+    app->map.model.info.n_history = 3;
     app->train.r_curves = ui_rect(300, 400, 700, 300);
     for (int log = 0; log < 2; log++) {
         app->train.log_scale = log;
@@ -208,26 +209,26 @@ static void test_curves_huge_history(void **state)
         assert_true(app->ui.list.n < 2000);
         ui_end(&app->ui);
     }
-    app->model.info.history = NULL;
-    app->model.info.n_history = 0;
-    app->have_model = false;
+    app->map.model.info.history = NULL;
+    app->map.model.info.n_history = 0;
+    app->map.loaded = false;
 }
 
 static void test_klbars_infinite(void **state)
 {
     (void)state;
     float kl[4] = {INFINITY, 3e38f, NAN, 0.5f};
-    app->map_ready = true;
-    app->model.job.kl_dim = kl;
-    app->model.job.z = 4;
+    app->map.ready = true;
+    app->map.model.job.kl_dim = kl;
+    app->map.model.job.z = 4;
     app->train.r_kl = ui_rect(300, 400, 400, 250);
     ui_begin(&app->ui, 1024, 768, 0);
     view_klbars(app);
     assert_true(app->ui.list.n < 1000);
     ui_end(&app->ui);
-    app->model.job.kl_dim = NULL;
-    app->model.job.z = 0;
-    app->map_ready = false;
+    app->map.model.job.kl_dim = NULL;
+    app->map.model.job.z = 0;
+    app->map.ready = false;
 }
 
 int main(void)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "mappane.h"
 #include "core/timer.h"
 #include "core/xdg.h"
 
@@ -62,8 +63,8 @@ static void open_model(App *a)
                 ui_toast(&a->ui, NO_MNIST_LINE);
             return;
         }
-        snprintf(a->message, sizeof a->message, "Cannot open the model.\n\n%s", e.msg);
-        snprintf(a->model.dataset, sizeof a->model.dataset, "%s", ds ? ds : "mnist");
+        snprintf(a->map.message, sizeof a->map.message, "Cannot open the model.\n\n%s", e.msg);
+        snprintf(a->map.model.dataset, sizeof a->map.model.dataset, "%s", ds ? ds : "mnist");
         return;
     }
     if (!a->opt.model_path && !a->opt.compare_path)
@@ -75,26 +76,18 @@ static void open_model(App *a)
 /* Pick up the encoder's result once it is published. */
 static void poll_model(App *a)
 {
-    if (!a->have_model || a->map_ready || !a->model.job.started)
-        return;
-    uint64_t seq;
-    int st = model_job_state(&a->model.job, &seq);
-    if (seq == a->job_seq)
-        return;
-    a->job_seq = seq;
+    int st = map_model_poll(&a->map);
     if (st == MODEL_FAILED) {
-        snprintf(a->message, sizeof a->message, "Cannot show the map.\n\n%s",
-                 a->model.job.err.msg);
+        snprintf(a->map.message, sizeof a->map.message, "Cannot show the map.\n\n%s",
+                 a->map.model.job.err.msg);
         return;
     }
     if (st != MODEL_READY)
         return;
-    a->map_ready = true;
     if (a->z_dim == 2) {
-        gfx_points_set(&a->pts, a->model.job.mu, a->model.job.labels, (int)a->model.job.n);
         map_reset_view(a);
     } else {
-        snprintf(a->message, sizeof a->message,
+        snprintf(a->map.message, sizeof a->map.message,
                  "This model has Z = %d latent dimensions: projecting them to 2-D "
                  "(PCA, then t-SNE)\xe2\x80\xa6",
                  a->z_dim);
@@ -152,7 +145,7 @@ static void handle_event(App *a, const SDL_Event *ev)
                 ui_toast(&a->ui, e.msg);
             app_layout(a);
             app_train_layout(a);
-            if (!a->view.user_moved)
+            if (!a->map.view.user_moved)
                 map_reset_view(a);
         }
         break;
@@ -234,10 +227,10 @@ static void update(App *a)
 
 static void draw_custom(void *user, int id, UiRect r)
 {
-    if (id == APP_CUSTOM_POINTS)
-        map_draw_points(user, r);
-    else if (id == APP_CUSTOM_POINTS_B)
-        app_compare_draw_points(user, r);
+    App *a = user;
+    MapModel *m = id == APP_CUSTOM_POINTS ? &a->map : app_compare_map(a);
+    if (m)
+        map_pane_points(a, m, r);
 }
 
 static void draw(App *a)
@@ -247,10 +240,7 @@ static void draw(App *a)
     app_sample_draw(a);
     app_draw_upload(a);
     app_neigh_draw(a);
-    if (a->hover >= 0 && a->hover != a->hover_shown) {
-        app_upload_point_image(a, a->img_hover, a->hover);
-        a->hover_shown = a->hover;
-    }
+    map_pane_upload_hover(a, &a->map);
     gfx_render(&a->gr, &a->ui.list, a->ui.theme.bg, a->win.pw, a->win.ph, draw_custom, a);
 }
 
@@ -361,17 +351,17 @@ static int loop(App *a, Err *e)
         ScriptOut so = {0};
         bool scripting = a->scripted && a->script.pc < a->script.n;
         /* wait-ready ends when the map is in, or when there will be none */
-        bool ready = a->map_ready || !a->have_model || !a->model.job.started ||
-                     model_job_state(&a->model.job, NULL) == MODEL_FAILED;
+        bool ready = a->map.ready || !a->map.loaded || !a->map.model.job.started ||
+                     model_job_state(&a->map.model.job, NULL) == MODEL_FAILED;
         /* Z > 2: the map is in when its first layout (PCA) is drawn */
-        ready = ready && (a->z_dim <= 2 || !a->map_ready || app_proj_active(a) ||
-                          a->proj.lay.state == PROJ_FAILED);
+        ready = ready && (a->z_dim <= 2 || !a->map.ready || map_model_projected(&a->map) ||
+                          a->map.lay.state == PROJ_FAILED);
         ready = ready && app_compare_ready(a);
         ScriptWorld world = {.ready = ready, .probe = app_dump_probe, .ctx = a};
         if (scripting && script_tick(&a->script, win_id, a->now, &world, &so, e) != ERR_OK)
             return e->code;
         bool busy = scripting || a->ui.active || ui_toasts_active(&a->ui) ||
-                    (a->have_model && !a->map_ready) || a->shot_path[0] || app_train_busy(a) ||
+                    (a->map.loaded && !a->map.ready) || a->shot_path[0] || app_train_busy(a) ||
                     app_walk_busy(a) || app_map_settling(a);
         SDL_Event ev;
         bool woken = !busy && SDL_WaitEventTimeout(&ev, 250);
@@ -417,20 +407,21 @@ static int start(App *a, Err *e)
         return e->code;
     fit_window(a, w, h);
     if (gfx_renderer_init(&a->gr, a->shader_dir, e) != ERR_OK ||
-        gfx_points_init(&a->pts, a->shader_dir, e) != ERR_OK)
+        gfx_points_init(&a->map.pts, a->shader_dir, e) != ERR_OK)
         return e->code;
+    a->map.pts_ok = true;
     if (!ui_init(&a->ui, gfx_renderer_metrics(&a->gr), ui_theme_dark()))
         return err_set(e, ERR_NOMEM, "out of memory");
     if (app_fonts(a, e) != ERR_OK)
         return e->code;
     a->img_decoded = gfx_image_new(&a->gr, 28, 28);
     a->img_nearest = gfx_image_new(&a->gr, 28, 28);
-    a->img_hover = gfx_image_new(&a->gr, 28, 28);
+    a->map.img_hover = gfx_image_new(&a->gr, 28, 28);
     a->wake_event = SDL_RegisterEvents(1);
     app_layout(a);
     map_reset_view(a);
     app_train_init(a);
-    a->model_opened = true;
+    a->map.opened = true;
     open_model(a);
     app_presenter_start(a);
     apply_side(a); /* the session's panel */
@@ -446,7 +437,8 @@ int app_run(const AppOptions *o, Err *e)
     a->opt = *o;
     a->text_scale = 1.0f;
     a->dpi_scale = 1.0f;
-    a->hover = a->nearest = a->highlight = a->hover_shown = -1;
+    map_model_init(&a->map);
+    a->nearest = a->highlight = -1;
     a->t0 = timer_now();
     frametime_init(&a->ft, a->t0);
     rng_seed(&a->rng, 20240501);
@@ -464,14 +456,11 @@ int app_run(const AppOptions *o, Err *e)
     watchdog_stop(&a->wd);
     app_train_free(a); /* stops a run, which saves its last complete batch */
     app_walk_free(a);
-    app_proj_free(a);
     app_files_free(a); /* a save being written completes */
     app_compare_free(a);
-    if (a->model_opened)
-        model_free(&a->model);
+    map_model_free(&a->map); /* joins its projection and encoder workers */
     script_free(&a->script);
     ui_free(&a->ui);
-    gfx_points_free(&a->pts);
     gfx_renderer_free(&a->gr);
     gfx_window_free(&a->win);
     free(a);

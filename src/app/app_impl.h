@@ -20,6 +20,7 @@
 #include "gfx/points.h"
 #include "gfx/render.h"
 #include "gfx/window.h"
+#include "mapmodel.h"
 #include "model.h"
 #include "view_interp.h"
 #include "script.h"
@@ -50,17 +51,9 @@ typedef struct {
 } AppSideAsk;
 
 typedef struct {
-    float cx, cy;  /* latent coordinates at the centre of the map rect */
-    float scale;   /* pixels per latent unit */
-    bool fitted;   /* fitted to the data at least once */
-    bool user_moved; /* panned or zoomed since the last fit: keep it on resize */
-} MapView;
-
-typedef struct {
     AppOptions opt;
     GfxWindow win;
     GfxRenderer gr;
-    GfxPoints pts;
     Ui ui;
     char shader_dir[4096];
     char font_regular[1024], font_bold[1024];
@@ -92,17 +85,12 @@ typedef struct {
     uint64_t frames;
 
     /* layout, drawable pixels */
-    UiRect r_map, r_side, r_decoder, r_sliders, r_status;
+    UiRect r_side, r_decoder, r_sliders, r_status;
     int dec_img, dec_thumb; /* decoder panel: digit and thumbnail sizes */
 
-    /* model, map and current latent */
-    Model model;
-    bool model_opened;     /* model_load was called: model_free is due */
-    bool have_model;       /* model.vae is loaded */
-    bool map_ready;        /* encoder results are in */
-    uint64_t job_seq;
-    char message[5120];     /* shown in the map area when there is no map */
-    MapView view;
+    /* the shown model on its map (A), its rect set by app_layout */
+    MapModel map;
+    /* the current latent */
     int z_dim;
     float z[VAE_MAX_Z];
     bool z_dirty;          /* decode before the next draw */
@@ -111,14 +99,11 @@ typedef struct {
     uint64_t decodes;                 /* decodes done so far */
     uint8_t recent_sha1[32][20];      /* SHA-1 of the last 32 decodes (ring) */
     UiRect slider_rows[VAE_MAX_Z];    /* where each dimension's slider was drawn */
-    int hover;             /* map point under the mouse, -1 none */
     int nearest;           /* map point nearest to z, -1 none */
     int highlight;         /* legend label emphasised, -1 none */
     bool sort_by_kl;       /* latent sliders in decreasing KL order */
     Rng rng;               /* "Random" z */
-    int img_decoded, img_nearest, img_hover;
-    int hover_shown;       /* which point img_hover holds */
-    float pan_x, pan_y;    /* last mouse position while panning */
+    int img_decoded, img_nearest;
 
     /* live training (view_train.h) */
     AppTrain train;
@@ -186,24 +171,7 @@ void view_decoder(App *a);
 void view_sliders(App *a);
 void view_status(App *a);
 void map_reset_view(App *a);
-void map_to_screen(const App *a, float x, float y, float *sx, float *sy);
-void map_from_screen(const App *a, float sx, float sy, float *x, float *y);
-void map_draw_points(App *a, UiRect r);
-/* the same for any map: view v over rect r (view_compare.c draws a second one) */
-/* Fit v to the box of xy (n, 2) (NULL: [-4, 4]^2) with a margin; lo, hi get the box. */
-void map_fit_view(MapView *v, UiRect r, const float *xy, size_t n, float lo[2], float hi[2]);
-void map_to_screen_in(const MapView *v, UiRect r, float x, float y, float *sx, float *sy);
-void map_from_screen_in(const MapView *v, UiRect r, float sx, float sy, float *x, float *y);
-void map_draw_grid_in(App *a, UiRect r, const MapView *v); /* Z = 2 grid, ticks, axis names */
-void map_draw_marker_at(App *a, float sx, float sy);      /* the z marker at screen (sx, sy) */
-void map_zoom_at(MapView *v, UiRect r, float notches, int mx, int my);
-void map_pan(MapView *v, float dx, float dy); /* a right-drag of (dx, dy) pixels */
-/* Keep v drawable whatever set it (a session, a far-off model, the mouse):
- * a finite centre, a scale at which pixels are distinct floats there. */
-void map_clamp_view(MapView *v);
-int map_hover_point(const App *a, const MapView *v, UiRect r, const float *xy, size_t n, int mx,
-                    int my);
-void map_draw_points_with(App *a, GfxPoints *pts, const MapView *v, size_t n, UiRect r);
+void map_to_screen(const App *a, float x, float y, float *sx, float *sy); /* A's map */
 float map_point_alpha(const App *a);
 /* view_train.c, view_curves.c: live training (view_train.h) */
 void app_train_init(App *a);
@@ -222,12 +190,6 @@ void view_klbars(App *a);
 void app_train_dump(const App *a, void *cjson_object); /* fills the dump's "training" */
 /* view_proj.c: the projection of a Z > 2 model (view_proj.h) */
 void app_proj_frame(App *a);      /* each frame: requests, new layouts */
-void app_proj_free(App *a);
-bool app_proj_active(const App *a); /* a layout of the current points is shown */
-const float *app_map_xy(const App *a); /* (N, 2) map positions: mu (Z = 2) or layout; NULL */
-void app_proj_inverse(App *a, float x, float y); /* click at map (x, y) -> z */
-bool app_proj_marker(App *a, float *x, float *y); /* where the current z goes */
-void app_proj_axes(App *a);
 UiRect app_proj_card(App *a);     /* lay out the projection card (before interaction) */
 void app_proj_fit_beside_card(App *a, const float lo[2], const float hi[2]); /* map_reset_view */
 void view_proj_controls(App *a);
@@ -251,6 +213,7 @@ int app_open_model(App *a, const char *path, const char *dataset, Err *e);
  * without --compare */
 void app_compare_open(App *a);      /* start-up, after the first model: load and encode B */
 void app_compare_free(App *a);
+MapModel *app_compare_map(App *a);  /* B's map; NULL without --compare */
 void app_compare_frame(App *a);     /* each frame, before update: B's encoder and projection */
 bool app_compare_ready(const App *a); /* B's map is in (or failed): for wait-ready */
 void app_compare_layout(App *a);    /* after app_layout: the map area split in two */
@@ -258,7 +221,6 @@ bool app_compare_key(App *a, int32_t key, uint16_t mods); /* Home fits both; T, 
 void view_compare(App *a);          /* after view_map: both titles and B's map */
 bool view_compare_decoder(App *a);  /* the decoder panel with both decodes; false: not comparing */
 void app_compare_draw(App *a);      /* before gfx_render: decode z with B */
-void app_compare_draw_points(App *a, UiRect r); /* APP_CUSTOM_POINTS_B */
 void app_compare_dump(const App *a, void *cjson_object); /* fills the dump's "compare" */
 /* view_neigh.c, presenter.c: neighbours, hideable panels, session (view_neigh.h) */
 bool app_neigh_wanted(const App *a); /* the sliders hold the slot: the strip wants room */

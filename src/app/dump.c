@@ -12,15 +12,10 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "dumpjson.h"
 #include "core/afile.h"
 #include "io/jsonpath.h"
 #include "textfit.h"
-
-static void sha1_hex(const uint8_t dig[20], char hex[41])
-{
-    for (int i = 0; i < 20; i++)
-        snprintf(hex + 2 * i, 3, "%02x", dig[i]);
-}
 
 static cJSON *ints(const int *v, int n)
 {
@@ -46,8 +41,8 @@ static void cut_text_json(const App *a, cJSON *ui)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "text", text);
         UiRect t = cut[i].text, k = cut[i].clip;
-        cJSON_AddItemToObject(o, "rect", ints((const int[]){t.x, t.y, t.w, t.h}, 4));
-        cJSON_AddItemToObject(o, "clip", ints((const int[]){k.x, k.y, k.w, k.h}, 4));
+        cJSON_AddItemToObject(o, "rect", dump_rect(t));
+        cJSON_AddItemToObject(o, "clip", dump_rect(k));
         cJSON_AddBoolToObject(o, "across", cut[i].across);
         cJSON_AddItemToArray(arr, o);
     }
@@ -55,12 +50,12 @@ static void cut_text_json(const App *a, cJSON *ui)
 
 static cJSON *model_json(const App *a)
 {
-    const Model *m = &a->model;
+    const Model *m = &a->map.model;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddBoolToObject(o, "loaded", a->have_model);
+    cJSON_AddBoolToObject(o, "loaded", a->map.loaded);
     cJSON_AddStringToObject(o, "path", m->path);
     cJSON_AddStringToObject(o, "dataset", m->dataset);
-    if (a->have_model) {
+    if (a->map.loaded) {
         char hidden[64];
         vae_hidden_str(&m->vae.cfg, hidden, sizeof hidden);
         cJSON_AddNumberToObject(o, "latent", m->vae.cfg.z);
@@ -83,7 +78,7 @@ static cJSON *state_json(const App *a)
         cJSON_AddItemToArray(z, cJSON_CreateNumber(a->z[d]));
     if (a->decoded_valid) {
         char hex[41];
-        sha1_hex(a->recent_sha1[(a->decodes - 1) % 32], hex);
+        dump_sha1_hex(a->recent_sha1[(a->decodes - 1) % 32], hex);
         cJSON_AddStringToObject(root, "decoded_sha1", hex);
         cJSON *px = cJSON_AddArrayToObject(root, "decoded");
         for (int i = 0; i < VAE_X; i++)
@@ -95,15 +90,15 @@ static cJSON *state_json(const App *a)
     cJSON *recent = cJSON_AddArrayToObject(root, "recent_decodes");
     for (uint64_t k = a->decodes > 32 ? a->decodes - 32 : 0; k < a->decodes; k++) {
         char hex[41];
-        sha1_hex(a->recent_sha1[k % 32], hex);
+        dump_sha1_hex(a->recent_sha1[k % 32], hex);
         cJSON_AddItemToArray(recent, cJSON_CreateString(hex));
     }
     cJSON *view = cJSON_AddObjectToObject(root, "view");
-    float c[2] = {a->view.cx, a->view.cy};
+    float c[2] = {a->map.view.cx, a->map.view.cy};
     cJSON_AddItemToObject(view, "center", cJSON_CreateFloatArray(c, 2));
-    cJSON_AddNumberToObject(view, "scale", a->view.scale);
-    const UiRect *r = &a->r_map;
-    cJSON_AddItemToObject(view, "map_rect", ints((const int[]){r->x, r->y, r->w, r->h}, 4));
+    cJSON_AddNumberToObject(view, "scale", a->map.view.scale);
+    const UiRect *r = &a->map.rect;
+    cJSON_AddItemToObject(view, "map_rect", dump_rect(*r));
     cJSON_AddItemToObject(view, "window", ints((const int[]){a->win.w, a->win.h}, 2));
     cJSON_AddItemToObject(view, "drawable", ints((const int[]){a->win.pw, a->win.ph}, 2));
     cJSON_AddNumberToObject(view, "pixel_scale", a->win.scale);
@@ -131,7 +126,7 @@ static cJSON *state_json(const App *a)
     cJSON *sl = cJSON_AddArrayToObject(ui, "slider_rows");
     for (int d = 0; d < a->z_dim; d++) {
         const UiRect *q = &a->slider_rows[d];
-        cJSON_AddItemToArray(sl, ints((const int[]){q->x, q->y, q->w, q->h}, 4));
+        cJSON_AddItemToArray(sl, dump_rect(*q));
     }
     cJSON *map = cJSON_AddObjectToObject(root, "map");
     cJSON *pal = cJSON_AddArrayToObject(map, "palette");
@@ -142,12 +137,12 @@ static cJSON *state_json(const App *a)
     UiColor bg = a->ui.theme.panel;
     cJSON_AddItemToObject(map, "background", ints((const int[]){bg.r, bg.g, bg.b}, 3));
     cJSON_AddNumberToObject(map, "point_alpha", map_point_alpha(a));
-    cJSON_AddBoolToObject(map, "ready", a->map_ready);
-    cJSON_AddNumberToObject(map, "points", a->map_ready ? (double)a->model.job.n : 0);
-    cJSON_AddNumberToObject(map, "hover", a->hover);
+    cJSON_AddBoolToObject(map, "ready", a->map.ready);
+    cJSON_AddNumberToObject(map, "points", a->map.ready ? (double)a->map.model.job.n : 0);
+    cJSON_AddNumberToObject(map, "hover", a->map.hover);
     cJSON_AddNumberToObject(map, "nearest", a->nearest);
     app_layer_dump(a, cJSON_AddObjectToObject(map, "layer"));
-    cJSON_AddStringToObject(map, "message", a->message);
+    cJSON_AddStringToObject(map, "message", a->map.message);
     app_proj_dump(a, cJSON_AddObjectToObject(root, "projection"));
     app_compare_dump(a, cJSON_AddObjectToObject(root, "compare"));
     app_files_dump(a, cJSON_AddObjectToObject(root, "dialog"));

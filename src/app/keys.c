@@ -52,7 +52,7 @@ static void reload_shaders(App *a)
 {
     Err e = {0};
     if (gfx_renderer_reload(&a->gr, a->shader_dir, &e) != ERR_OK ||
-        gfx_points_reload(&a->pts, a->shader_dir, &e) != ERR_OK)
+        gfx_points_reload(&a->map.pts, a->shader_dir, &e) != ERR_OK)
         ui_toast(&a->ui, e.msg); /* the old programs stay in use */
     else
         ui_toast(&a->ui, "shaders reloaded");

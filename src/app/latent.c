@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "pixels.h"
 
 void app_set_z(App *a, const float *z)
 {
@@ -19,19 +20,16 @@ void app_set_z(App *a, const float *z)
 
 void app_z_from_map(App *a, float x, float y)
 {
-    if (a->z_dim != 2) {
-        app_proj_inverse(a, x, y); /* Z > 2: kNN inverse of the projection */
-        return;
-    }
-    float z[2] = {x, y};
-    app_set_z(a, z);
+    float xy[2] = {x, y}, z[VAE_MAX_Z];
+    if (map_model_invert(&a->map, xy, z)) /* Z > 2: kNN inverse of the projection */
+        app_set_z(a, z);
 }
 
 int app_nearest_point(const App *a, const float *z)
 {
-    if (!a->map_ready)
+    if (!a->map.ready)
         return -1;
-    const ModelJob *j = &a->model.job;
+    const ModelJob *j = &a->map.model.job;
     int best = -1;
     float bd = FLT_MAX;
     for (size_t i = 0; i < j->n; i++) {
@@ -45,21 +43,13 @@ int app_nearest_point(const App *a, const float *z)
     return best;
 }
 
-static void to_bytes(const float *x, uint8_t *out)
-{
-    for (int i = 0; i < VAE_X; i++) {
-        float v = x[i] < 0 ? 0 : x[i] > 1 ? 1 : x[i];
-        out[i] = (uint8_t)lroundf(v * 255.0f);
-    }
-}
-
 void app_decode_if_dirty(App *a)
 {
-    if (!a->z_dirty || !a->have_model)
+    if (!a->z_dirty || !a->map.loaded)
         return;
     float xhat[VAE_X];
-    vae_decode(&a->model.vae, a->z, 1, xhat);
-    to_bytes(xhat, a->decoded);
+    vae_decode(&a->map.model.vae, a->z, 1, xhat);
+    pixels_to_bytes(xhat, a->decoded, VAE_X);
     gfx_image_set(&a->gr, a->img_decoded, a->decoded);
     a->decoded_valid = true;
     /* Remember a fingerprint of each decode, so a script can check that a
@@ -76,9 +66,9 @@ void app_decode_if_dirty(App *a)
 
 void app_upload_point_image(App *a, int image, int point)
 {
-    if (!a->map_ready || point < 0 || (size_t)point >= a->model.job.n)
+    if (!a->map.ready || point < 0 || (size_t)point >= a->map.model.job.n)
         return;
     uint8_t px[VAE_X];
-    to_bytes(model_point_image(&a->model.job, (size_t)point), px);
+    pixels_to_bytes(model_point_image(&a->map.model.job, (size_t)point), px, VAE_X);
     gfx_image_set(&a->gr, image, px);
 }

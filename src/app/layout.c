@@ -21,10 +21,10 @@ void app_layout(App *a)
     if (app_sample_shown(a)) /* two 8x8 grids side by side want width more than the map */
         side_w = clampi(W * 42 / 100, line * 15, W * 45 / 100);
     int top = pad, bottom = H - status_h - pad;
-    a->r_map = ui_rect(pad, top, W - side_w - 3 * pad, bottom - top);
-    a->r_side = ui_rect(a->r_map.x + a->r_map.w + pad, top, side_w, bottom - top);
+    a->map.rect = ui_rect(pad, top, W - side_w - 3 * pad, bottom - top);
+    a->r_side = ui_rect(a->map.rect.x + a->map.rect.w + pad, top, side_w, bottom - top);
     if (!app_side_visible(a)) { /* Tab: the map takes the width, the column goes off screen */
-        a->r_map = ui_rect(pad, top, W - 2 * pad, bottom - top);
+        a->map.rect = ui_rect(pad, top, W - 2 * pad, bottom - top);
         a->r_side = ui_rect(W, top, side_w, bottom - top);
     }
 

@@ -22,20 +22,16 @@ bool app_training_active(const App *a)
 
 void app_forget_model(App *a)
 {
-    if (a->proj.started) { /* settings chosen before any map (a session's) stay */
+    if (a->map.pj_started) { /* settings chosen before any map (a session's) stay */
         float perplexity = a->proj.perplexity;
-        app_proj_free(a); /* joins its worker before the points it read go */
         memset(&a->proj, 0, sizeof a->proj);
         a->proj.perplexity = perplexity;
     }
-    if (a->model_opened)
-        model_free(&a->model);
-    a->model_opened = true; /* model_load / model_init_new set it up again */
-    a->have_model = a->map_ready = false;
-    a->job_seq = 0;
-    a->hover = a->nearest = a->hover_shown = -1;
+    map_model_forget(&a->map); /* joins its workers; the view is refitted to the next map */
+    a->map.opened = true; /* model_load / model_init_new set it up again */
+    a->nearest = -1;
     a->decoded_valid = false;
-    a->view.user_moved = false; /* the new map is fitted when it comes in */
+    a->map.view.user_moved = false; /* the new map is fitted when it comes in */
     AppTrain *tr = &a->train;
     tr->model_run = 0;
     tr->enc_inflight = tr->gliding = tr->view_glide = false;
@@ -64,21 +60,21 @@ int app_open_model(App *a, const char *path, const char *dataset, Err *e)
     vae_file_info_free(&info);
 
     app_forget_model(a);
-    if (model_load(&a->model, path, dataset, e) != ERR_OK) { /* changed since the check */
-        snprintf(a->message, sizeof a->message, "Cannot open the model.\n\n%s", e->msg);
+    if (model_load(&a->map.model, path, dataset, e) != ERR_OK) { /* changed since the check */
+        snprintf(a->map.message, sizeof a->map.message, "Cannot open the model.\n\n%s", e->msg);
         return e->code;
     }
-    a->have_model = true;
-    a->z_dim = a->model.vae.cfg.z;
+    a->map.loaded = true;
+    a->z_dim = a->map.model.vae.cfg.z;
     memset(a->z, 0, sizeof a->z);
     a->z_dirty = true;
     Err ee = {0};
-    if (model_start_encode(&a->model, a->opt.all_points, a->wake_event, &ee) != ERR_OK) {
-        snprintf(a->message, sizeof a->message, "Cannot encode the dataset.\n\n%s", ee.msg);
+    if (model_start_encode(&a->map.model, a->opt.all_points, a->wake_event, &ee) != ERR_OK) {
+        snprintf(a->map.message, sizeof a->map.message, "Cannot encode the dataset.\n\n%s", ee.msg);
         return ERR_OK; /* the model is shown (decoder, sliders); the map is not */
     }
-    const DatasetInfo *di = dataset_find(a->model.dataset);
-    snprintf(a->message, sizeof a->message, "Encoding the %s %s images\xe2\x80\xa6",
-             di ? di->title : a->model.dataset, a->opt.all_points ? "train and test" : "test");
+    const DatasetInfo *di = dataset_find(a->map.model.dataset);
+    snprintf(a->map.message, sizeof a->map.message, "Encoding the %s %s images\xe2\x80\xa6",
+             di ? di->title : a->map.model.dataset, a->opt.all_points ? "train and test" : "test");
     return ERR_OK;
 }

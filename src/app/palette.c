@@ -27,6 +27,6 @@ const char *app_class_name(const App *a, int label)
     static const char *digits[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
     if (label < 0 || label > 9)
         return "?";
-    const DatasetInfo *d = dataset_find(a->model.dataset[0] ? a->model.dataset : "mnist");
+    const DatasetInfo *d = dataset_find(a->map.model.dataset[0] ? a->map.model.dataset : "mnist");
     return d ? d->class_names[label] : digits[label];
 }

@@ -14,10 +14,10 @@
 void app_perf_event(App *a, const SDL_Event *ev)
 {
     if (ev->type != SDL_MOUSEBUTTONDOWN || ev->button.button != SDL_BUTTON_LEFT || a->help ||
-        !app_map_xy(a))
+        !map_model_xy(&a->map))
         return;
     int x = (int)((float)ev->button.x * a->win.scale), y = (int)((float)ev->button.y * a->win.scale);
-    if (!ui_rect_contains(a->r_map, x, y) ||
+    if (!ui_rect_contains(a->map.rect, x, y) ||
         (a->z_dim > 2 && ui_rect_contains(a->proj.card, x, y)))
         return; /* only a click that sets z awaits a decode */
     /* The event's timestamp is SDL_GetTicks() milliseconds when it was
@@ -29,7 +29,7 @@ void app_perf_event(App *a, const SDL_Event *ev)
 void app_perf_frame(App *a, double work_start, bool continuous)
 {
     double t = timer_now();
-    frametime_frame(&a->ft, work_start, t, continuous, a->map_ready && app_map_xy(a) != NULL);
+    frametime_frame(&a->ft, work_start, t, continuous, a->map.ready && map_model_xy(&a->map) != NULL);
     frametime_output(&a->ft, t, a->decodes);
 }
 
@@ -88,7 +88,7 @@ void app_timing_dump(const App *a, void *cjson_object)
 void app_layer_dump(const App *a, void *cjson_object)
 {
     cJSON *o = cjson_object;
-    const GfxPoints *p = &a->pts;
+    const GfxPoints *p = &a->map.pts;
     cJSON_AddNumberToObject(o, "redraws", p->redraws);
     cJSON_AddStringToObject(o, "render", p->cpu ? "cpu" : "gl"); /* points.h: the two paths */
     cJSON_AddNumberToObject(o, "transformed_frames", (double)p->transformed);
@@ -102,5 +102,5 @@ void app_layer_dump(const App *a, void *cjson_object)
 bool app_map_settling(const App *a)
 {
     /* compare mode's second map has its own layer (compare.h) */
-    return gfx_points_pending(&a->pts) || (a->cmp && gfx_points_pending(&a->cmp->pts));
+    return gfx_points_pending(&a->map.pts) || (a->cmp && gfx_points_pending(&a->cmp->map.pts));
 }

@@ -47,22 +47,22 @@ void app_session_capture(const App *a, Session *s)
      * default the presenting machine has cached; any other as an absolute
      * path, so the session opens from any directory */
     char def[4096];
-    app_default_model_path(a->model.dataset[0] ? a->model.dataset : "mnist", def, sizeof def);
-    if (a->model.path[0] && strcmp(a->model.path, def) != 0) {
-        char *abs = realpath(a->model.path, NULL);
-        snprintf(s->model, sizeof s->model, "%s", abs ? abs : a->model.path);
+    app_default_model_path(a->map.model.dataset[0] ? a->map.model.dataset : "mnist", def, sizeof def);
+    if (a->map.model.path[0] && strcmp(a->map.model.path, def) != 0) {
+        char *abs = realpath(a->map.model.path, NULL);
+        snprintf(s->model, sizeof s->model, "%s", abs ? abs : a->map.model.path);
         free(abs);
     }
-    if (a->model.dataset[0])
-        snprintf(s->dataset, sizeof s->dataset, "%s", a->model.dataset);
+    if (a->map.model.dataset[0])
+        snprintf(s->dataset, sizeof s->dataset, "%s", a->map.model.dataset);
     s->points = a->opt.all_points ? 70000 : 10000;
-    if (app_map_xy(a)) {
+    if (map_model_xy(&a->map)) {
         s->has_view = true;
-        s->center[0] = a->view.cx;
-        s->center[1] = a->view.cy;
-        s->scale = a->view.scale;
+        s->center[0] = a->map.view.cx;
+        s->center[1] = a->map.view.cy;
+        s->scale = a->map.view.scale;
     }
-    if (a->have_model && a->z_dim > 0) {
+    if (a->map.loaded && a->z_dim > 0) {
         s->z_dim = a->z_dim;
         memcpy(s->z, a->z, (size_t)a->z_dim * sizeof *a->z);
     }
@@ -162,7 +162,7 @@ void app_presenter_start(App *a)
 void app_presenter_frame(App *a)
 {
     AppPresenter *p = &a->pres;
-    if (p->restore_z && a->have_model && a->z_dim > 0) {
+    if (p->restore_z && a->map.loaded && a->z_dim > 0) {
         p->restore_z = false;
         if (p->restore.z_dim == a->z_dim) {
             app_set_z(a, p->restore.z);
@@ -173,16 +173,16 @@ void app_presenter_frame(App *a)
             ui_toast(&a->ui, msg);
         }
     }
-    if (p->restore_view && a->map_ready && app_map_xy(a)) {
+    if (p->restore_view && a->map.ready && map_model_xy(&a->map)) {
         /* after poll_model's fit: the saved view replaces it and, marked as
          * the user's, survives resizes and new layouts */
         p->restore_view = false;
-        a->view.cx = p->restore.center[0];
-        a->view.cy = p->restore.center[1];
-        a->view.scale = p->restore.scale;
-        map_clamp_view(&a->view); /* the file's values, as far as they can be drawn */
-        a->view.fitted = true;
-        a->view.user_moved = true;
+        a->map.view.cx = p->restore.center[0];
+        a->map.view.cy = p->restore.center[1];
+        a->map.view.scale = p->restore.scale;
+        map_clamp_view(&a->map.view); /* the file's values, as far as they can be drawn */
+        a->map.view.fitted = true;
+        a->map.view.user_moved = true;
     }
 }
 

@@ -106,9 +106,9 @@ static Series series_of(const App *a)
         d.ep = s->epoch_hist;
         d.nep = s->n_epoch_hist;
         d.planned = (double)(s->epochs_before + s->epochs);
-    } else if (a->have_model) {
-        d.ep = a->model.info.history;
-        d.nep = a->model.info.n_history;
+    } else if (a->map.loaded) {
+        d.ep = a->map.model.info.history;
+        d.nep = a->map.model.info.n_history;
         d.planned = d.nep;
     }
     return d;
@@ -400,9 +400,9 @@ void view_klbars(App *a)
         kl = s->kl_dim;
         z = s->cfg.z;
         source = "recent batches";
-    } else if (a->map_ready) {
-        kl = a->model.job.kl_dim;
-        z = a->model.job.z;
+    } else if (a->map.ready) {
+        kl = a->map.model.job.kl_dim;
+        z = a->map.model.job.z;
         source = "map images";
     }
     int active = 0;

@@ -20,7 +20,7 @@ void view_decoder(App *a)
         ui_draw_image(ui, big, a->img_decoded, ui_rgba(255, 255, 255, 255));
     } else {
         ui_draw_rect(ui, big, ui_rgba(0, 0, 0, 255), 0);
-        const char *s = a->have_model ? "click the map" : "no model loaded";
+        const char *s = a->map.loaded ? "click the map" : "no model loaded";
         int w = ui_text_width(ui, UI_FONT_BODY, s);
         ui_draw_text(ui, UI_FONT_BODY, big.x + (img - w) / 2,
                      big.y + (img - ui_text_height(ui, UI_FONT_BODY)) / 2, t->text_dim, s);
@@ -35,11 +35,11 @@ void view_decoder(App *a)
         ui_draw_image(ui, th, a->img_nearest, ui_rgba(255, 255, 255, 255));
         ui_draw_frame(ui, th, t->border, 1, 0);
         ui_draw_text(ui, UI_FONT_SMALL, tx, info.y, t->text_dim, "nearest test image");
-        int lab = a->model.job.labels[a->nearest];
+        int lab = a->map.model.job.labels[a->nearest];
         snprintf(buf, sizeof buf, "#%d  \xc2\xb7  %s", a->nearest, app_class_name(a, lab));
         ui_draw_text(ui, UI_FONT_BODY, tx, info.y + lh, app_label_ui_color(a, lab), buf);
     }
-    if (a->z_dim == 2 && a->have_model) {
+    if (a->z_dim == 2 && a->map.loaded) {
         snprintf(buf, sizeof buf, "z = (%.2f, %.2f)", (double)a->z[0], (double)a->z[1]);
         ui_draw_text(ui, UI_FONT_BODY, a->nearest >= 0 ? tx : th.x,
                      info.y + lh + ui_text_height(ui, UI_FONT_BODY), t->text, buf);

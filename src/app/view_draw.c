@@ -10,8 +10,9 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "dumpjson.h"
+#include "pixels.h"
 #include "core/timer.h"
-#include "embed/place.h"
 #include "viz/draw_prep.h"
 
 #define DRAW_BRUSH_MIN 6.0f
@@ -36,14 +37,6 @@ static void sha1_of(const uint8_t *px, size_t n, uint8_t dig[20])
     sha1_digest(&ctx, 20, dig);
 }
 
-static void to_bytes(const float *x, uint8_t *out, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        float v = x[i] < 0 ? 0 : x[i] > 1 ? 1 : x[i];
-        out[i] = (uint8_t)lroundf(v * 255.0f);
-    }
-}
-
 bool app_draw_shown(const App *a)
 {
     return app_side(a) == APP_SIDE_DRAW;
@@ -55,21 +48,10 @@ static void draw_place(App *a)
 {
     AppDraw *d = &a->draw;
     d->map_valid = false;
-    if (d->empty || !a->map_ready)
+    if (d->empty)
         return;
-    if (a->z_dim == 2) {
-        d->map_xy[0] = d->mu[0];
-        d->map_xy[1] = d->mu[1];
-        d->map_valid = true;
-        return;
-    }
-    if (!app_proj_active(a))
-        return;
-    const ModelJob *j = &a->model.job;
-    Err e = {0};
-    d->map_seq = a->proj.lay.seq;
-    d->map_valid = place_points(j->mu, a->proj.lay.y, j->n, j->z, d->mu, 1, PROJ_K, d->map_xy,
-                                1, &e) == ERR_OK;
+    d->map_seq = a->map.lay.seq;
+    d->map_valid = map_model_place(&a->map, d->mu, d->map_xy);
 }
 
 /* Canvas -> 28x28 -> encode -> reconstruction; set_z: the drawing's mu
@@ -82,18 +64,18 @@ static void draw_refresh(App *a, bool set_z)
     d->prep_seconds = timer_now() - t0;
     d->up_digit = true;
     d->changed = false;
-    if (d->empty || !a->have_model) {
+    if (d->empty || !a->map.loaded) {
         d->map_valid = false;
         return;
     }
-    to_bytes(d->image, d->image_bytes, VAE_X);
+    pixels_to_bytes(d->image, d->image_bytes, VAE_X);
     sha1_of(d->image_bytes, VAE_X, d->image_sha1);
     t0 = timer_now();
-    vae_encode(&a->model.vae, d->image, 1, d->mu, d->logvar);
+    vae_encode(&a->map.model.vae, d->image, 1, d->mu, d->logvar);
     d->encode_seconds = timer_now() - t0;
     float xhat[VAE_X];
-    vae_decode(&a->model.vae, d->mu, 1, xhat);
-    to_bytes(xhat, d->recon, VAE_X);
+    vae_decode(&a->map.model.vae, d->mu, 1, xhat);
+    pixels_to_bytes(xhat, d->recon, VAE_X);
     sha1_of(d->recon, VAE_X, d->recon_sha1);
     d->enc_z = a->z_dim;
     d->enc_weights = a->train.applied;
@@ -128,7 +110,7 @@ bool app_draw_key(App *a, int32_t key, uint16_t mods)
         return true;
     case SDLK_o:
         a->uncert.rings = !a->uncert.rings;
-        if (a->uncert.rings && a->have_model && a->z_dim != 2)
+        if (a->uncert.rings && a->map.loaded && a->z_dim != 2)
             ui_toast(&a->ui, "Prior rings are drawn on Z = 2 maps only (this map is a projection)");
         return true;
     default: return false;
@@ -209,7 +191,7 @@ void view_draw(App *a)
     draw_init_once(d);
     int pad = ui_pad(ui);
     ui_panel_begin(ui, "Draw a digit \xc2\xb7 D", a->r_sliders, false);
-    if (!a->have_model) {
+    if (!a->map.loaded) {
         ui_label(ui, UI_FONT_BODY, t->text_dim, "no model loaded");
         ui_panel_end(ui);
         return;
@@ -284,11 +266,11 @@ void app_draw_sync(App *a)
 {
     AppDraw *d = &a->draw;
     draw_init_once(d);
-    if (!app_draw_shown(a) || d->empty || !a->have_model)
+    if (!app_draw_shown(a) || d->empty || !a->map.loaded)
         return;
     if (d->enc_z != a->z_dim || d->enc_weights != a->train.applied)
         draw_refresh(a, false);
-    else if (!d->map_valid || (a->z_dim > 2 && d->map_seq != a->proj.lay.seq))
+    else if (!d->map_valid || (a->z_dim > 2 && d->map_seq != a->map.lay.seq))
         draw_place(a);
 }
 
@@ -313,7 +295,7 @@ void view_draw_diamond(App *a, float sx, float sy)
 void view_draw_map(App *a)
 {
     AppDraw *d = &a->draw;
-    if (!app_draw_shown(a) || d->empty || !a->have_model || !d->map_valid)
+    if (!app_draw_shown(a) || d->empty || !a->map.loaded || !d->map_valid)
         return;
     float sx, sy;
     map_to_screen(a, d->map_xy[0], d->map_xy[1], &sx, &sy);
@@ -334,7 +316,7 @@ void app_draw_upload(App *a)
     }
     if (d->up_canvas && d->img_canvas >= 0) {
         static uint8_t px[DRAW_CANVAS * DRAW_CANVAS]; /* UI thread only */
-        to_bytes(d->canvas, px, sizeof px);
+        pixels_to_bytes(d->canvas, px, sizeof px);
         gfx_image_set(&a->gr, d->img_canvas, px);
         d->up_canvas = false;
     }
@@ -345,41 +327,30 @@ void app_draw_upload(App *a)
     d->up_digit = false;
 }
 
-static cJSON *rect_json(UiRect q)
-{
-    return cJSON_CreateIntArray((const int[]){q.x, q.y, q.w, q.h}, 4);
-}
-
-static void hex_of(const uint8_t dig[20], char hex[41])
-{
-    for (int i = 0; i < 20; i++)
-        snprintf(hex + 2 * i, 3, "%02x", dig[i]);
-}
-
 void app_draw_dump(const App *a, void *cjson_object)
 {
     const AppDraw *d = &a->draw;
     cJSON *o = cjson_object;
     cJSON_AddBoolToObject(o, "shown", app_draw_shown(a));
-    bool empty = d->empty || !d->inited || !a->have_model;
+    bool empty = d->empty || !d->inited || !a->map.loaded;
     cJSON_AddBoolToObject(o, "empty", empty);
     cJSON_AddNumberToObject(o, "strokes", d->strokes);
     cJSON_AddNumberToObject(o, "brush", d->brush);
     cJSON_AddNumberToObject(o, "canvas_side", DRAW_CANVAS);
-    cJSON_AddItemToObject(o, "canvas_rect", rect_json(d->canvas_rect));
-    cJSON_AddItemToObject(o, "clear_rect", rect_json(d->clear_rect));
-    cJSON_AddItemToObject(o, "brush_rect", rect_json(d->brush_rect));
-    cJSON_AddItemToObject(o, "input_rect", rect_json(d->input_rect));
-    cJSON_AddItemToObject(o, "recon_rect", rect_json(d->recon_rect));
+    cJSON_AddItemToObject(o, "canvas_rect", dump_rect(d->canvas_rect));
+    cJSON_AddItemToObject(o, "clear_rect", dump_rect(d->clear_rect));
+    cJSON_AddItemToObject(o, "brush_rect", dump_rect(d->brush_rect));
+    cJSON_AddItemToObject(o, "input_rect", dump_rect(d->input_rect));
+    cJSON_AddItemToObject(o, "recon_rect", dump_rect(d->recon_rect));
     cJSON_AddNumberToObject(o, "prep_ms", d->prep_seconds * 1e3);
     if (empty) {
         cJSON_AddNullToObject(o, "image_sha1");
         return;
     }
     char hex[41];
-    hex_of(d->image_sha1, hex);
+    dump_sha1_hex(d->image_sha1, hex);
     cJSON_AddStringToObject(o, "image_sha1", hex);
-    hex_of(d->recon_sha1, hex);
+    dump_sha1_hex(d->recon_sha1, hex);
     cJSON_AddStringToObject(o, "recon_sha1", hex);
     int px[VAE_X];
     for (int i = 0; i < VAE_X; i++)

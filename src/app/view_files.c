@@ -93,9 +93,9 @@ void app_files_open(App *a, int mode)
     f->error[0] = '\0';
     f->show_comp = false;
     load_recent(f);
-    if (mode == FILES_SAVE && a->have_model) {
+    if (mode == FILES_SAVE && a->map.loaded) {
         /* start from the shown model's own path: Save as next to it */
-        snprintf(f->path, sizeof f->path, "%s", a->model.path);
+        snprintf(f->path, sizeof f->path, "%s", a->map.model.path);
     } else if (!f->path[0]) {
         char cwd[4096];
         if (getcwd(cwd, sizeof cwd))
@@ -164,7 +164,7 @@ static void do_open(App *a, const char *text)
     }
     remember(a, path);
     char msg[300];
-    snprintf(msg, sizeof msg, "Opened %s (Z = %d)", a->model.name, a->z_dim);
+    snprintf(msg, sizeof msg, "Opened %s (Z = %d)", a->map.model.name, a->z_dim);
     ui_toast(&a->ui, msg);
     close_dialog(a);
 }
@@ -174,7 +174,7 @@ static void do_save(App *a, const char *text)
     AppFiles *f = &a->files;
     char path[4096];
     Err e = {0};
-    if (!a->have_model) {
+    if (!a->map.loaded) {
         snprintf(f->error, sizeof f->error, "There is no model to save.");
         return;
     }
@@ -192,12 +192,12 @@ static void do_save(App *a, const char *text)
         snprintf(f->error, sizeof f->error, "Cannot save: %.700s is a directory.", path);
         return;
     }
-    if (save_job_start(&f->save, &a->model.vae, &a->model.info, path, a->wake_event, &e) !=
+    if (save_job_start(&f->save, &a->map.model.vae, &a->map.model.info, path, a->wake_event, &e) !=
         ERR_OK) {
         snprintf(f->error, sizeof f->error, "Cannot save: %s", e.msg);
         return;
     }
-    snprintf(f->save_from, sizeof f->save_from, "%s", a->model.path);
+    snprintf(f->save_from, sizeof f->save_from, "%s", a->map.model.path);
     close_dialog(a);
 }
 
@@ -218,7 +218,7 @@ static void save_done(App *a)
         return;
     }
     remember(a, j->path);
-    Model *m = &a->model;
+    Model *m = &a->map.model;
     if (!app_training_active(a) && !strcmp(m->path, f->save_from)) {
         /* the shown model is now this file (Continue training writes here) */
         char *abs = realpath(j->path, NULL);

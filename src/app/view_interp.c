@@ -52,8 +52,8 @@ static void drop_path(AppWalk *w)
 static void build_path(App *a)
 {
     AppWalk *w = &a->walk;
-    const ModelJob *j = &a->model.job;
-    uint64_t enc = a->map_ready ? j->reencodes + 1 : 0;
+    const ModelJob *j = &a->map.model.job;
+    uint64_t enc = a->map.ready ? j->reencodes + 1 : 0;
     if (w->have_path && w->built_version == w->st.version && w->built_enc == enc &&
         w->built_z == a->z_dim)
         return;
@@ -64,14 +64,14 @@ static void build_path(App *a)
     w->built_enc = enc;
     w->built_z = a->z_dim;
     w->why[0] = '\0';
-    if (!a->have_model) {
+    if (!a->map.loaded) {
         snprintf(w->why, sizeof w->why, "no model loaded");
         return;
     }
     int z = a->z_dim, n = 0;
     float stops[WALK_MAX_STOPS * VAE_MAX_Z];
     if (w->st.source == WALK_CLASSES) {
-        if (!a->map_ready) {
+        if (!a->map.ready) {
             snprintf(w->why, sizeof w->why, "waiting for the map's encoding");
             return;
         }
@@ -132,12 +132,12 @@ static void place_path(App *a)
 {
     AppWalk *w = &a->walk;
     int z = a->z_dim;
-    bool proj = z > 2 && app_proj_active(a);
+    bool proj = z > 2 && map_model_projected(&a->map);
     if (!w->have_path || (z != 2 && !proj)) {
         w->n_poly = w->n_poly_stops = 0;
         return;
     }
-    uint64_t lay = proj ? a->proj.lay.seq : 0;
+    uint64_t lay = proj ? a->map.lay.seq : 0;
     bool same = w->n_poly > 0 && w->poly_version == w->built_version &&
                 w->poly_enc == w->built_enc && w->poly_z == z;
     if (same && (lay == w->poly_lay || a->now - w->poly_t < 0.25))
@@ -154,8 +154,8 @@ static void place_path(App *a)
     Err e = {0};
     int rc = ERR_OK;
     if (proj) {
-        const ModelJob *j = &a->model.job;
-        rc = place_points(j->mu, a->proj.lay.y, j->n, z, zs, (size_t)m, PROJ_K, w->poly, 1, &e);
+        const ModelJob *j = &a->map.model.job;
+        rc = place_points(j->mu, a->map.lay.y, j->n, z, zs, (size_t)m, PROJ_K, w->poly, 1, &e);
     } else {
         memcpy(w->poly, zs, sizeof(float) * (size_t)m * 2);
     }
@@ -193,7 +193,7 @@ static void build_timeline(App *a)
     if (zs && x && p) {
         for (int i = 0; i < n; i++)
             viz_path_eval(&w->path, (i + 0.5) / n, zs + (size_t)i * (size_t)z);
-        vae_decode(&a->model.vae, zs, (size_t)n, x);
+        vae_decode(&a->map.model.vae, zs, (size_t)n, x);
         clf_predict(&w->clf.clf, x, (size_t)n, p);
         for (int i = 0; i < n; i++)
             w->timeline[i] = (int8_t)clf_argmax(p + (size_t)i * CLF_CLASSES, CLF_CLASSES);
@@ -207,10 +207,10 @@ static void build_timeline(App *a)
 static void start_classifier(App *a)
 {
     AppWalk *w = &a->walk;
-    if (w->clf.started || clf_job_state(&w->clf) != CLF_JOB_NONE || !a->model.dataset[0])
+    if (w->clf.started || clf_job_state(&w->clf) != CLF_JOB_NONE || !a->map.model.dataset[0])
         return;
     Err e = {0};
-    if (clf_job_start(&w->clf, a->model.dataset, &e) != ERR_OK)
+    if (clf_job_start(&w->clf, a->map.model.dataset, &e) != ERR_OK)
         ui_toast(&a->ui, e.msg);
 }
 
@@ -300,7 +300,7 @@ static void export_gif(App *a)
     if (rc == ERR_OK) {
         /* decoded here, with the weights shown now (training may change them) */
         viz_path_sample(&w->path, steps, zs);
-        vae_decode(&a->model.vae, zs, n, x);
+        vae_decode(&a->map.model.vae, zs, n, x);
         VizGifOpts o;
         viz_gif_opts_default(&o);
         /* the GIF plays at the speed the walk plays here */
@@ -382,7 +382,7 @@ void view_walk(App *a)
         in.colors[k] = app_label_ui_color(a, k);
     }
     in.names = names;
-    in.z_dim = a->have_model ? a->z_dim : 0;
+    in.z_dim = a->map.loaded ? a->z_dim : 0;
     in.z = a->z;
     in.cls = w->cls;
     in.prob = w->prob;

@@ -12,8 +12,8 @@
  * one) and its re-encodes while training. */
 static uint64_t data_tag(const App *a)
 {
-    const ModelJob *j = &a->model.job;
-    return ((uint64_t)(uintptr_t)j->mu << 16) ^ (a->job_seq << 48) ^ j->reencodes ^
+    const ModelJob *j = &a->map.model.job;
+    return ((uint64_t)(uintptr_t)j->mu << 16) ^ (a->map.job_seq << 48) ^ j->reencodes ^
            (uint64_t)j->n;
 }
 
@@ -27,7 +27,7 @@ static int header_h(const Ui *ui)
 
 bool app_neigh_wanted(const App *a)
 {
-    return a->have_model && a->neigh.k > 0 && app_side_visible(a) &&
+    return a->map.loaded && a->neigh.k > 0 && app_side_visible(a) &&
            app_side(a) == APP_SIDE_SLIDERS;
 }
 
@@ -37,7 +37,7 @@ UiRect app_neigh_room(App *a, UiRect slot)
     Ui *ui = &a->ui;
     n->rect = ui_rect(slot.x, slot.y + slot.h, slot.w, 0);
     n->shown = false;
-    if (!a->have_model || n->k <= 0)
+    if (!a->map.loaded || n->k <= 0)
         return slot;
     int pad = ui_pad(ui), gap = pad / 2;
     int row = ui_row_h(ui) + pad / 2;
@@ -101,8 +101,8 @@ void view_neigh(App *a)
         return;
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
-    const ModelJob *j = &a->model.job;
-    if (a->map_ready) {
+    const ModelJob *j = &a->map.model.job;
+    if (a->map.ready) {
         Err e = {0};
         if (neigh_update(&n->nb, j->mu, j->n, j->z, data_tag(a), a->z, n->k, &e) != ERR_OK)
             ui_toast(ui, e.msg);
@@ -119,7 +119,7 @@ void view_neigh(App *a)
     n->hover = -1;
     if (n->nb.k == 0) {
         ui_draw_text(ui, UI_FONT_SMALL, body.x, body.y, t->text_dim,
-                     a->map_ready ? "no points" : "waiting for the map\xe2\x80\xa6");
+                     a->map.ready ? "no points" : "waiting for the map\xe2\x80\xa6");
     }
     int snap = -1;
     for (int s = 0; s < n->nb.k && s < n->k; s++) {
@@ -165,7 +165,7 @@ void view_neigh(App *a)
 void app_neigh_draw(App *a)
 {
     AppNeigh *n = &a->neigh;
-    if (!n->shown || n->shown_frame != a->frames || !a->map_ready)
+    if (!n->shown || n->shown_frame != a->frames || !a->map.ready)
         return;
     if (!n->imgs_made) {
         for (int s = 0; s < n->k; s++) {
@@ -195,7 +195,7 @@ void app_neigh_dump(const App *a, void *cjson_object)
     int k = n->nb.k;
     for (int s = 0; s < k; s++) {
         idx[s] = n->nb.idx[s];
-        lab[s] = a->map_ready ? a->model.job.labels[idx[s]] : -1;
+        lab[s] = a->map.ready ? a->map.model.job.labels[idx[s]] : -1;
         dist[s] = sqrtf(n->nb.dist2[s]);
     }
     cJSON_AddItemToObject(o, "indices", cJSON_CreateIntArray(idx, k));

@@ -6,12 +6,8 @@
  * user has not moved it, and draws the projection card (PCA / t-SNE,
  * pause, stop, perplexity, status line with iteration, it/s and KL).
  *
- * New points and the inverse map (embed/place.h): a click at map position y
- * becomes z = the inverse-distance-weighted mean of the latent means of the
- * PROJ_K map-nearest points; the marker of a z from the sliders (or from an
- * older layout) is placed at the inverse-distance-weighted mean of the map
- * positions of its PROJ_K latent-nearest points. A click's own position is
- * kept for the marker while z and the layout are unchanged.
+ * The layout, the worker and the inverse map are A's MapModel's
+ * (mapmodel.h); this file drives them.
  *
  * Thread rule: everything here belongs to the main thread; the worker is
  * reached only through proj.h. */
@@ -25,13 +21,7 @@
 #include "ui/cmd.h"
 #include "vae/vae.h"
 
-/* Neighbours of the kNN placement and of the inverse map. */
-#define PROJ_K 10
-
 typedef struct {
-    ProjJob job;
-    ProjOut lay;             /* the newest layout taken from the worker */
-    bool started;
     int method;              /* chosen: PROJ_PCA or PROJ_TSNE */
     float perplexity;        /* the slider */
     bool perp_dirty;         /* the slider moved: re-run once it is let go */
@@ -40,11 +30,6 @@ typedef struct {
     uint64_t last_request;   /* proj_submit's number of the newest request */
     uint64_t requests, warm_requests;
     bool paused;
-    /* the last click: its map position, the z it gave, the layout it was on */
-    float click_xy[2];
-    float click_z[VAE_MAX_Z];
-    uint64_t click_seq;
-    bool click_valid;
     /* where the card and its buttons were drawn this frame (dump-state) */
     UiRect card, b_pca, b_tsne, b_pause, b_stop;
 } AppProj;

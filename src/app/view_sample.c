@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "dumpjson.h"
+#include "pixels.h"
 #include "core/timer.h"
 
 static void sample_init_once(AppSample *s)
@@ -25,7 +27,7 @@ static void sample_init_once(AppSample *s)
 /* The posterior grid's images: the training split when it is loaded. */
 static const DataSplit *posterior_split(const App *a, bool *train)
 {
-    const Dataset *ds = &a->model.job.ds;
+    const Dataset *ds = &a->map.model.job.ds;
     *train = ds->train.n > 0 && ds->train.images;
     return *train ? &ds->train : &ds->test;
 }
@@ -45,7 +47,7 @@ static bool draw_z(App *a, int g)
             out[i] *= s->temperature;
         return true;
     }
-    if (!a->map_ready)
+    if (!a->map.ready)
         return false; /* the dataset is the encoder's, loaded with the map */
     bool train;
     const DataSplit *sp = posterior_split(a, &train);
@@ -58,7 +60,7 @@ static bool draw_z(App *a, int g)
         memcpy(x + (size_t)i * VAE_X, sp->images + (size_t)s->index[i] * (size_t)sp->x,
                sizeof(float) * VAE_X);
     }
-    vae_encode(&a->model.vae, x, SAMPLE_CELLS, mu, lv);
+    vae_encode(&a->map.model.vae, x, SAMPLE_CELLS, mu, lv);
     for (int i = 0; i < SAMPLE_CELLS * z; i++)
         out[i] = mu[i] + expf(0.5f * lv[i]) * rng_normal(&rng);
     s->posterior_train = train;
@@ -71,13 +73,10 @@ static void decode_grid(App *a, int g)
     AppSample *s = &a->samp;
     static float xhat[SAMPLE_CELLS * VAE_X]; /* UI thread only, like x above */
     static uint8_t mosaic[SAMPLE_PX * SAMPLE_PX];
-    vae_decode(&a->model.vae, s->z[g], SAMPLE_CELLS, xhat);
+    vae_decode(&a->map.model.vae, s->z[g], SAMPLE_CELLS, xhat);
     for (int c = 0; c < SAMPLE_CELLS; c++) {
         uint8_t px[VAE_X];
-        for (int i = 0; i < VAE_X; i++) {
-            float v = xhat[(size_t)c * VAE_X + (size_t)i];
-            px[i] = (uint8_t)lroundf((v < 0 ? 0 : v > 1 ? 1 : v) * 255.0f);
-        }
+        pixels_to_bytes(xhat + (size_t)c * VAE_X, px, VAE_X);
         struct sha1_ctx ctx;
         sha1_init(&ctx);
         sha1_update(&ctx, VAE_X, px);
@@ -101,9 +100,9 @@ void app_sample_draw(App *a)
 {
     AppSample *s = &a->samp;
     sample_init_once(s);
-    if (!app_sample_shown(a) || !a->have_model)
+    if (!app_sample_shown(a) || !a->map.loaded)
         return;
-    uint64_t enc = a->model.job.reencodes;
+    uint64_t enc = a->map.model.job.reencodes;
     double t0 = timer_now();
     bool redrawn = false;
     bool stale = s->drawn_z != a->z_dim || s->drawn_enc != enc;
@@ -163,7 +162,7 @@ static void grid_view(App *a, int g, UiRect r, const char *caption, const char *
     s->grid[g] = q;
     if (!s->valid[g]) {
         ui_draw_rect(ui, q, ui_rgba(0, 0, 0, 255), 0);
-        const char *m = a->map_ready ? "\xe2\x80\xa6" : "waiting for the data\xe2\x80\xa6";
+        const char *m = a->map.ready ? "\xe2\x80\xa6" : "waiting for the data\xe2\x80\xa6";
         ui_draw_text_wrapped(ui, UI_FONT_SMALL, q, t->text_dim, m);
         return;
     }
@@ -199,7 +198,7 @@ void view_sample(App *a)
     int pad = ui_pad(ui);
     s->grid[0] = s->grid[1] = ui_rect(0, 0, 0, 0);
     ui_panel_begin(ui, "Sampling \xc2\xb7 R resamples", a->r_sliders, false);
-    if (!a->have_model) {
+    if (!a->map.loaded) {
         ui_label(ui, UI_FONT_BODY, t->text_dim, "no model loaded");
         ui_panel_end(ui);
         return;
@@ -219,9 +218,9 @@ void view_sample(App *a)
     UiRect rest = ui_rect(body.x, top, body.w, body.y + body.h - top);
     char post[64];
     bool train = false;
-    if (a->map_ready) /* the encoder's dataset is ours to read once the map is in */
+    if (a->map.ready) /* the encoder's dataset is ours to read once the map is in */
         posterior_split(a, &train);
-    snprintf(post, sizeof post, "posterior q(z|x), %s", !a->map_ready ? "\xe2\x80\xa6"
+    snprintf(post, sizeof post, "posterior q(z|x), %s", !a->map.ready ? "\xe2\x80\xa6"
                                                  : train       ? "train x"
                                                                : "test x");
     char prior[64];
@@ -245,14 +244,12 @@ static cJSON *grid_json(const App *a, int g)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddBoolToObject(o, "valid", s->valid[g]);
     const UiRect *q = &s->grid[g];
-    cJSON_AddItemToObject(o, "rect",
-                          cJSON_CreateIntArray((const int[]){q->x, q->y, q->w, q->h}, 4));
+    cJSON_AddItemToObject(o, "rect", dump_rect(*q));
     cJSON *sha = cJSON_AddArrayToObject(o, "cells_sha1");
     cJSON *zs = cJSON_AddArrayToObject(o, "z");
     for (int c = 0; s->valid[g] && c < SAMPLE_CELLS; c++) {
         char hex[41];
-        for (int i = 0; i < 20; i++)
-            snprintf(hex + 2 * i, 3, "%02x", s->sha1[g][c][i]);
+        dump_sha1_hex(s->sha1[g][c], hex);
         cJSON_AddItemToArray(sha, cJSON_CreateString(hex));
         cJSON_AddItemToArray(
             zs, cJSON_CreateFloatArray(s->z[g] + (size_t)c * (size_t)a->z_dim, a->z_dim));

@@ -23,7 +23,7 @@ void view_sliders(App *a)
     int pad = ui_pad(ui);
     /* the Neighbours strip takes the bottom of the slot (view_neigh.c) */
     ui_panel_begin(ui, "Latent z", app_neigh_room(a, a->r_sliders), true);
-    if (!a->have_model) {
+    if (!a->map.loaded) {
         ui_label(ui, UI_FONT_BODY, t->text_dim, "no model loaded");
         ui_panel_end(ui);
         return;
@@ -45,10 +45,10 @@ void view_sliders(App *a)
     if (ui_button_at(ui, ui_rect(r.x + 2 * (bw + pad), r.y, r.w - 2 * (bw + pad), r.h),
                      "Nearest") &&
         a->nearest >= 0) {
-        const ModelJob *j = &a->model.job;
+        const ModelJob *j = &a->map.model.job;
         app_set_z(a, j->mu + (size_t)a->nearest * (size_t)j->z);
     }
-    const float *kl = a->map_ready ? a->model.job.kl_dim : NULL;
+    const float *kl = a->map.ready ? a->map.model.job.kl_dim : NULL;
     if (kl && a->z_dim > 1)
         ui_checkbox(ui, "sort by KL", &a->sort_by_kl);
     int order[VAE_MAX_Z];

@@ -15,15 +15,15 @@ void view_status(App *a)
     int pad = ui_pad(ui);
     ui_draw_rect(ui, r, t->header, 0);
     char left[512], right[96];
-    const Model *m = &a->model;
-    if (a->have_model) {
+    const Model *m = &a->map.model;
+    if (a->map.loaded) {
         const VaeConfig *c = &m->vae.cfg;
         char loss[48] = "";
         if (!isnan(m->test_loss))
             snprintf(loss, sizeof loss, "  \xc2\xb7  test loss %.1f", m->test_loss);
         const DatasetInfo *ds = dataset_find(m->dataset);
         char points[64];
-        if (a->map_ready)
+        if (a->map.ready)
             snprintf(points, sizeof points, "%zu points", m->job.n);
         else
             snprintf(points, sizeof points, "encoding\xe2\x80\xa6");

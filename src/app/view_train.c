@@ -139,20 +139,20 @@ static bool adopt_new_model(App *a, const VaeConfig *cfg, uint64_t seed, const c
 {
     app_forget_model(a); /* model_open.c: the old model and all tied to its points */
     Err e = {0};
-    if (model_init_new(&a->model, cfg, seed, ds, path, &e) != ERR_OK) {
-        snprintf(a->message, sizeof a->message, "Cannot create the model.\n\n%s", e.msg);
+    if (model_init_new(&a->map.model, cfg, seed, ds, path, &e) != ERR_OK) {
+        snprintf(a->map.message, sizeof a->map.message, "Cannot create the model.\n\n%s", e.msg);
         return false;
     }
-    a->have_model = true;
+    a->map.loaded = true;
     a->z_dim = cfg->z;
     memset(a->z, 0, sizeof a->z);
     a->z_dirty = true;
-    if (model_start_encode(&a->model, a->opt.all_points, a->wake_event, &e) != ERR_OK) {
-        snprintf(a->message, sizeof a->message, "Cannot encode the dataset.\n\n%s", e.msg);
+    if (model_start_encode(&a->map.model, a->opt.all_points, a->wake_event, &e) != ERR_OK) {
+        snprintf(a->map.message, sizeof a->map.message, "Cannot encode the dataset.\n\n%s", e.msg);
         return false;
     }
     const DatasetInfo *info = dataset_find(ds);
-    snprintf(a->message, sizeof a->message, "Encoding the %s test images\xe2\x80\xa6",
+    snprintf(a->map.message, sizeof a->map.message, "Encoding the %s test images\xe2\x80\xa6",
              info ? info->title : ds);
     return true;
 }
@@ -175,10 +175,10 @@ static void continue_model(App *a, int epochs)
 {
     TrainSetup s;
     base_setup(a, &s);
-    snprintf(s.dataset, sizeof s.dataset, "%s", a->model.dataset);
-    snprintf(s.init_path, sizeof s.init_path, "%s", a->model.path);
-    snprintf(s.save_path, sizeof s.save_path, "%s", a->model.path);
-    s.params.beta = a->model.vae.cfg.beta;
+    snprintf(s.dataset, sizeof s.dataset, "%s", a->map.model.dataset);
+    snprintf(s.init_path, sizeof s.init_path, "%s", a->map.model.path);
+    snprintf(s.save_path, sizeof s.save_path, "%s", a->map.model.path);
+    s.params.beta = a->map.model.vae.cfg.beta;
     a->train.beta = s.params.beta;
     s.epochs = epochs;
     start_run(a, &s);
@@ -186,7 +186,7 @@ static void continue_model(App *a, int epochs)
 
 void app_train_resume_default(App *a)
 {
-    long have = a->model.info.epochs;
+    long have = a->map.model.info.epochs;
     if (have >= APP_TRAIN_DEFAULT_EPOCHS)
         return;
     continue_model(a, APP_TRAIN_DEFAULT_EPOCHS - (int)have);
@@ -234,18 +234,18 @@ static float ease(float f)
 static void start_glide(App *a)
 {
     AppTrain *tr = &a->train;
-    const ModelJob *j = &a->model.job;
+    const ModelJob *j = &a->map.model.job;
     a->nearest = app_nearest_point(a, a->z);
-    if (a->z_dim != 2 || !a->map_ready || tr->n_shown != j->n)
+    if (a->z_dim != 2 || !a->map.ready || tr->n_shown != j->n)
         return;
     memcpy(tr->from, tr->shown, j->n * 2 * sizeof *tr->from);
     tr->gliding = true;
     tr->glide_t0 = a->now;
-    if (!a->view.user_moved) {
-        MapView keep = a->view;
+    if (!a->map.view.user_moved) {
+        MapView keep = a->map.view;
         map_reset_view(a);
-        float to[3] = {a->view.cx, a->view.cy, a->view.scale};
-        a->view = keep;
+        float to[3] = {a->map.view.cx, a->map.view.cy, a->map.view.scale};
+        a->map.view = keep;
         tr->view_from[0] = keep.cx;
         tr->view_from[1] = keep.cy;
         tr->view_from[2] = keep.scale;
@@ -257,7 +257,7 @@ static void start_glide(App *a)
 static void glide_step(App *a)
 {
     AppTrain *tr = &a->train;
-    const ModelJob *j = &a->model.job;
+    const ModelJob *j = &a->map.model.job;
     if (!tr->gliding)
         return;
     /* Moving 70,000 points redraws the whole point layer (~10 ms on a
@@ -269,15 +269,15 @@ static void glide_step(App *a)
     float f = ease((float)((a->now - tr->glide_t0) / APP_TRAIN_GLIDE_S));
     for (size_t i = 0; i < 2 * j->n; i++)
         tr->shown[i] = tr->from[i] + (j->mu[i] - tr->from[i]) * f;
-    gfx_points_set(&a->pts, tr->shown, j->labels, (int)j->n);
-    if (tr->view_glide && a->view.user_moved)
+    gfx_points_set(&a->map.pts, tr->shown, j->labels, (int)j->n);
+    if (tr->view_glide && a->map.view.user_moved)
         tr->view_glide = false; /* the user took over the view */
     if (tr->view_glide) {
         /* centre linearly, zoom geometrically */
-        a->view.cx = tr->view_from[0] + (tr->view_to[0] - tr->view_from[0]) * f;
-        a->view.cy = tr->view_from[1] + (tr->view_to[1] - tr->view_from[1]) * f;
-        a->view.scale = tr->view_from[2] * powf(tr->view_to[2] / tr->view_from[2], f);
-        map_clamp_view(&a->view);
+        a->map.view.cx = tr->view_from[0] + (tr->view_to[0] - tr->view_from[0]) * f;
+        a->map.view.cy = tr->view_from[1] + (tr->view_to[1] - tr->view_from[1]) * f;
+        a->map.view.scale = tr->view_from[2] * powf(tr->view_to[2] / tr->view_from[2], f);
+        map_clamp_view(&a->map.view);
     }
     if (f >= 1) {
         tr->gliding = false;
@@ -289,8 +289,8 @@ static void glide_step(App *a)
 static void track_first_map(App *a)
 {
     AppTrain *tr = &a->train;
-    const ModelJob *j = &a->model.job;
-    if (!a->map_ready || a->z_dim != 2 || tr->n_shown == j->n)
+    const ModelJob *j = &a->map.model.job;
+    if (!a->map.ready || a->z_dim != 2 || tr->n_shown == j->n)
         return;
     free(tr->shown);
     free(tr->from);
@@ -314,16 +314,16 @@ void app_train_frame(App *a)
         return;
     track_first_map(a);
     TrainSnapshot *s = &tr->snap;
-    bool ours = a->have_model && s->run != 0 && s->run == tr->model_run;
+    bool ours = a->map.loaded && s->run != 0 && s->run == tr->model_run;
     bool want = ours && (a->now - tr->last_take >= 0.1 || train_state_finished(s->state));
     train_snapshot_take(tr->t, s, want);
-    ours = a->have_model && s->run != 0 && s->run == tr->model_run;
+    ours = a->map.loaded && s->run != 0 && s->run == tr->model_run;
     if (ours && s->weights && s->weights_version > tr->applied &&
-        train_snapshot_weights(s, &a->model.vae, NULL) == ERR_OK) {
+        train_snapshot_weights(s, &a->map.model.vae, NULL) == ERR_OK) {
         tr->applied = s->weights_version;
         tr->last_take = a->now;
         a->z_dirty = true; /* the decoder panel shows the newest weights */
-        Model *m = &a->model;
+        Model *m = &a->map.model;
         m->vae.cfg.beta = s->used.beta;
         m->info.epochs = s->epochs_before + s->epoch;
         if (s->n_epoch_hist > 0 && !isnan(s->epoch_hist[s->n_epoch_hist - 1].test))
@@ -342,7 +342,7 @@ void app_train_frame(App *a)
         }
     }
     uint64_t tag;
-    if (a->map_ready && model_encode_poll(&a->model, &tag)) {
+    if (a->map.ready && model_encode_poll(&a->map.model, &tag)) {
         tr->enc_inflight = false;
         tr->enc_done = a->now;
         tr->enc_took = a->now - tr->enc_asked;
@@ -407,12 +407,12 @@ void app_train_layout(App *a)
     int pad = ui_pad(ui);
     /* Map on top, curves and KL bars below it; the Training panel takes the
      * latent sliders' place under the decoder. */
-    UiRect m = a->r_map;
+    UiRect m = a->map.rect;
     int strip = m.h * 40 / 100;
     int min_strip = ui_text_height(ui, UI_FONT_BODY) * 9;
     if (strip < min_strip)
         strip = min_strip < m.h / 2 ? min_strip : m.h / 2;
-    a->r_map = ui_rect(m.x, m.y, m.w, m.h - strip - pad);
+    a->map.rect = ui_rect(m.x, m.y, m.w, m.h - strip - pad);
     int kl_w = m.w * 30 / 100;
     tr->r_curves = ui_rect(m.x, m.y + m.h - strip, m.w - kl_w - pad, strip);
     tr->r_kl = ui_rect(m.x + m.w - kl_w, m.y + m.h - strip, kl_w, strip);
@@ -636,7 +636,7 @@ static void control_rows(App *a)
     } else {
         /* (a new model is started from the form below) */
         struct stat st;
-        bool can = a->have_model && tr->t && stat(a->model.path, &st) == 0;
+        bool can = a->map.loaded && tr->t && stat(a->map.model.path, &st) == 0;
         char label[64];
         snprintf(label, sizeof label, "Continue training: %d more epoch%s", tr->epochs,
                  tr->epochs == 1 ? "" : "s");
@@ -801,7 +801,7 @@ void app_train_dump(const App *a, void *obj)
     cJSON_AddNumberToObject(form, "epochs", tr->epochs);
     cJSON_AddNumberToObject(form, "seed", tr->seed);
     cJSON_AddNumberToObject(o, "weights_applied", (double)tr->applied);
-    cJSON_AddNumberToObject(o, "reencodes", (double)a->model.job.reencodes);
+    cJSON_AddNumberToObject(o, "reencodes", (double)a->map.model.job.reencodes);
     /* per-batch losses (total), thinned to at most 200 values, and the
      * per-epoch history */
     cJSON *bl = cJSON_AddArrayToObject(o, "batch_loss");
@@ -832,8 +832,8 @@ void app_train_dump(const App *a, void *obj)
     /* where the first map points are (the UI's copy of their encodings), so a
      * script can tell that the map moved */
     cJSON *head = cJSON_AddArrayToObject(o, "map_head");
-    const ModelJob *j = &a->model.job;
-    if (a->map_ready)
+    const ModelJob *j = &a->map.model.job;
+    if (a->map.ready)
         for (size_t i = 0; i < 16 && i < j->n; i++)
             for (int d = 0; d < 2 && d < j->z; d++)
                 cJSON_AddItemToArray(head, cJSON_CreateNumber(j->mu[i * (size_t)j->z + (size_t)d]));

@@ -27,7 +27,7 @@ static const char *source_name[UNCERT_SOURCES] = {"hover", "draw", "nearest"};
 /* Draws of q(z|x) for source s placed into the layout (Z > 2). */
 static void place_samples(App *a, int s, UncertSource *u)
 {
-    uint64_t seq = a->proj.lay.seq;
+    uint64_t seq = a->map.lay.seq;
     int z = a->z_dim;
     if (u->samples_valid && u->samples_seq == seq &&
         memcmp(u->samples_mu, u->mu, sizeof(float) * (size_t)z) == 0)
@@ -38,10 +38,10 @@ static void place_samples(App *a, int s, UncertSource *u)
     for (int i = 0; i < UNCERT_SAMPLES; i++)
         for (int k = 0; k < z; k++)
             zs[i * z + k] = u->mu[k] + u->sigma[k] * rng_normal(&rng);
-    const ModelJob *j = &a->model.job;
+    const ModelJob *j = &a->map.model.job;
     Err e = {0};
     double t0 = timer_now();
-    u->samples_valid = place_points(j->mu, a->proj.lay.y, j->n, j->z, zs, UNCERT_SAMPLES,
+    u->samples_valid = place_points(j->mu, a->map.lay.y, j->n, j->z, zs, UNCERT_SAMPLES,
                                     PROJ_K, u->samples, 1, &e) == ERR_OK;
     a->uncert.place_seconds = timer_now() - t0;
     u->samples_seq = seq;
@@ -52,14 +52,14 @@ static void place_samples(App *a, int s, UncertSource *u)
 static void from_point(App *a, int s, int i)
 {
     UncertSource *u = &a->uncert.src[s];
-    const ModelJob *j = &a->model.job;
+    const ModelJob *j = &a->map.model.job;
     int z = a->z_dim;
     u->index = i;
     for (int k = 0; k < z; k++) {
         u->mu[k] = j->mu[(size_t)i * (size_t)z + (size_t)k];
         u->sigma[k] = expf(0.5f * j->logvar[(size_t)i * (size_t)z + (size_t)k]);
     }
-    const float *xy = app_map_xy(a);
+    const float *xy = map_model_xy(&a->map);
     u->center[0] = xy[2 * i];
     u->center[1] = xy[2 * i + 1];
     u->on = true;
@@ -72,11 +72,11 @@ static void uncert_update(App *a)
     for (int s = 0; s < UNCERT_SOURCES; s++)
         un->src[s].on = false;
     app_draw_sync(a); /* the drawing's mu and map position are current */
-    if (!a->have_model || !app_map_xy(a) || a->model.job.z != a->z_dim)
+    if (!a->map.loaded || !map_model_xy(&a->map) || a->map.model.job.z != a->z_dim)
         return;
-    size_t n = a->model.job.n;
-    if (a->hover >= 0 && (size_t)a->hover < n && a->hover != a->nearest)
-        from_point(a, UNCERT_HOVER, a->hover);
+    size_t n = a->map.model.job.n;
+    if (a->map.hover >= 0 && (size_t)a->map.hover < n && a->map.hover != a->nearest)
+        from_point(a, UNCERT_HOVER, a->map.hover);
     if (a->nearest >= 0 && (size_t)a->nearest < n)
         from_point(a, UNCERT_NEAREST, a->nearest);
     const AppDraw *d = &a->draw;
@@ -163,11 +163,11 @@ void view_uncert_rings_in(App *a, const MapView *v, UiRect r)
 void view_uncert_map(App *a)
 {
     uncert_update(a);
-    if (!a->have_model || !app_map_xy(a))
+    if (!a->map.loaded || !map_model_xy(&a->map))
         return;
     AppUncert *un = &a->uncert;
     if (un->rings && a->z_dim == 2)
-        view_uncert_rings_in(a, &a->view, a->r_map);
+        view_uncert_rings_in(a, &a->map.view, a->map.rect);
     Ui *ui = &a->ui;
     float line = (float)ui_text_height(ui, UI_FONT_BODY);
     for (int s = 0; s < UNCERT_SOURCES; s++) {
@@ -175,7 +175,7 @@ void view_uncert_map(App *a)
         if (!u->on)
             continue;
         if (a->z_dim == 2) {
-            view_uncert_ellipses_in(a, &a->view, a->r_map, u->center, u->sigma,
+            view_uncert_ellipses_in(a, &a->map.view, a->map.rect, u->center, u->sigma,
                                     s == UNCERT_NEAREST);
             continue;
         }
@@ -196,7 +196,7 @@ void app_uncert_dump(const App *a, void *cjson_object)
 {
     const AppUncert *un = &a->uncert;
     cJSON *o = cjson_object;
-    bool rings = un->rings && a->have_model && a->z_dim == 2 && app_map_xy(a);
+    bool rings = un->rings && a->map.loaded && a->z_dim == 2 && map_model_xy(&a->map);
     cJSON_AddBoolToObject(o, "rings", un->rings);
     cJSON_AddBoolToObject(o, "rings_drawn", rings);
     if (rings)
