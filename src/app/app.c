@@ -145,6 +145,7 @@ static void handle_event(App *a, const SDL_Event *ev)
                 ui_toast(&a->ui, e.msg);
             app_layout(a);
             app_train_layout(a);
+            app_compare_layout(a);
             if (!a->map.view.user_moved)
                 map_reset_view(a);
         }
@@ -198,7 +199,8 @@ static void update(App *a)
     ui_begin(&a->ui, a->win.pw, a->win.ph, a->now);
     app_files_begin(a); /* a dialog open: the views below get no mouse */
     app_layout(a);
-    app_train_layout(a);
+    app_train_layout(a); /* the training views take the map area's bottom */
+    app_compare_layout(a); /* --compare: what is left of it split in two */
     view_map(a);
     view_compare(a);
     if (app_side_visible(a))

@@ -216,8 +216,8 @@ void app_compare_free(App *a);
 MapModel *app_compare_map(App *a);  /* B's map; NULL without --compare */
 void app_compare_frame(App *a);     /* each frame, before update: B's encoder and projection */
 bool app_compare_ready(const App *a); /* B's map is in (or failed): for wait-ready */
-void app_compare_layout(App *a);    /* after app_layout: the map area split in two */
-bool app_compare_key(App *a, int32_t key, uint16_t mods); /* Home fits both; T, I, S off */
+void app_compare_layout(App *a);    /* after app_train_layout: the map area split in two */
+bool app_compare_key(App *a, int32_t key, uint16_t mods); /* Home fits both */
 void view_compare(App *a);          /* after view_map: both titles and B's map */
 bool view_compare_decoder(App *a);  /* the decoder panel with both decodes; false: not comparing */
 void app_compare_draw(App *a);      /* before gfx_render: decode z with B */

@@ -21,8 +21,9 @@
  *
  * Both models must have the same Z (app_check_compare, before the window
  * opens). Training (T, Space, .), walks (I, P, G) and the Sampling panel
- * (S, R) act on one model, so they are off while comparing: their keys
- * show a toast instead.
+ * (S, R) act on A as without B: the training views take the bottom of the
+ * map area before it is split, and a walk or a sampled cell moves the one
+ * z. A run of another Z replaces A: B then shows no decode of A's z.
  *
  * Thread rule: everything here belongs to the main thread. B's encoder is
  * a ModelJob (model.h) and its projection a ProjJob (proj.h); their threads

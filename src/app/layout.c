@@ -45,5 +45,4 @@ void app_layout(App *a)
     a->dec_thumb = thumb;
     a->r_decoder = ui_rect(a->r_side.x, top, side_w, dec_h);
     a->r_sliders = ui_rect(a->r_side.x, top + dec_h + pad, side_w, bottom - top - dec_h - pad);
-    app_compare_layout(a); /* --compare: two maps side by side */
 }

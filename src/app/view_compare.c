@@ -205,31 +205,15 @@ void app_compare_layout(App *a)
         fit_b(c);
 }
 
+/* Home fits both maps; every other key acts on A as without B (training,
+ * walks and sampling included). */
 bool app_compare_key(App *a, int32_t key, uint16_t mods)
 {
-    if (!a->cmp || (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)))
+    if (!a->cmp || (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) || key != SDLK_HOME)
         return false;
-    switch (key) {
-    case SDLK_HOME:
-        map_reset_view(a);
-        fit_b(a->cmp);
-        return true;
-    case SDLK_t:
-    case SDLK_SPACE:
-    case SDLK_PERIOD:
-        ui_toast(&a->ui, "Training is off while comparing two models: open one to train it.");
-        return true;
-    case SDLK_i:
-    case SDLK_p:
-    case SDLK_g:
-        ui_toast(&a->ui, "Walks are off while comparing two models: click either map instead.");
-        return true;
-    case SDLK_s:
-    case SDLK_r:
-        ui_toast(&a->ui, "The Sampling panel is off while comparing two models.");
-        return true;
-    default: return false;
-    }
+    map_reset_view(a);
+    fit_b(a->cmp);
+    return true;
 }
 
 /* ---- drawing ---- */
@@ -376,8 +360,12 @@ void view_compare(App *a)
 void app_compare_draw(App *a)
 {
     AppCompare *c = a->cmp;
-    if (!c || !c->map.loaded || !a->map.loaded || c->map.model.vae.cfg.z != a->z_dim)
+    if (!c || !c->map.loaded || !a->map.loaded)
         return;
+    if (c->map.model.vae.cfg.z != a->z_dim) { /* A was replaced by a run of another Z */
+        c->dec_valid = false;
+        return;
+    }
     size_t zb = (size_t)a->z_dim * sizeof *a->z;
     if (!c->dec_valid || memcmp(c->dec_z, a->z, zb) != 0) {
         float xhat[VAE_X];
@@ -447,7 +435,10 @@ bool view_compare_decoder(App *a)
     UiRect info = ui_row(ui, lh + ui_text_height(ui, UI_FONT_BODY));
     if (a->map.loaded) {
         char buf[96];
-        if (a->z_dim == 2)
+        if (c->map.loaded && c->map.model.vae.cfg.z != a->z_dim)
+            snprintf(buf, sizeof buf, "B (Z = %d) cannot decode A's z (Z = %d)",
+                     c->map.model.vae.cfg.z, a->z_dim);
+        else if (a->z_dim == 2)
             snprintf(buf, sizeof buf, "z = (%.2f, %.2f)", (double)a->z[0], (double)a->z[1]);
         else
             snprintf(buf, sizeof buf, "the same z in both (%d dimensions)", a->z_dim);

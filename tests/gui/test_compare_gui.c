@@ -4,8 +4,9 @@
  * both decodes change and decode that same z (B's bytes are the test's own
  * decode of z with B's weights), and each is closer to the mean test '1'
  * than to the mean '0'. A click on B's map (right) moves z to B's '1'
- * centroid. The right map pans and zooms on its own and Home fits both; T
- * and I are off with a toast. A digit drawn in the Draw panel is read by
+ * centroid. The right map pans and zooms on its own and Home fits both; T,
+ * I and S open the Training (its curves under both maps), Walk and
+ * Sampling panels on A. A digit drawn in the Draw panel is read by
  * both encoders: A's mu becomes z, B's mu is marked on B's map. Models with
  * different Z are refused before any window opens: one error line, exit 2.
  *
@@ -168,7 +169,7 @@ static void test_click_left(void **state)
 }
 
 /* B's map (right): a click moves z to B's '1' centroid; the right map pans
- * and zooms alone; Home fits both again; T and I do nothing but toast.
+ * and zooms alone; Home fits both again; T, I and S open their panels on A.
  * 1024x768. */
 static void test_click_right_views_keys(void **state)
 {
@@ -189,9 +190,12 @@ static void test_click_right_views_keys(void **state)
              "wait-ready\nwait 3 frames\n"
              "click %d %d\nwait 3 frames\ndump-state %s\nscreenshot %s\n"
              "rdrag %d %d %d %d 5\nscroll %d %d 2\nwait 3 frames\ndump-state %s\n"
-             "key Home\nkey T\nkey I\nwait 3 frames\ndump-state %s\nquit\n",
+             "key Home\nwait 3 frames\ndump-state %s\n"
+             "key T\nwait 3 frames\ndump-state %s\nscreenshot %s\n"
+             "key I\nwait 3 frames\ndump-state %s\nkey S\nwait 5 frames\ndump-state %s\nquit\n",
              wx, wy, tu_path("r1.json"), tu_path("compare-1024.png"), mx, my, mx + 40, my + 30,
-             mx, my, tu_path("r2.json"), tu_path("r3.json"));
+             mx, my, tu_path("r2.json"), tu_path("r3.json"), tu_path("r4.json"),
+             tu_path("compare-train-1024.png"), tu_path("r5.json"), tu_path("r6.json"));
     assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
     cJSON *s1 = gu_load_json(tu_path("r1.json")), *s2 = gu_load_json(tu_path("r2.json"));
     cJSON *s3 = gu_load_json(tu_path("r3.json"));
@@ -223,14 +227,33 @@ static void test_click_right_views_keys(void **state)
     const cJSON *c3 = gu_get(s3, "compare");
     assert_false(gu_num(c3, "right.view.user_moved"));
     assert_float_equal(gu_num(c3, "right.view.scale"), gu_num(c1, "right.view.scale"), 1e-4);
-    /* T and I are off while comparing, with a toast each */
+    /* T, I and S act on A as without B: the Training panel with its curves
+     * under both maps (which stay side by side, of one height), then the
+     * Walk panel, then Sampling */
+    cJSON *s4 = gu_load_json(tu_path("r4.json")), *s5 = gu_load_json(tu_path("r5.json"));
+    cJSON *s6 = gu_load_json(tu_path("r6.json"));
     assert_false(gu_num(s3, "training.shown"));
-    assert_false(gu_num(s3, "walk.show"));
-    assert_true(gu_num(s3, "ui.toasts") >= 1);
+    assert_true(gu_num(s4, "training.shown"));
+    const cJSON *c4 = gu_get(s4, "compare");
+    for (int k = 1; k < 4; k += 2) /* y and h */
+        assert_int_equal(gu_int_at(c4, "left.view.map_rect", k),
+                         gu_int_at(c4, "right.view.map_rect", k));
+    assert_true(gu_int_at(c4, "left.view.map_rect", 3) <
+                gu_int_at(c3, "left.view.map_rect", 3) * 3 / 4);
+    assert_int_equal(gu_int_at(c4, "right.view.map_rect", 0),
+                     gu_int_at(c3, "right.view.map_rect", 0));
+    assert_true(gu_num(c4, "right.map_ready"));
+    assert_true(gu_num(s5, "walk.show"));
+    assert_false(gu_num(s5, "training.shown"));
+    assert_true(gu_num(s6, "sampling.visible"));
+    assert_true(gu_num(gu_get(s6, "sampling"), "prior.valid"));
     cJSON_Delete(s0);
     cJSON_Delete(s1);
     cJSON_Delete(s2);
     cJSON_Delete(s3);
+    cJSON_Delete(s4);
+    cJSON_Delete(s5);
+    cJSON_Delete(s6);
 }
 
 /* Draw panel while comparing: a '1'-like stroke is encoded by both models.
