@@ -59,10 +59,35 @@ static void test_cuts(void **state)
     ui_free(&ui);
 }
 
+/* textfit_elide: whole UTF-8 characters, the ellipsis (3 bytes, 30 px
+ * here) counted in the width, and in the buffer when s is longer than it. */
+static void test_elide(void **state)
+{
+    (void)state;
+    Ui ui;
+    UiTextMetrics tm = {fake_width, fake_height, NULL};
+    assert_true(ui_init(&ui, tm, ui_theme_dark()));
+    char buf[64], small[6];
+    assert_string_equal(textfit_elide(&ui, UI_FONT_BODY, "fits", 40, buf, sizeof buf), "fits");
+    assert_string_equal(textfit_elide(&ui, UI_FONT_BODY, "abcdef", 50, buf, sizeof buf),
+                        "ab\xe2\x80\xa6");
+    /* a, n-tilde (2 bytes), b: never half of the n-tilde */
+    /* (at 50 px "a" plus the n-tilde's first byte plus the ellipsis would fit) */
+    assert_string_equal(textfit_elide(&ui, UI_FONT_BODY, "a\xc3\xb1" "bcd", 50, buf, sizeof buf),
+                        "a\xe2\x80\xa6");
+    assert_string_equal(textfit_elide(&ui, UI_FONT_BODY, "a\xc3\xb1" "b", 35, buf, sizeof buf),
+                        "\xe2\x80\xa6");
+    assert_string_equal(textfit_elide(&ui, UI_FONT_BODY, "abcdefgh", 500, small, sizeof small),
+                        "ab\xe2\x80\xa6");
+    assert_string_equal(textfit_elide(&ui, UI_FONT_BODY, "", 0, buf, sizeof buf), "");
+    ui_free(&ui);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cuts),
+        cmocka_unit_test(test_elide),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@ void app_default_model_path(const char *dataset, char *buf, size_t size);
 int app_check_script(const char *path, Err *e);
 
 /* With --compare: check that both model files open and have the same
- * latent size, before any window opens (view_compare.c). ERR_ARG for
+ * latent size, before any window opens (compare.c). ERR_ARG for
  * different sizes (a usage error: "--compare: A has Z=2 but B has Z=64;
  * ..."), ERR_IO / ERR_FORMAT when a file is missing or bad. */
 int app_check_compare(const AppOptions *o, Err *e);

@@ -209,7 +209,7 @@ void app_forget_model(App *a);  /* free the model and all that hangs on its poin
 /* Check, then show the model file at path (dataset NULL: its own). A bad
  * file keeps the old model; ERR_ARG while training runs. */
 int app_open_model(App *a, const char *path, const char *dataset, Err *e);
-/* view_compare.c: a second model beside the first (compare.h); all no-ops
+/* compare.c, view_compare.c: a second model beside the first (compare.h); all no-ops
  * without --compare */
 void app_compare_open(App *a);      /* start-up, after the first model: load and encode B */
 void app_compare_free(App *a);

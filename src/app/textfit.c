@@ -1,4 +1,7 @@
 /* textfit: see textfit.h. */
+#include <stdio.h>
+#include <string.h>
+
 #include "textfit.h"
 
 static bool inside(UiRect a, UiRect b)
@@ -32,4 +35,21 @@ int textfit_scan(const UiCmdList *l, int screen_w, int screen_h, TextCut *out, i
     if (across)
         *across = nx;
     return n;
+}
+
+const char *textfit_elide(const Ui *ui, int font, const char *s, int w, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", s);
+    size_t len = strlen(buf);  /* buf holds s's first len bytes */
+    bool cut = s[len] != '\0'; /* s did not fit in buf: it needs the ellipsis */
+    while (len > 0 && (cut || ui_text_width(ui, font, buf) > w)) {
+        do /* back up over a whole UTF-8 sequence */
+            len--;
+        while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80);
+        if (len + 4 <= n) { /* else shorter still, until the ellipsis fits */
+            memcpy(buf + len, "\xe2\x80\xa6", 4);
+            cut = false;
+        }
+    }
+    return buf;
 }

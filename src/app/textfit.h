@@ -7,13 +7,17 @@
  * scrolled past it) is not drawn and not counted. dump-state reports them
  * ("ui.cut_across", "ui.cut_down", "ui.cut_text"), so a test can ask that
  * every panel's text fits at a window size. Text drawn with no clip over a
- * neighbour is not seen here. Headless: reads a UiCmdList only. */
+ * neighbour is not seen here. textfit_elide is how a panel makes a line
+ * fit. Headless: reads a UiCmdList, measures through the Ui's metrics. */
 #ifndef ZSPACE_APP_TEXTFIT_H
 #define ZSPACE_APP_TEXTFIT_H
 
 #include <stdbool.h>
 
+#include <stddef.h>
+
 #include "ui/cmd.h"
+#include "ui/ui.h"
 
 typedef struct {
     int cmd;          /* index in the list */
@@ -26,5 +30,9 @@ typedef struct {
  * many of them are cut across in *across (may be NULL). */
 int textfit_scan(const UiCmdList *l, int screen_w, int screen_h, TextCut *out, int cap,
                  int *across);
+
+/* s, cut at its end with an ellipsis (whole UTF-8 characters) so that it
+ * is at most w pixels wide in font, into buf (n bytes); returns buf. */
+const char *textfit_elide(const Ui *ui, int font, const char *s, int w, char *buf, size_t n);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app_impl.h"
+#include "textfit.h"
 
 /* The version of the map's latent means: the job (a new model opens a new
  * one) and its re-encodes while training. */
@@ -81,19 +82,6 @@ UiRect app_neigh_room(App *a, UiRect slot)
     return ui_rect(slot.x, slot.y, slot.w, slot.h - h - pad);
 }
 
-/* name, shortened with an ellipsis (whole UTF-8 characters) to fit w pixels */
-static void fit_text(const Ui *ui, int font, const char *name, int w, char *out, size_t size)
-{
-    snprintf(out, size, "%s", name);
-    size_t len = strlen(name);
-    while (len > 0 && ui_text_width(ui, font, out) > w) {
-        len--;
-        while (len > 0 && (name[len] & 0xC0) == 0x80)
-            len--;
-        snprintf(out, size, "%.*s\xe2\x80\xa6", (int)len, name);
-    }
-}
-
 void view_neigh(App *a)
 {
     AppNeigh *n = &a->neigh;
@@ -141,7 +129,7 @@ void view_neigh(App *a)
         bool hot = (res & UI_HOVER) != 0;
         ui_draw_frame(ui, cell, hot ? t->focus : lc, hot ? 3.0f : 2.0f, 0);
         char name[64];
-        fit_text(ui, UI_FONT_SMALL, app_class_name(a, lab), th + gap, name, sizeof name);
+        textfit_elide(ui, UI_FONT_SMALL, app_class_name(a, lab), th + gap, name, sizeof name);
         int w = ui_text_width(ui, UI_FONT_SMALL, name);
         ui_draw_text(ui, UI_FONT_SMALL, cell.x + (th - w) / 2, cell.y + th + gap / 2, lc, name);
         if (hot) {
