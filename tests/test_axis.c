@@ -126,9 +126,11 @@ static int teardown(void **state)
 static int grid_commands(MapView v)
 {
     Ui *ui = &app->ui;
-    UiRect r = ui_rect(10, 10, 700, 600);
+    static MapModel m; /* a Model is large for the stack */
+    m.view = v;
+    m.rect = ui_rect(10, 10, 700, 600);
     ui_begin(ui, 1024, 768, 0);
-    map_draw_grid_in(app, r, &v);
+    map_pane_grid(app, &m);
     int n = ui->list.n;
     ui_end(ui);
     return n;

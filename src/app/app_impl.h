@@ -266,9 +266,9 @@ void view_draw_map(App *a);        /* the drawing's marker, inside the map clip 
 void view_draw_diamond(App *a, float sx, float sy); /* that marker at screen (sx, sy) */
 /* q(z|x)'s 1- and 2-sigma ellipses (Z = 2) and the prior's rings on any map
  * (A's, or B's when comparing); focus: the nearest image's colour. */
-void view_uncert_ellipses_in(App *a, const MapView *v, UiRect r, const float center[2],
+void view_uncert_ellipses_on(App *a, const MapModel *m, const float center[2],
                              const float sigma[2], bool focus);
-void view_uncert_rings_in(App *a, const MapView *v, UiRect r);
+void view_uncert_rings_on(App *a, const MapModel *m);
 void view_uncert_map(App *a);      /* ellipses / samples of q(z|x), prior rings */
 void app_draw_upload(App *a);      /* before gfx_render: canvas and digit textures */
 void app_draw_dump(const App *a, void *cjson_object);   /* fills the dump's "draw" */

@@ -17,8 +17,10 @@ static void tick_label(char *buf, size_t n, double v, double step)
 }
 
 /* The z1/z2 grid with ticks of view v over the map rect r (Z = 2). */
-void map_draw_grid_in(App *a, UiRect r, const MapView *v)
+void map_pane_grid(App *a, const MapModel *m)
 {
+    const MapView *v = &m->view;
+    UiRect r = m->rect;
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     int pad = ui_pad(ui), sh = ui_text_height(ui, UI_FONT_SMALL);
@@ -175,7 +177,7 @@ bool map_pane_begin(App *a, MapModel *m, const MapPaneIn *in, float click[2], bo
     *clicked = interact(a, m, in->id, in->dead, click);
     ui_clip(ui, r);
     if (m->model.job.z == 2)
-        map_draw_grid_in(a, r, &m->view);
+        map_pane_grid(a, m);
     else
         draw_axes(a, m);
     ui_draw_custom(ui, r, in->points_id);

@@ -30,8 +30,8 @@ bool map_pane_marker(App *a, const MapModel *m, const float *z);
 void map_pane_end(App *a, const MapModel *m);
 /* The custom draw command's body: m's cloud in r (GL, in gfx_render). */
 void map_pane_points(App *a, MapModel *m, UiRect r);
-/* The z1/z2 grid with ticks of view v over rect r (Z = 2). */
-void map_draw_grid_in(App *a, UiRect r, const MapView *v);
+/* The z1/z2 grid with ticks of m's view over its rect (Z = 2). */
+void map_pane_grid(App *a, const MapModel *m);
 /* Before gfx_render: the hovered point's image into m->img_hover. */
 void map_pane_upload_hover(App *a, MapModel *m);
 

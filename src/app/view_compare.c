@@ -66,12 +66,12 @@ static bool b_drawn(App *a, AppCompare *c, float *x, float *y)
  * hovered point and of the drawn digit, and the prior's rings when O is on.
  * Side by side, the sigmas are where beta shows: wide at beta = 10, tiny at
  * beta = 0. */
-static void b_uncert(App *a, AppCompare *c, UiRect r)
+static void b_uncert(App *a, AppCompare *c)
 {
     const ModelJob *j = &c->map.model.job;
     c->n_ell = 0;
     if (a->uncert.rings)
-        view_uncert_rings_in(a, &c->map.view, r);
+        view_uncert_rings_on(a, &c->map);
     const float *mu[2] = {NULL, NULL}, *lv[2] = {NULL, NULL};
     if (c->map.hover >= 0 && (size_t)c->map.hover < j->n) {
         mu[0] = j->mu + 2 * (size_t)c->map.hover;
@@ -83,7 +83,7 @@ static void b_uncert(App *a, AppCompare *c, UiRect r)
         if (!mu[s])
             continue;
         float sigma[2] = {expf(0.5f * lv[s][0]), expf(0.5f * lv[s][1])};
-        view_uncert_ellipses_in(a, &c->map.view, r, mu[s], sigma, false);
+        view_uncert_ellipses_on(a, &c->map, mu[s], sigma, false);
         c->ell[c->n_ell].source = s ? "drawn" : "hover";
         memcpy(c->ell[c->n_ell].center, mu[s], sizeof c->ell[0].center);
         memcpy(c->ell[c->n_ell].sigma, sigma, sizeof sigma);
@@ -122,7 +122,7 @@ void view_compare(App *a)
     bool drawn = b_drawn(a, c, &dx, &dy);
     c->n_ell = 0;
     if (m->model.job.z == 2)
-        b_uncert(a, c, m->rect);
+        b_uncert(a, c);
     if (a->z_dim == m->model.job.z)
         map_pane_marker(a, m, a->z);
     if (drawn) {

@@ -126,17 +126,21 @@ static void ellipse(App *a, const MapView *v, UiRect r, float cx, float cy, floa
     }
 }
 
-void view_uncert_ellipses_in(App *a, const MapView *v, UiRect r, const float center[2],
+void view_uncert_ellipses_on(App *a, const MapModel *m, const float center[2],
                              const float sigma[2], bool focus)
 {
+    const MapView *v = &m->view;
+    UiRect r = m->rect;
     UiColor c = focus ? a->ui.theme.focus : ui_rgba(255, 255, 255, 255), c2 = c;
     c2.a = 170;
     ellipse(a, v, r, center[0], center[1], 2 * sigma[0], 2 * sigma[1], 1.5f, c2);
     ellipse(a, v, r, center[0], center[1], sigma[0], sigma[1], 2.5f, c);
 }
 
-void view_uncert_rings_in(App *a, const MapView *v, UiRect r)
+void view_uncert_rings_on(App *a, const MapModel *m)
 {
+    const MapView *v = &m->view;
+    UiRect r = m->rect;
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     float ox, oy;
@@ -167,7 +171,7 @@ void view_uncert_map(App *a)
         return;
     AppUncert *un = &a->uncert;
     if (un->rings && a->z_dim == 2)
-        view_uncert_rings_in(a, &a->map.view, a->map.rect);
+        view_uncert_rings_on(a, &a->map);
     Ui *ui = &a->ui;
     float line = (float)ui_text_height(ui, UI_FONT_BODY);
     for (int s = 0; s < UNCERT_SOURCES; s++) {
@@ -175,7 +179,7 @@ void view_uncert_map(App *a)
         if (!u->on)
             continue;
         if (a->z_dim == 2) {
-            view_uncert_ellipses_in(a, &a->map.view, a->map.rect, u->center, u->sigma,
+            view_uncert_ellipses_on(a, &a->map, u->center, u->sigma,
                                     s == UNCERT_NEAREST);
             continue;
         }
