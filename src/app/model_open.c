@@ -60,16 +60,15 @@ int app_open_model(App *a, const char *path, const char *dataset, Err *e)
     vae_file_info_free(&info);
 
     app_forget_model(a);
-    if (model_load(&a->map.model, path, dataset, e) != ERR_OK) { /* changed since the check */
+    if (map_model_load(&a->map, path, dataset, e) != ERR_OK) { /* changed since the check */
         snprintf(a->map.message, sizeof a->map.message, "Cannot open the model.\n\n%s", e->msg);
         return e->code;
     }
-    a->map.loaded = true;
     a->z_dim = a->map.model.vae.cfg.z;
     memset(a->z, 0, sizeof a->z);
     a->z_dirty = true;
     Err ee = {0};
-    if (model_start_encode(&a->map.model, a->opt.all_points, a->wake_event, &ee) != ERR_OK) {
+    if (map_model_encode(&a->map, a->opt.all_points, a->wake_event, &ee) != ERR_OK) {
         snprintf(a->map.message, sizeof a->map.message, "Cannot encode the dataset.\n\n%s", ee.msg);
         return ERR_OK; /* the model is shown (decoder, sliders); the map is not */
     }

@@ -147,7 +147,7 @@ static bool adopt_new_model(App *a, const VaeConfig *cfg, uint64_t seed, const c
     a->z_dim = cfg->z;
     memset(a->z, 0, sizeof a->z);
     a->z_dirty = true;
-    if (model_start_encode(&a->map.model, a->opt.all_points, a->wake_event, &e) != ERR_OK) {
+    if (map_model_encode(&a->map, a->opt.all_points, a->wake_event, &e) != ERR_OK) {
         snprintf(a->map.message, sizeof a->map.message, "Cannot encode the dataset.\n\n%s", e.msg);
         return false;
     }
