@@ -20,6 +20,7 @@
 #include "core/xdg.h"
 #include "core/timer.h"
 #include "nn/nn.h"
+#include "wake.h"
 
 static const float lr_presets[] = {1e-4f, 3e-4f, 1e-3f, 3e-3f};
 static const char *const lr_labels[] = {"1e-4", "3e-4", "1e-3", "3e-3"};
@@ -33,13 +34,10 @@ static const char *const ds_names[] = {"mnist", "fashion"};
 static const char *const ds_labels[] = {"MNIST", "Fashion"};
 enum { N_LR = 4, N_Z = 5, N_HIDDEN = 4, N_BATCH = 4 };
 
-/* Runs on the trainer thread: wake the UI (SDL_PushEvent is thread-safe). */
+/* Runs on the trainer thread: wake the UI thread's loop (wake.h). */
 static void notify(void *user)
 {
-    SDL_Event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = (uint32_t)(uintptr_t)user;
-    SDL_PushEvent(&ev);
+    app_wake((uint32_t)(uintptr_t)user);
 }
 
 void app_train_init(App *a)
