@@ -173,7 +173,8 @@ void view_status(App *a);
 void map_reset_view(App *a);
 void map_to_screen(const App *a, float x, float y, float *sx, float *sy); /* A's map */
 float map_point_alpha(const App *a);
-/* view_train.c, view_curves.c: live training (view_train.h) */
+/* train_run.c, train_live.c, train_dump.c, view_train.c, view_curves.c:
+ * live training (view_train.h) */
 void app_train_init(App *a);
 void app_train_free(App *a);
 void app_train_frame(App *a);   /* each frame, before update: snapshots, weights, map */
@@ -209,6 +210,10 @@ void app_forget_model(App *a);  /* free the model and all that hangs on its poin
 /* Check, then show the model file at path (dataset NULL: its own). A bad
  * file keeps the old model; ERR_ARG while training runs. */
 int app_open_model(App *a, const char *path, const char *dataset, Err *e);
+/* Replace it by a fresh model of config cfg (a new training run's), and
+ * start encoding its map; false: the message is on the map. */
+bool app_adopt_new_model(App *a, const VaeConfig *cfg, uint64_t seed, const char *ds,
+                         const char *path);
 /* compare.c, view_compare.c: a second model beside the first (compare.h); all no-ops
  * without --compare */
 void app_compare_open(App *a);      /* start-up, after the first model: load and encode B */

@@ -1,5 +1,6 @@
 /* model_open: the one way the explorer replaces its shown model, used at
- * start-up (-m or the cached default) and by the Open dialog.
+ * start-up (-m or the cached default), by the Open dialog and by a new
+ * training run (a fresh model of its config).
  *
  * The file is checked (read in full by vae_load) before the old model is
  * let go, so a bad file leaves the old one shown. Replacing it forgets
@@ -28,7 +29,7 @@ void app_forget_model(App *a)
         a->proj.perplexity = perplexity;
     }
     map_model_forget(&a->map); /* joins its workers; the view is refitted to the next map */
-    a->map.opened = true; /* model_load / model_init_new set it up again */
+    a->map.opened = true;      /* model_load / model_init_new set it up again */
     a->nearest = -1;
     a->decoded_valid = false;
     a->map.view.user_moved = false; /* the new map is fitted when it comes in */
@@ -37,6 +38,19 @@ void app_forget_model(App *a)
     tr->enc_inflight = tr->gliding = tr->view_glide = false;
     tr->n_shown = 0;
     a->samp.valid[0] = a->samp.valid[1] = false;
+}
+
+/* The new model's z starts at the origin; its map starts encoding. */
+static int show_new_model(App *a, int z_dim, Err *e)
+{
+    a->z_dim = z_dim;
+    memset(a->z, 0, sizeof a->z);
+    a->z_dirty = true;
+    int rc = map_model_encode(&a->map, a->opt.all_points, a->wake_event, e);
+    if (rc != ERR_OK)
+        snprintf(a->map.message, sizeof a->map.message, "Cannot encode the dataset.\n\n%s",
+                 e->msg);
+    return rc;
 }
 
 int app_open_model(App *a, const char *path, const char *dataset, Err *e)
@@ -64,16 +78,31 @@ int app_open_model(App *a, const char *path, const char *dataset, Err *e)
         snprintf(a->map.message, sizeof a->map.message, "Cannot open the model.\n\n%s", e->msg);
         return e->code;
     }
-    a->z_dim = a->map.model.vae.cfg.z;
-    memset(a->z, 0, sizeof a->z);
-    a->z_dirty = true;
     Err ee = {0};
-    if (map_model_encode(&a->map, a->opt.all_points, a->wake_event, &ee) != ERR_OK) {
-        snprintf(a->map.message, sizeof a->map.message, "Cannot encode the dataset.\n\n%s", ee.msg);
+    if (show_new_model(a, a->map.model.vae.cfg.z, &ee) != ERR_OK)
         return ERR_OK; /* the model is shown (decoder, sliders); the map is not */
-    }
     const DatasetInfo *di = dataset_find(a->map.model.dataset);
     snprintf(a->map.message, sizeof a->map.message, "Encoding the %s %s images\xe2\x80\xa6",
              di ? di->title : a->map.model.dataset, a->opt.all_points ? "train and test" : "test");
     return ERR_OK;
+}
+
+/* Replace the shown model by a fresh one of config cfg (what a new run
+ * trains), and start encoding the map with its initial weights. */
+bool app_adopt_new_model(App *a, const VaeConfig *cfg, uint64_t seed, const char *ds,
+                         const char *path)
+{
+    app_forget_model(a); /* the old model and all tied to its points */
+    Err e = {0};
+    if (model_init_new(&a->map.model, cfg, seed, ds, path, &e) != ERR_OK) {
+        snprintf(a->map.message, sizeof a->map.message, "Cannot create the model.\n\n%s", e.msg);
+        return false;
+    }
+    a->map.loaded = true;
+    if (show_new_model(a, cfg->z, &e) != ERR_OK)
+        return false;
+    const DatasetInfo *info = dataset_find(ds);
+    snprintf(a->map.message, sizeof a->map.message, "Encoding the %s test images\xe2\x80\xa6",
+             info ? info->title : ds);
+    return true;
 }
