@@ -248,7 +248,7 @@ int app_dump_state(const App *a, const char *path, Err *e);
 void app_dump_probe(const void *app, const char *path, ScriptValue *v);
 /* shot.c */
 int app_screenshot(App *a, const char *path, Err *e);
-/* view_interp.c: latent walks (view_interp.h) */
+/* view_interp.c, walk_dump.c: latent walks (view_interp.h) */
 void app_walk_frame(App *a);    /* each frame, before update: classifier, path, clock -> z */
 bool app_walk_busy(const App *a); /* the walk plays: render continuously */
 bool app_walk_key(App *a, int32_t key, uint16_t mods);
@@ -256,6 +256,10 @@ void view_walk(App *a);         /* the Walk panel, in place of the sliders */
 void view_walk_map(App *a);     /* the path on the map (Z = 2), inside its clip */
 void app_walk_dump(const App *a, void *cjson_object); /* fills the dump's "walk" */
 void app_walk_free(App *a);
+/* walk_gif.c: the GIF export of w's built path (w->have_path), and its
+ * end announced (each frame) */
+void app_walk_gif_start(App *a, AppWalk *w);
+void app_walk_gif_poll(App *a, AppWalk *w);
 /* view_sample.c: the Sampling panel (view_sample.h) */
 bool app_sample_key(App *a, int32_t key, uint16_t mods);
 bool app_sample_shown(const App *a); /* S is on and neither T nor I took the slot */

@@ -1,15 +1,13 @@
 /* view_interp: latent walks in the explorer (see view_interp.h). Update
  * (app_walk_frame, the panel's actions) and draw (view_walk, view_walk_map
- * append commands; nothing here touches GL) are kept apart. */
+ * append commands; nothing here touches GL) are kept apart; the GIF export
+ * is in walk_gif.c, the dump-state's "walk" in walk_dump.c. */
 #include <SDL.h>
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app_impl.h"
-#include "core/timer.h"
 #include "embed/place.h"
 #include "viz/anim.h"
 
@@ -227,14 +225,12 @@ static AppWalk *walk_of(App *a)
     return w;
 }
 
-static void poll_gif(App *a); /* GIF export, below */
-
 void app_walk_frame(App *a)
 {
     AppWalk *w = walk_of(a);
     double dt = a->now - w->last_now;
     w->last_now = a->now;
-    poll_gif(a);
+    app_walk_gif_poll(a, w);
     bool shown = app_side(a) == APP_SIDE_WALK;
     if (shown)
         start_classifier(a);
@@ -268,7 +264,7 @@ bool app_walk_busy(const App *a)
     return a->walk.st.playing;
 }
 
-/* ---- GIF export ---- */
+/* ---- GIF export (walk_gif.c) ---- */
 
 static void export_gif(App *a)
 {
@@ -284,64 +280,7 @@ static void export_gif(App *a)
         ui_toast(&a->ui, msg);
         return;
     }
-    double t0 = timer_now();
-    int steps = APP_WALK_GIF_STEPS, z = a->z_dim;
-    size_t n = viz_path_frames(&w->path, steps);
-    float *zs = malloc(sizeof(float) * n * (size_t)z);
-    float *x = malloc(sizeof(float) * n * VAE_X);
-    char name[64];
-    /* next to the F12 screenshots: the current directory, named by the time */
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    strftime(name, sizeof name, "zspace-walk-%Y%m%d-%H%M%S.gif", &tm);
-    Err e = {0};
-    int rc = zs && x ? ERR_OK : err_set(&e, ERR_NOMEM, "out of memory");
-    if (rc == ERR_OK) {
-        /* decoded here, with the weights shown now (training may change them) */
-        viz_path_sample(&w->path, steps, zs);
-        vae_decode(&a->map.model.vae, zs, n, x);
-        VizGifOpts o;
-        viz_gif_opts_default(&o);
-        /* the GIF plays at the speed the walk plays here */
-        long fps = lround((double)w->st.speed * steps);
-        o.fps = fps < 1 ? 1 : fps > 50 ? 50 : (int)fps;
-        o.stop_every = steps;
-        o.pingpong = w->st.repeat == WALK_PINGPONG;
-        w->gif_ui_ms = (timer_now() - t0) * 1e3;
-        w->gif_frames = (int)n;
-        rc = gif_job_start(&w->gif_job, x, n, &o, name, a->wake_event, &e);
-        x = NULL; /* the job owns it now */
-    }
-    free(zs);
-    free(x);
-    if (rc == ERR_OK) {
-        ui_toast(&a->ui, "Writing the walk as a GIF\xe2\x80\xa6");
-    } else {
-        char msg[400];
-        snprintf(msg, sizeof msg, "GIF export failed: %s", e.msg);
-        ui_toast(&a->ui, msg);
-    }
-}
-
-/* The export finished: say where it went (or why not). */
-static void poll_gif(App *a)
-{
-    AppWalk *w = walk_of(a);
-    if (!gif_job_poll(&w->gif_job))
-        return;
-    GifJob *j = &w->gif_job;
-    char msg[4400];
-    if (j->err.code == ERR_OK) {
-        char *abs = realpath(j->path, NULL);
-        snprintf(w->gif, sizeof w->gif, "%s", abs ? abs : j->path);
-        free(abs);
-        w->gif_seconds = (w->gif_ui_ms + j->ms) / 1e3;
-        snprintf(msg, sizeof msg, "Saved %s (%d frames)", w->gif, w->gif_frames);
-    } else {
-        snprintf(msg, sizeof msg, "GIF export failed: %s", j->err.msg);
-    }
-    ui_toast(&a->ui, msg);
+    app_walk_gif_start(a, w);
 }
 
 /* ---- input ---- */
@@ -449,66 +388,6 @@ void view_walk_map(App *a)
                          ui->theme.text, s ? "B" : "A");
     }
     /* the moving point itself is the explorer's z marker, drawn next */
-}
-
-/* ---- dump-state ---- */
-
-void app_walk_dump(const App *a, void *obj)
-{
-    const AppWalk *w = &a->walk;
-    cJSON *o = obj;
-    static const char *const rep[3] = {"once", "loop", "pingpong"};
-    cJSON_AddBoolToObject(o, "show", app_side(a) == APP_SIDE_WALK);
-    cJSON_AddBoolToObject(o, "playing", w->st.playing);
-    cJSON_AddNumberToObject(o, "t", w->st.t);
-    cJSON_AddNumberToObject(o, "dir", w->st.dir);
-    cJSON_AddNumberToObject(o, "speed", w->st.speed);
-    cJSON_AddStringToObject(o, "source", w->st.source == WALK_CLASSES ? "classes" : "points");
-    cJSON_AddStringToObject(o, "mode", w->st.slerp ? "slerp" : "lerp");
-    cJSON_AddStringToObject(o, "repeat", rep[w->st.repeat]);
-    cJSON_AddItemToObject(o, "classes", cJSON_CreateIntArray(w->st.classes, w->st.n_classes));
-    cJSON *stops = cJSON_AddArrayToObject(o, "stops");
-    if (w->have_path)
-        for (int s = 0; s < w->path.n_stops; s++)
-            cJSON_AddItemToArray(stops,
-                                 cJSON_CreateFloatArray(w->path.stops + s * w->path.z, w->path.z));
-    if (w->why[0])
-        cJSON_AddStringToObject(o, "why", w->why);
-    /* the path as drawn on the map (map coordinates; none at Z > 2 until
-     * the projection's layout is in) */
-    cJSON_AddNumberToObject(o, "map_points", w->n_poly);
-    cJSON_AddNumberToObject(o, "map_layout_seq", (double)w->poly_lay); /* projection.seq */
-    cJSON *ms = cJSON_AddArrayToObject(o, "map_stops");
-    for (int s = 0; s < w->n_poly_stops; s++)
-        cJSON_AddItemToArray(ms, cJSON_CreateFloatArray(w->poly + 2 * (w->n_poly + s), 2));
-    static const char *const cst[5] = {"none", "loading", "training", "ready", "failed"};
-    int cs = atomic_load_explicit(&((AppWalk *)w)->clf.state, memory_order_acquire);
-    cJSON_AddStringToObject(o, "classifier", cst[cs >= 0 && cs < 5 ? cs : 0]);
-    if (w->cls >= 0) {
-        cJSON_AddNumberToObject(o, "class", w->cls);
-        cJSON_AddNumberToObject(o, "prob", w->prob);
-    } else {
-        cJSON_AddNullToObject(o, "class");
-    }
-    if (w->have_timeline) {
-        int tl[APP_WALK_TIMELINE];
-        for (int i = 0; i < APP_WALK_TIMELINE; i++)
-            tl[i] = w->timeline[i];
-        cJSON_AddItemToObject(o, "timeline", cJSON_CreateIntArray(tl, APP_WALK_TIMELINE));
-    }
-    cJSON_AddBoolToObject(o, "gif_writing", gif_job_running(&w->gif_job));
-    if (w->gif[0]) {
-        cJSON_AddStringToObject(o, "gif", w->gif);
-        cJSON_AddNumberToObject(o, "gif_frames", w->gif_frames);
-        cJSON_AddNumberToObject(o, "gif_seconds", w->gif_seconds); /* decode + write */
-        cJSON_AddNumberToObject(o, "gif_ui_ms", w->gif_ui_ms);     /* the decode, on the UI thread */
-    }
-    cJSON *b = cJSON_AddObjectToObject(o, "buttons");
-    for (int i = 0; i < w->buttons.n; i++) {
-        const UiRect *r = &w->buttons.b[i].r;
-        cJSON_AddItemToObject(b, w->buttons.b[i].id,
-                              cJSON_CreateIntArray((const int[]){r->x, r->y, r->w, r->h}, 4));
-    }
 }
 
 void app_walk_free(App *a)

@@ -1,4 +1,4 @@
-/* view_interp: latent walks in the explorer (issue 7). The UI thread's
+/* view_interp: latent walks in the explorer. The UI thread's
  * state around the walk player (walk.h): the path built from the current
  * stops (class centroids of the test images' latent means, or two points
  * A/B taken from z), the classifier that reads each shown digit (clf_job.h,
