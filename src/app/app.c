@@ -186,7 +186,8 @@ static void handle_event(App *a, const SDL_Event *ev)
             !app_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_walk_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
             !app_sample_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_draw_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
+            !app_draw_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
+            !app_uncert_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
             app_train_key(a, ev->key.keysym.sym, ev->key.keysym.mod);
         apply_side(a); /* the next key sees this one's panel */
         break;
@@ -425,6 +426,7 @@ static int start(App *a, Err *e)
     app_train_init(a);
     a->map.opened = true;
     open_model(a);
+    app_neigh_init(a);
     app_presenter_start(a);
     apply_side(a); /* the session's panel */
     app_compare_open(a);

@@ -228,6 +228,7 @@ bool view_compare_decoder(App *a);  /* the decoder panel with both decodes; fals
 void app_compare_draw(App *a);      /* before gfx_render: decode z with B */
 void app_compare_dump(const App *a, void *cjson_object); /* fills the dump's "compare" */
 /* view_neigh.c, presenter.c: neighbours, hideable panels, session (view_neigh.h) */
+void app_neigh_init(App *a);         /* start-up: the strip's defaults */
 bool app_neigh_wanted(const App *a); /* the sliders hold the slot: the strip wants room */
 UiRect app_neigh_room(App *a, UiRect slot); /* the sliders' rect; lays out the strip below */
 void view_neigh(App *a);            /* after the sliders: search if z changed, draw */
@@ -267,7 +268,7 @@ void view_sample(App *a);         /* in place of the sliders */
 void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale grids */
 void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */
 /* view_draw.c, view_uncert.c: Draw a digit, uncertainty on the map (view_draw.h) */
-bool app_draw_key(App *a, int32_t key, uint16_t mods); /* D, Backspace (panel shown), O */
+bool app_draw_key(App *a, int32_t key, uint16_t mods); /* D, Backspace (panel shown) */
 bool app_draw_shown(const App *a); /* D is on and no other panel took the slot */
 void view_draw(App *a);            /* the panel, in place of the sliders */
 void app_draw_sync(App *a);        /* re-encode on new weights, place on a new layout */
@@ -279,6 +280,7 @@ void view_uncert_ellipses_on(App *a, const MapModel *m, const float center[2],
                              const float sigma[2], bool focus);
 void view_uncert_rings_on(App *a, const MapModel *m);
 void view_uncert_map(App *a);      /* ellipses / samples of q(z|x), prior rings */
+bool app_uncert_key(App *a, int32_t key, uint16_t mods); /* O: the prior's rings */
 void app_draw_upload(App *a);      /* before gfx_render: canvas and digit textures */
 void app_draw_dump(const App *a, void *cjson_object);   /* fills the dump's "draw" */
 void app_uncert_dump(const App *a, void *cjson_object); /* fills the dump's "uncertainty" */

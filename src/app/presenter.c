@@ -121,7 +121,6 @@ bool app_panels_key(App *a, int32_t key, uint16_t mods)
 void app_presenter_start(App *a)
 {
     AppPresenter *p = &a->pres;
-    a->neigh.k = APP_NEIGH_K;
     if (a->opt.session_path)
         snprintf(p->session_path, sizeof p->session_path, "%s", a->opt.session_path);
     else

@@ -108,11 +108,6 @@ bool app_draw_key(App *a, int32_t key, uint16_t mods)
             return false;
         draw_clear(a);
         return true;
-    case SDLK_o:
-        a->uncert.rings = !a->uncert.rings;
-        if (a->uncert.rings && a->map.loaded && a->z_dim != 2)
-            ui_toast(&a->ui, "Prior rings are drawn on Z = 2 maps only (this map is a projection)");
-        return true;
     default: return false;
     }
 }

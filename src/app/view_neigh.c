@@ -26,6 +26,11 @@ static int header_h(const Ui *ui)
     return ui_text_height(ui, UI_FONT_TITLE) + pad + pad / 2;
 }
 
+void app_neigh_init(App *a)
+{
+    a->neigh.k = APP_NEIGH_K;
+}
+
 bool app_neigh_wanted(const App *a)
 {
     return a->map.loaded && a->neigh.k > 0 && app_side_visible(a) &&

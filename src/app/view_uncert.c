@@ -13,6 +13,7 @@
  * The ellipses are polylines of the renderer's anti-aliased capsule lines
  * (a dark casing under a light line, like the walk's path), smooth at any
  * size without a shader of their own; the rings are its SDF circles. */
+#include <SDL.h>
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <string.h>
@@ -23,6 +24,17 @@
 #include "embed/place.h"
 
 static const char *source_name[UNCERT_SOURCES] = {"hover", "draw", "nearest"};
+
+/* O: the prior's rings on or off. */
+bool app_uncert_key(App *a, int32_t key, uint16_t mods)
+{
+    if ((mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) || key != SDLK_o)
+        return false; /* Ctrl+O and friends belong to others */
+    a->uncert.rings = !a->uncert.rings;
+    if (a->uncert.rings && a->map.loaded && a->z_dim != 2)
+        ui_toast(&a->ui, "Prior rings are drawn on Z = 2 maps only (this map is a projection)");
+    return true;
+}
 
 /* Draws of q(z|x) for source s placed into the layout (Z > 2). */
 static void place_samples(App *a, int s, UncertSource *u)
