@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""check_panel_writes: no file of src/app writes another panel's state.
+
+Each panel's state is one App field (app_impl.h), owned by the panel's own
+files (OWNERS below). In every other file of src/app this lists each place
+that writes into that field:
+
+  - an assignment (=, op=, ++, --) to a->FIELD... or app->FIELD...;
+  - memset / memcpy into it;
+  - a write through a pointer taken from it (AppTrain *tr = &a->train;
+    then tr->x = ...), the pointer's name followed to the end of the
+    function;
+  - its address passed to a function (&a->samp.valid): the callee may write
+    (unless it is one of CONST_CALLS, which take a const pointer).
+
+Reads are fine (a const context is the panel shape's world view), and so is
+a pointer declared const. It reads the C text line by line, so a write
+hidden behind a macro or a function that takes App * is not seen: the
+check is a floor, not a proof.
+
+Exits 1 listing each write as file:line that is not in KNOWN, or when a
+KNOWN entry no longer occurs (the list only shrinks); 0 otherwise. With
+--count it prints the number of writes found (KNOWN included) and exits 0.
+
+Usage: check_panel_writes.py [--count] SOURCE_ROOT
+"""
+import os
+import re
+import sys
+
+# The App field of each panel, and the files that own it.
+OWNERS = {
+    "train": {"view_train.c", "train_run.c", "train_live.c", "train_dump.c", "view_curves.c"},
+    "walk": {"view_interp.c", "walk_gif.c", "walk_dump.c"},
+    "samp": {"view_sample.c"},
+    "draw": {"view_draw.c"},
+    "uncert": {"view_uncert.c"},
+    "proj": {"view_proj.c", "proj.c"},
+    "files": {"view_files.c", "save_job.c"},
+    "neigh": {"view_neigh.c", "neigh.c"},
+    "pres": {"presenter.c", "session.c"},
+    "cmp": {"compare.c", "view_compare.c"},
+}
+
+# Functions that take the address they are given as a const pointer: passing
+# &a->FIELD to them is a read.
+CONST_CALLS = {"gfx_points_pending"}
+
+# Writes that remain, each (file, field) with why; an entry that no longer
+# occurs is reported, so the list only shrinks.
+KNOWN = {
+    # app_forget_model: a replaced model drops what the projection, the live
+    # map of a training run and the sampling grids hold about the old one.
+    ("model_open.c", "proj"): "the old map's projection, keeping the perplexity",
+    ("model_open.c", "train"): "the run's hold on the shown model and its glide",
+    ("model_open.c", "samp"): "the sampling grids decoded with the old weights",
+}
+
+FIELDS = "|".join(OWNERS)
+CHAIN = r"(?:(?:\.|->)\w+|\[[^\]]*\])*"
+ASSIGN = r"\s*(?:[-+*/|&^]|<<|>>)?=(?!=)|\s*(?:\+\+|--)"
+DIRECT_RE = re.compile(r"\b(?:a|app)->(" + FIELDS + r")\b" + CHAIN + r"(?:" + ASSIGN + r")")
+PRE_RE = re.compile(r"(?:\+\+|--)\s*(?:a|app)->(" + FIELDS + r")\b")
+ADDR_RE = re.compile(r"&\s*(?:a|app)->(" + FIELDS + r")\b" + CHAIN)
+ALIAS_RE = re.compile(
+    r"^\s*(const\s+)?\w+\s*\*\s*(\w+)\s*=\s*(&\s*)?(?:a|app)->(" + FIELDS + r")\b" + CHAIN + r"\s*;")
+COMMENT_RE = re.compile(r"/\*.*?\*/|//.*$")
+STRING_RE = re.compile(r'"(?:\\.|[^"\\])*"')
+
+
+def strip(line, in_comment):
+    """The line without comments and string literals; whether a comment
+    stays open after it."""
+    if in_comment:
+        end = line.find("*/")
+        if end < 0:
+            return "", True
+        line = line[end + 2:]
+    line = STRING_RE.sub('""', line)
+    line = COMMENT_RE.sub("", line)
+    start = line.find("/*")
+    if start >= 0:
+        return line[:start], True
+    return line, False
+
+
+def writes_in(path, name):
+    found = []
+    aliases = {}  # pointer name -> field, until the function ends
+    in_comment = False
+    with open(path, encoding="utf-8") as f:
+        for no, raw in enumerate(f, 1):
+            if raw.startswith("}"):
+                aliases = {}
+            line, in_comment = strip(raw.rstrip("\n"), in_comment)
+            m = ALIAS_RE.match(line)
+            if m:
+                if not m.group(1):
+                    aliases[m.group(2)] = m.group(4)
+                continue
+            hits = set()
+            for m in DIRECT_RE.finditer(line):
+                hits.add(m.group(1))
+            for m in PRE_RE.finditer(line):
+                hits.add(m.group(1))
+            for m in ADDR_RE.finditer(line):
+                call = re.search(r"\b(\w+)\s*\(\s*$", line[:m.start()])
+                if not call or call.group(1) not in CONST_CALLS:
+                    hits.add(m.group(1))
+            for alias, field in aliases.items():
+                a = re.escape(alias)
+                if re.search(r"\b" + a + r"->\w+" + CHAIN + r"(?:" + ASSIGN + r")", line) or \
+                        re.search(r"(?:\+\+|--)\s*" + a + r"->", line) or \
+                        re.search(r"&\s*" + a + r"->", line) or \
+                        re.search(r"\bmem(?:set|cpy|move)\s*\(\s*" + a + r"\b", line):
+                    hits.add(field)
+            for field in sorted(hits):
+                if name not in OWNERS[field]:
+                    found.append((no, field, raw.strip()))
+    return found
+
+
+def main(argv):
+    count = "--count" in argv
+    args = [x for x in argv[1:] if x != "--count"]
+    if len(args) != 1:
+        print(__doc__.strip().splitlines()[-1])
+        return 2
+    app = os.path.join(args[0], "src", "app")
+    total, bad, seen = 0, 0, set()
+    for name in sorted(os.listdir(app)):
+        if not name.endswith(".c"):
+            continue
+        for no, field, text in writes_in(os.path.join(app, name), name):
+            total += 1
+            seen.add((name, field))
+            if count or (name, field) in KNOWN:
+                print(f"src/app/{name}:{no}: writes {field}: {text}")
+                continue
+            print(f"src/app/{name}:{no}: writes another panel's state ({field}): {text}")
+            bad += 1
+    for (name, field) in sorted(set(KNOWN) - seen):
+        print(f"check_panel_writes: known write of {field} in src/app/{name} no longer "
+              "occurs: remove it from KNOWN")
+        bad += 1
+    print(f"check_panel_writes: {total} write(s) of another panel's state")
+    return 0 if count or bad == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
