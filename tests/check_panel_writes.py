@@ -49,11 +49,9 @@ CONST_CALLS = {"gfx_points_pending"}
 # Writes that remain, each (file, field) with why; an entry that no longer
 # occurs is reported, so the list only shrinks.
 KNOWN = {
-    # app_forget_model: a replaced model drops what the projection, the live
-    # map of a training run and the sampling grids hold about the old one.
+    # app_forget_model: a replaced model drops the projection of the old
+    # one (keeping the perplexity) when a projection had started.
     ("model_open.c", "proj"): "the old map's projection, keeping the perplexity",
-    ("model_open.c", "train"): "the run's hold on the shown model and its glide",
-    ("model_open.c", "samp"): "the sampling grids decoded with the old weights",
 }
 
 FIELDS = "|".join(OWNERS)

@@ -178,6 +178,9 @@ float map_point_alpha(const App *a);
 void app_train_init(App *a);
 void app_train_free(App *a);
 void app_train_frame(App *a);   /* each frame, before update: snapshots, weights, map */
+/* A new shown model (a->map's generation moved): no run drives it, nothing
+ * glides. (The frame and a run's start call it.) */
+void app_train_follow_model(App *a);
 void app_train_layout(App *a);  /* after app_layout: room for the training views */
 bool app_train_busy(const App *a); /* something animates: render continuously */
 bool app_train_key(App *a, int32_t key, uint16_t mods);

@@ -148,6 +148,7 @@ void map_model_forget(MapModel *m)
         model_free(&m->model); /* joins the encoder */
     m->opened = m->loaded = m->ready = false;
     m->job_seq = 0;
+    m->generation++;
     m->hover = m->hover_shown = -1;
     m->view.user_moved = false; /* the next map is fitted when it comes in */
 }

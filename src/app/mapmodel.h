@@ -35,11 +35,13 @@
 
 typedef struct {
     Model model;
-    bool opened;        /* model_load was called: model_free is due */
-    bool loaded;        /* model.vae is loaded */
-    bool ready;         /* the encoder's results are in */
-    bool failed;        /* cannot be shown though it may have points: message says why */
-    uint64_t job_seq;   /* the job's seq last looked at */
+    bool opened;      /* model_load was called: model_free is due */
+    bool loaded;      /* model.vae is loaded */
+    bool ready;       /* the encoder's results are in */
+    bool failed;      /* cannot be shown though it may have points: message says why */
+    uint64_t job_seq; /* the job's seq last looked at */
+    /* bumped each time the model is forgotten: what others hold about it is stale */
+    uint32_t generation;
     char message[5120]; /* shown in the map area while there is no map */
 
     /* where it is drawn, how it is viewed, its point cloud */

@@ -5,10 +5,11 @@
  * The file is checked (read in full by vae_load) before the old model is
  * let go, so a bad file leaves the old one shown. Replacing it forgets
  * everything tied to the old points and weights: the map and its encoder
- * job, hover and nearest point, the live-map state of a finished training
- * run (so its weights no longer drive the new model), the projection of a
- * Z > 2 map (its worker stops; a new one starts when the new map is in),
- * and the sampling grids.
+ * job, hover and nearest point, and the projection of a Z > 2 map (its
+ * worker stops; a new one starts when the new map is in). The map's
+ * generation moves, so the panels drop what they hold about the old model
+ * themselves when they next look: a finished training run's live map (its
+ * weights no longer drive the new model) and the sampling grids.
  * Thread rule: main thread; joins the old encoder and projection workers. */
 #include <string.h>
 #include <sys/stat.h>
@@ -33,11 +34,6 @@ void app_forget_model(App *a)
     a->nearest = -1;
     a->decoded_valid = false;
     a->map.view.user_moved = false; /* the new map is fitted when it comes in */
-    AppTrain *tr = &a->train;
-    tr->model_run = 0;
-    tr->enc_inflight = tr->gliding = tr->view_glide = false;
-    tr->n_shown = 0;
-    a->samp.valid[0] = a->samp.valid[1] = false;
 }
 
 /* The new model's z starts at the origin; its map starts encoding. */

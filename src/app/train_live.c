@@ -94,9 +94,21 @@ static void track_first_map(App *a)
     tr->n_shown = j->n;
 }
 
+void app_train_follow_model(App *a)
+{
+    AppTrain *tr = &a->train;
+    if (tr->map_gen == a->map.generation)
+        return;
+    tr->map_gen = a->map.generation;
+    tr->model_run = 0;
+    tr->enc_inflight = tr->gliding = tr->view_glide = false;
+    tr->n_shown = 0;
+}
+
 void app_train_frame(App *a)
 {
     AppTrain *tr = &a->train;
+    app_train_follow_model(a);
     if (!tr->t)
         return;
     track_first_map(a);
@@ -152,5 +164,5 @@ bool app_train_busy(const App *a)
 {
     const AppTrain *tr = &a->train;
     bool live = tr->t && train_active(tr->t) && tr->snap.state == TRAIN_RUNNING;
-    return tr->gliding && !live;
+    return tr->gliding && tr->map_gen == a->map.generation && !live;
 }

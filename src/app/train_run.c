@@ -110,6 +110,7 @@ static bool start_run(App *a, const TrainSetup *s)
         return false;
     }
     train_snapshot_take(tr->t, &tr->snap, false);
+    app_train_follow_model(a); /* a new model was adopted: the run drives it */
     tr->model_run = tr->snap.run;
     tr->applied = 0;
     tr->step_target = 0;

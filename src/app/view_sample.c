@@ -24,6 +24,25 @@ static void sample_init_once(AppSample *s)
     s->clicked = -1;
 }
 
+/* The App is calloc'ed: the panel takes its defaults on first use; a new
+ * shown model (a->map's generation moved) leaves it no valid grid. */
+static AppSample *sample_of(App *a)
+{
+    AppSample *s = &a->samp;
+    sample_init_once(s);
+    if (s->map_gen != a->map.generation) {
+        s->map_gen = a->map.generation;
+        s->valid[0] = s->valid[1] = false;
+    }
+    return s;
+}
+
+/* A grid still shows what it was drawn for (its model is the shown one). */
+static bool grid_valid(const App *a, int g)
+{
+    return a->samp.valid[g] && a->samp.map_gen == a->map.generation;
+}
+
 /* The posterior grid's images: the training split when it is loaded. */
 static const DataSplit *posterior_split(const App *a, bool *train)
 {
@@ -98,8 +117,7 @@ bool app_sample_shown(const App *a)
 
 void app_sample_draw(App *a)
 {
-    AppSample *s = &a->samp;
-    sample_init_once(s);
+    AppSample *s = sample_of(a);
     if (!app_sample_shown(a) || !a->map.loaded)
         return;
     uint64_t enc = a->map.model.job.reencodes;
@@ -129,8 +147,7 @@ void app_sample_draw(App *a)
 
 bool app_sample_key(App *a, int32_t key, uint16_t mods)
 {
-    AppSample *s = &a->samp;
-    sample_init_once(s);
+    AppSample *s = sample_of(a);
     if (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))
         return false;
     switch (key) {
@@ -193,8 +210,7 @@ void view_sample(App *a)
 {
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
-    AppSample *s = &a->samp;
-    sample_init_once(s);
+    AppSample *s = sample_of(a);
     int pad = ui_pad(ui);
     s->grid[0] = s->grid[1] = ui_rect(0, 0, 0, 0);
     ui_panel_begin(ui, "Sampling \xc2\xb7 R resamples", a->r_sliders, false);
@@ -242,19 +258,20 @@ static cJSON *grid_json(const App *a, int g)
 {
     const AppSample *s = &a->samp;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddBoolToObject(o, "valid", s->valid[g]);
+    bool valid = grid_valid(a, g);
+    cJSON_AddBoolToObject(o, "valid", valid);
     const UiRect *q = &s->grid[g];
     cJSON_AddItemToObject(o, "rect", dump_rect(*q));
     cJSON *sha = cJSON_AddArrayToObject(o, "cells_sha1");
     cJSON *zs = cJSON_AddArrayToObject(o, "z");
-    for (int c = 0; s->valid[g] && c < SAMPLE_CELLS; c++) {
+    for (int c = 0; valid && c < SAMPLE_CELLS; c++) {
         char hex[41];
         dump_sha1_hex(s->sha1[g][c], hex);
         cJSON_AddItemToArray(sha, cJSON_CreateString(hex));
         cJSON_AddItemToArray(
             zs, cJSON_CreateFloatArray(s->z[g] + (size_t)c * (size_t)a->z_dim, a->z_dim));
     }
-    if (g == SAMPLE_POSTERIOR && s->valid[g])
+    if (g == SAMPLE_POSTERIOR && valid)
         cJSON_AddItemToObject(o, "images", cJSON_CreateIntArray(s->index, SAMPLE_CELLS));
     return o;
 }

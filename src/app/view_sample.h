@@ -47,6 +47,7 @@ typedef struct {
 
     /* what the grids hold; `drawn_*` say for which settings */
     bool valid[2];
+    uint32_t map_gen;       /* the shown model's generation they were drawn for */
     uint64_t drawn_seed[2];
     float drawn_t;
     int drawn_z;

@@ -62,6 +62,7 @@ typedef struct {
     double last_take;     /* a->now of the last weights copy */
     uint64_t step_target; /* steps the run has once the asked single steps are done */
     bool joined_seen;     /* the finished run was joined and announced */
+    uint32_t map_gen;     /* the shown model's generation (a->map) the above are about */
 
     /* steering (pushed with train_set_params when they change) */
     float beta, slow_ms;
