@@ -10,37 +10,9 @@
 #include <cmocka.h>
 
 #include "app/walk.h"
-#include "ui/ui.h"
+#include "ui_fake.h"
 
-static int fake_width(void *user, int font, const char *s, int len)
-{
-    (void)user;
-    (void)s;
-    return len * (8 + 2 * font);
-}
-static int fake_height(void *user, int font)
-{
-    (void)user;
-    return 16 + 4 * font;
-}
-
-static Ui ui;
 static int frame_no;
-
-static int setup(void **state)
-{
-    (void)state;
-    UiTextMetrics tm = {fake_width, fake_height, NULL};
-    assert_true(ui_init(&ui, tm, ui_theme_dark()));
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ui_free(&ui);
-    return 0;
-}
 
 static const char *const names[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
 static const UiRect panel = {500, 20, 300, 900};
@@ -302,5 +274,5 @@ int main(void)
         cmocka_unit_test(test_panel_reading_and_timeline),
         cmocka_unit_test(test_panel_scrub),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ui_fake_setup, ui_fake_teardown);
 }
