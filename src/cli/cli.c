@@ -57,6 +57,17 @@ int cli_bad_option(const char *cmd, int c, char **argv)
     return cli_usage(cmd, "unknown option '%s'", word);
 }
 
+void cli_getopt_begin(int first)
+{
+    opterr = 0;
+    optind = first;
+}
+
+int cli_parsed_exit(int rc)
+{
+    return rc < 0 ? EXIT_OK : rc;
+}
+
 int cli_parse_long(const char *cmd, const char *opt, const char *s, long min, long max, long *out)
 {
     char *end;

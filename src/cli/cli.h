@@ -30,6 +30,14 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 /* Turn a getopt_long '?' or ':' result into a usage error naming the option. */
 int cli_bad_option(const char *cmd, int c, char **argv);
 
+/* getopt keeps its place in globals and the fuzzer runs many commands in one
+ * process: each parse starts over at argv[first] (1, or 2 after a subcommand
+ * word) with getopt's own messages off (cli_bad_option words them). */
+void cli_getopt_begin(int first);
+/* The exit status for what a command's parse_args returned: < 0 means it
+ * printed the help (success), otherwise its status (EXIT_OK or a usage error). */
+int cli_parsed_exit(int rc);
+
 /* Strict number parsing for option values: the whole string must parse and
  * lie in [min, max]; otherwise a usage error naming the option is printed and
  * EXIT_USAGE returned. */

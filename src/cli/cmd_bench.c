@@ -37,8 +37,7 @@ static int bench_load(int argc, char **argv)
     const char *name = "mnist";
     long repeat = 5;
     int c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":d:r:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': name = optarg; break;
@@ -257,8 +256,7 @@ static int bench_train(int argc, char **argv)
     NnPrecision want = NN_PREC_AUTO, prec;
     double seconds = 3;
     int json = 0, ceiling = 0, c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":z:t:b:s:jch", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
@@ -353,8 +351,7 @@ static int bench_tsne(int argc, char **argv)
     long n = 10000, threads = 2, iters = 1000;
     double theta = 0.5;
     int quality = 1, c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {

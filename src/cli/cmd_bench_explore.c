@@ -406,8 +406,7 @@ int bench_explore(int argc, char **argv)
     bool json = false;
     const char *exe = NULL;
     int ch;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         long v;
         switch (ch) {

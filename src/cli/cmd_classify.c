@@ -108,8 +108,7 @@ static int parse_args(int argc, char **argv, Args *a)
         return cli_usage("classify", "unknown subcommand '%s': expected train, eval, predict or "
                                      "samples", a->sub);
     int c;
-    opterr = 0;
-    optind = 2;
+    cli_getopt_begin(2);
     while ((c = getopt_long(argc, argv, ":o:d:e:H:s:m:v:n:t:h", opts, NULL)) != -1) {
         int rc = EXIT_OK;
         switch (c) {
@@ -504,10 +503,8 @@ int cmd_classify(int argc, char **argv)
 {
     Args a;
     int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    if (cli_parse_only)
-        return EXIT_OK;
+    if (rc || cli_parse_only)
+        return cli_parsed_exit(rc);
     nn_set_threads((int)a.threads);
     char path[4096];
     if (!strcmp(a.sub, "train")) {

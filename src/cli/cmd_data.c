@@ -161,8 +161,7 @@ int cmd_data(int argc, char **argv)
     };
     int verify = 1, c;
     const char *only = NULL;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': only = optarg; break;

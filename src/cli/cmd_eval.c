@@ -66,8 +66,7 @@ static int parse_args(int argc, char **argv, EvalArgs *a)
     long nproc = sysconf(_SC_NPROCESSORS_ONLN);
     a->threads = nproc < 1 ? 1 : nproc > NN_MAX_THREADS ? NN_MAX_THREADS : nproc;
     int c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":m:d:s:t:h", opts, NULL)) != -1) {
         int rc = EXIT_OK;
         switch (c) {
@@ -169,10 +168,8 @@ int cmd_eval(int argc, char **argv)
 {
     EvalArgs a;
     int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    if (cli_parse_only)
-        return EXIT_OK;
+    if (rc || cli_parse_only)
+        return cli_parsed_exit(rc);
     nn_set_threads((int)a.threads);
     Err e = {0};
     Vae v;

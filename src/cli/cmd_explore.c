@@ -98,8 +98,7 @@ int cmd_explore(int argc, char **argv)
     };
     AppOptions o = {0};
     int c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":m:d:h", opts, NULL)) != -1) {
         switch (c) {
         case 'm': o.model_path = optarg; break;

@@ -96,8 +96,7 @@ static int parse_args(int argc, char **argv, InterpArgs *a)
     a->hold = 400;
     a->strip_scale = 2;
     int c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":m:d:o:h", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
@@ -233,10 +232,8 @@ int cmd_interp(int argc, char **argv)
 {
     InterpArgs a;
     int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    if (cli_parse_only)
-        return EXIT_OK;
+    if (rc || cli_parse_only)
+        return cli_parsed_exit(rc);
     double t0 = timer_now();
     ExportModel m;
     if ((rc = export_model_load(&m, "interp", a.model, a.dataset, EXPORT_TEST)))

@@ -44,8 +44,7 @@ int cmd_manifold(int argc, char **argv)
     long grid = 20, scale = 0;
     double range = 3.0;
     int c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":m:o:h", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {

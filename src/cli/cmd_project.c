@@ -162,8 +162,7 @@ int cmd_project(int argc, char **argv)
     long n_max = 0, iters = 1000, seed = 1, threads = 2, dims = 2;
     double perplexity = 30.0, theta = 0.5;
     int verbose = 0, dims_set = 0, c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":i:o:m:d:vh", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {

@@ -48,8 +48,7 @@ int cmd_recon(int argc, char **argv)
     const char *model = NULL, *out = NULL, *dataset = NULL;
     long n = 16, start = 0, cols = 0, scale = 0;
     int c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":m:d:o:h", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {

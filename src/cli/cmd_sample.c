@@ -55,8 +55,7 @@ int cmd_sample(int argc, char **argv)
     long seed = 0, scale = 0;
     double temp = 1.0;
     int posterior = 0, prior = 0, c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":m:s:d:o:h", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {

@@ -71,8 +71,7 @@ static int parse_args(int argc, char **argv, ScatterArgs *a)
     a->height = 1000;
     a->perplexity = 30;
     int c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":m:s:t:d:i:o:h", opts, NULL)) != -1) {
         int bad = 0;
         switch (c) {
@@ -232,10 +231,8 @@ int cmd_scatter(int argc, char **argv)
 {
     ScatterArgs a;
     int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    if (cli_parse_only)
-        return EXIT_OK;
+    if (rc || cli_parse_only)
+        return cli_parsed_exit(rc);
     double t0 = timer_now(), t_proj = 0;
     Err e = {0};
     VizScatterOpts o;

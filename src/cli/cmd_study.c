@@ -92,8 +92,7 @@ static int parse_args(int argc, char **argv, Args *a)
     const char *cache = NULL, *clf = NULL;
     long v;
     int c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":d:e:o:H:s:t:h", opts, NULL)) != -1) {
         int rc = EXIT_OK;
         switch (c) {
@@ -228,10 +227,8 @@ int cmd_study(int argc, char **argv)
 {
     Args a;
     int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    if (cli_parse_only)
-        return EXIT_OK;
+    if (rc || cli_parse_only)
+        return cli_parsed_exit(rc);
     nn_set_threads((int)a.threads);
     Err e = {0};
     NnPrecision prec;

@@ -84,8 +84,7 @@ static int parse_args(int argc, char **argv, TrainArgs *a)
     long z;
     double beta;
     int c;
-    opterr = 0;
-    optind = 1;
+    cli_getopt_begin(1);
     while ((c = getopt_long(argc, argv, ":d:z:b:e:B:H:s:t:o:h", opts, NULL)) != -1) {
         int rc = EXIT_OK;
         switch (c) {
@@ -166,7 +165,7 @@ int cmd_train(int argc, char **argv)
     TrainArgs a;
     int rc = parse_args(argc, argv, &a);
     if (rc)
-        return rc < 0 ? EXIT_OK : rc;
+        return cli_parsed_exit(rc);
     Err e = {0};
     if (vae_config_check(&a.cfg, &e) != ERR_OK)
         return cli_usage("train", "%s", e.msg);
