@@ -5,7 +5,7 @@
 
 #include "texture.h"
 
-#include "io/font.h"
+#include "font/font.h"
 
 #include <SDL_ttf.h>
 #include <epoxy/gl.h>
@@ -43,18 +43,16 @@ static uint32_t slot_cp(int i)
 
 int gfx_font_find(const char *pattern, char *path, size_t size, Err *e)
 {
-    return io_font_find(pattern, path, size, e);
+    return font_find(pattern, path, size, e);
 }
 
 int gfx_font_init(GfxFont *f, const char *path, int px, Err *e)
 {
     memset(f, 0, sizeof *f);
-    if (!TTF_WasInit() && TTF_Init() != 0)
-        return err_set(e, ERR_IO, "SDL_ttf: %s", TTF_GetError());
-    TTF_Font *ttf = TTF_OpenFont(path, px);
-    if (!ttf)
-        return err_set(e, ERR_IO, "font %s: %s", path, TTF_GetError());
-    TTF_SetFontHinting(ttf, TTF_HINTING_LIGHT);
+    TTF_Font *ttf;
+    int rc = font_open(path, px, &ttf, e);
+    if (rc != ERR_OK)
+        return rc;
     f->ttf = ttf;
     f->px = px;
     f->height = TTF_FontHeight(ttf);

@@ -30,7 +30,7 @@ typedef struct {
 
 /* Ask fontconfig for a font file matching pattern (e.g. "DejaVu Sans" or
  * "DejaVu Sans:bold"); the best match's file path goes into path. The same
- * lookup as io_font_find (io/font.h), which headless figures use. */
+ * lookup as font_find (font/font.h), which headless figures use. */
 int gfx_font_find(const char *pattern, char *path, size_t size, Err *e);
 /* Open path at px pixels and build its atlas (needs a current GL context). */
 int gfx_font_init(GfxFont *f, const char *path, int px, Err *e);

@@ -7,7 +7,7 @@
 #include <SDL_ttf.h>
 #include <string.h>
 
-#include "io/font.h"
+#include "font/font.h"
 
 int viz_font_open(VizFont *f, const char *pattern, int px, Err *e)
 {
@@ -15,14 +15,12 @@ int viz_font_open(VizFont *f, const char *pattern, int px, Err *e)
     if (px < 4 || px > 512)
         return err_set(e, ERR_ARG, "font size %d px out of range 4..512", px);
     char path[4096];
-    if (io_font_find(pattern ? pattern : "DejaVu Sans", path, sizeof path, e) != ERR_OK)
-        return e ? e->code : ERR_IO;
-    if (!TTF_WasInit() && TTF_Init() != 0)
-        return err_set(e, ERR_IO, "SDL_ttf: %s", TTF_GetError());
-    TTF_Font *ttf = TTF_OpenFont(path, px);
-    if (!ttf)
-        return err_set(e, ERR_IO, "font %s: %s", path, TTF_GetError());
-    TTF_SetFontHinting(ttf, TTF_HINTING_LIGHT);
+    TTF_Font *ttf;
+    int rc = font_find(pattern ? pattern : "DejaVu Sans", path, sizeof path, e);
+    if (rc == ERR_OK)
+        rc = font_open(path, px, &ttf, e);
+    if (rc != ERR_OK)
+        return rc;
     f->ttf = ttf;
     f->px = px;
     f->height = TTF_FontHeight(ttf);

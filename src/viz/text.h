@@ -1,6 +1,6 @@
 /* text: labels on exported figures, rasterised by SDL2_ttf into SDL
  * surfaces and blended onto a VizImage (no window, no GL, no SDL_Init).
- * Fonts are found through fontconfig (io/font.h), the same lookup as the
+ * Fonts are found through fontconfig (font/font.h), the same lookup as the
  * explorer's, so figures and the window use one face.
  * Thread rule: SDL_ttf's library state is process-wide and not thread-safe:
  * open, draw and close fonts from one thread at a time (the CLI's main

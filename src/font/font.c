@@ -4,7 +4,7 @@
 #include <fontconfig/fontconfig.h>
 #include <stdio.h>
 
-int io_font_find(const char *pattern, char *path, size_t size, Err *e)
+int font_find(const char *pattern, char *path, size_t size, Err *e)
 {
     if (!FcInit())
         return err_set(e, ERR_IO, "fontconfig: cannot initialise");
@@ -24,5 +24,18 @@ int io_font_find(const char *pattern, char *path, size_t size, Err *e)
     }
     snprintf(path, size, "%s", (const char *)file);
     FcPatternDestroy(match);
+    return ERR_OK;
+}
+
+int font_open(const char *path, int px, TTF_Font **out, Err *e)
+{
+    *out = NULL;
+    if (!TTF_WasInit() && TTF_Init() != 0)
+        return err_set(e, ERR_IO, "SDL_ttf: %s", TTF_GetError());
+    TTF_Font *ttf = TTF_OpenFont(path, px);
+    if (!ttf)
+        return err_set(e, ERR_IO, "font %s: %s", path, TTF_GetError());
+    TTF_SetFontHinting(ttf, TTF_HINTING_LIGHT);
+    *out = ttf;
     return ERR_OK;
 }
