@@ -73,6 +73,19 @@ typedef struct {
     double t0;
 } Hook;
 
+/* Refuse a precision the machine cannot run (before any work), then start
+ * the clock of a hook that reports no model yet. */
+static int hook_start(Hook *h, const StudyOpts *o, Err *e)
+{
+    NnPrecision prec;
+    int rc = nn_precision_resolve(o->precision, &prec, NULL, e);
+    if (rc != ERR_OK)
+        return rc;
+    *h = (Hook){o, {0}, timer_now()};
+    h->p.model = -1;
+    return ERR_OK;
+}
+
 static void report(Hook *h)
 {
     if (h->o->progress) {
@@ -464,12 +477,10 @@ done:
 int study_measure(Vae *v, Clf *c, const DataSplit *test, const StudyOpts *o, uint64_t seed,
                   StudyModel *m, Err *e)
 {
-    NnPrecision prec;
-    int prc = nn_precision_resolve(o->precision, &prec, NULL, e);
-    if (prc != ERR_OK)
-        return prc;
-    Hook h = {o, {0}, timer_now()};
-    h.p.model = -1;
+    Hook h;
+    int rc = hook_start(&h, o, e);
+    if (rc != ERR_OK)
+        return rc;
     return measure(v, c, test, o, seed, &h, m, e);
 }
 
@@ -490,15 +501,13 @@ int study_run(const StudyOpts *o, StudyResult *r, Err *e)
     if (o->epochs < 1 || o->hidden < 1 || o->n_samples < 1 || !o->cache_dir || !o->clf_path)
         return err_set(e, ERR_ARG, "study: bad options (epochs %d, hidden %d, samples %d)",
                        o->epochs, o->hidden, o->n_samples);
-    NnPrecision prec;
-    int prc = nn_precision_resolve(o->precision, &prec, NULL, e);
-    if (prc != ERR_OK)
-        return prc;
-    Hook h = {o, {0}, timer_now()};
-    h.p.model = -1;
+    Hook h;
+    int rc = hook_start(&h, o, e);
+    if (rc != ERR_OK)
+        return rc;
     h.p.n_models = STUDY_MODELS;
     Dataset ds;
-    int rc = dataset_load(o->dataset, &ds, e);
+    rc = dataset_load(o->dataset, &ds, e);
     if (rc != ERR_OK)
         return rc;
     DataSplit train = ds.train, test = ds.test;
