@@ -92,14 +92,24 @@ static void one_line(char *s)
 }
 
 /* The info log of a shader or program, squashed onto one line. */
-static void info_log(GLuint obj, bool program, char *log, int size)
+/* Whether a shader's compile (or a program's link) failed; if so, its info
+ * log on one line into log. */
+static bool build_failed(GLuint obj, bool program, char *log, int size)
 {
+    GLint ok = 0;
+    if (program)
+        glGetProgramiv(obj, GL_LINK_STATUS, &ok);
+    else
+        glGetShaderiv(obj, GL_COMPILE_STATUS, &ok);
+    if (ok)
+        return false;
     log[0] = '\0';
     if (program)
         glGetProgramInfoLog(obj, size, NULL, log);
     else
         glGetShaderInfoLog(obj, size, NULL, log);
     one_line(log);
+    return true;
 }
 
 static GLuint compile(const char *dir, const char *name, GLenum type, const char *defines,
@@ -130,11 +140,8 @@ static GLuint compile(const char *dir, const char *name, GLenum type, const char
     glShaderSource(sh, 4, srcs, lens);
     glCompileShader(sh);
     free(src);
-    GLint ok = 0;
-    glGetShaderiv(sh, GL_COMPILE_STATUS, &ok);
-    if (!ok) {
-        char log[1024];
-        info_log(sh, false, log, sizeof log);
+    char log[1024];
+    if (build_failed(sh, false, log, sizeof log)) {
         err_set(e, ERR_FORMAT, "shader %s: compile failed: %s", path, log);
         glDeleteShader(sh);
         return 0;
@@ -159,11 +166,8 @@ int gfx_program_load(GfxProgram *p, const char *dir, const char *vert, const cha
     glLinkProgram(prog);
     glDeleteShader(vs);
     glDeleteShader(fs);
-    GLint ok = 0;
-    glGetProgramiv(prog, GL_LINK_STATUS, &ok);
-    if (!ok) {
-        char log[1024];
-        info_log(prog, true, log, sizeof log);
+    char log[1024];
+    if (build_failed(prog, true, log, sizeof log)) {
         glDeleteProgram(prog);
         return err_set(e, ERR_FORMAT, "shader %s/%s + %s: link failed: %s", dir, vert, frag, log);
     }
