@@ -41,6 +41,8 @@ static bool short_group_has(const char *w, int ch)
 
 int cli_bad_option(const char *cmd, int c, char **argv)
 {
+    if (c == CLI_OPT_OPERAND)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     const char *word = optind > 0 ? argv[optind - 1] : "?";
     if (c == ':')
         return cli_usage(cmd, "option '%s' needs a value", word);
@@ -61,6 +63,12 @@ void cli_getopt_begin(int first)
 {
     opterr = 0;
     optind = first;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *opts)
+{
+    int c = getopt_long(argc, argv, shortopts, opts, NULL);
+    return c == -1 && optind < argc ? CLI_OPT_OPERAND : c;
 }
 
 int cli_parsed_exit(int rc)

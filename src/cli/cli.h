@@ -5,6 +5,7 @@
 #ifndef ZSPACE_CLI_CLI_H
 #define ZSPACE_CLI_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -27,13 +28,19 @@ extern bool cli_parse_only;
 int cli_fail(const Err *e);
 /* Print "zspace: <cmd>: <message>" and a hint to use --help; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Turn a getopt_long '?' or ':' result into a usage error naming the option. */
+/* Turn a getopt_long '?' or ':' result, or cli_getopt's CLI_OPT_OPERAND,
+ * into a usage error naming the option or the word. */
 int cli_bad_option(const char *cmd, int c, char **argv);
 
 /* getopt keeps its place in globals and the fuzzer runs many commands in one
  * process: each parse starts over at argv[first] (1, or 2 after a subcommand
  * word) with getopt's own messages off (cli_bad_option words them). */
 void cli_getopt_begin(int first);
+/* getopt_long for the commands that take no operands: the next option, -1
+ * at the end, or CLI_OPT_OPERAND when a word is left over after the options
+ * (for cli_bad_option: "unexpected argument"). */
+enum { CLI_OPT_OPERAND = 1 };
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *opts);
 /* The exit status for what a command's parse_args returned: < 0 means it
  * printed the help (success), otherwise its status (EXIT_OK or a usage error). */
 int cli_parsed_exit(int rc);

@@ -38,7 +38,7 @@ static int bench_load(int argc, char **argv)
     long repeat = 5;
     int c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":d:r:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":d:r:h", opts)) != -1) {
         switch (c) {
         case 'd': name = optarg; break;
         case 'r':
@@ -53,8 +53,6 @@ static int bench_load(int argc, char **argv)
         default: return cli_bad_option("bench", c, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage("bench", "unexpected argument '%s'", argv[optind]);
     if (!dataset_find(name))
         return cli_usage("bench", "--dataset '%s': expected mnist or fashion", name);
     if (cli_parse_only)
@@ -257,7 +255,7 @@ static int bench_train(int argc, char **argv)
     double seconds = 3;
     int json = 0, ceiling = 0, c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":z:t:b:s:jch", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":z:t:b:s:jch", opts)) != -1) {
         int bad = 0;
         switch (c) {
         case 'z': bad = cli_parse_long("bench", "--latent", optarg, 1, VAE_MAX_Z, zs), nz = 1; break;
@@ -288,8 +286,6 @@ static int bench_train(int argc, char **argv)
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc)
-        return cli_usage("bench", "unexpected argument '%s'", argv[optind]);
     if (cli_parse_only)
         return EXIT_OK;
     Dataset ds;
@@ -352,7 +348,7 @@ static int bench_tsne(int argc, char **argv)
     double theta = 0.5;
     int quality = 1, c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":h", opts)) != -1) {
         int bad = 0;
         switch (c) {
         case 'n': bad = cli_parse_long("bench", "--n", optarg, 100, 70000, &n); break;
@@ -374,8 +370,6 @@ static int bench_tsne(int argc, char **argv)
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc)
-        return cli_usage("bench", "unexpected argument '%s'", argv[optind]);
     if (cli_parse_only)
         return EXIT_OK;
     Dataset ds;

@@ -407,7 +407,7 @@ int bench_explore(int argc, char **argv)
     const char *exe = NULL;
     int ch;
     cli_getopt_begin(1);
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((ch = cli_getopt(argc, argv, ":h", opts)) != -1) {
         long v;
         switch (ch) {
         case 'n':
@@ -427,8 +427,6 @@ int bench_explore(int argc, char **argv)
         default: return cli_bad_option("bench explore", ch, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage("bench explore", "unexpected argument '%s'", argv[optind]);
     if (cli_parse_only)
         return EXIT_OK;
     const char *disp = getenv("DISPLAY"), *way = getenv("WAYLAND_DISPLAY");

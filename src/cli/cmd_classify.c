@@ -94,8 +94,7 @@ static int parse_args(int argc, char **argv, Args *a)
     a->epochs = STUDY_CLF_EPOCHS;
     a->hidden = CLF_DEFAULT_HIDDEN;
     a->n = 1000;
-    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
-    a->threads = nproc < 1 ? 1 : nproc > NN_MAX_THREADS ? NN_MAX_THREADS : nproc;
+    a->threads = nn_online_cpus();
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         help();
         return -1;

@@ -162,7 +162,7 @@ int cmd_data(int argc, char **argv)
     int verify = 1, c;
     const char *only = NULL;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":h", opts)) != -1) {
         switch (c) {
         case 'd': only = optarg; break;
         case 'n': verify = 0; break;
@@ -170,8 +170,6 @@ int cmd_data(int argc, char **argv)
         default: return cli_bad_option("data", c, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage("data", "unexpected argument '%s'", argv[optind]);
 
     if (only && !dataset_find(only))
         return cli_usage("data", "--dataset '%s': expected mnist or fashion", only);

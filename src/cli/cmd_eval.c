@@ -8,7 +8,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "core/timer.h"
@@ -63,11 +62,10 @@ static int parse_args(int argc, char **argv, EvalArgs *a)
         {0, 0, 0, 0},
     };
     memset(a, 0, sizeof *a);
-    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
-    a->threads = nproc < 1 ? 1 : nproc > NN_MAX_THREADS ? NN_MAX_THREADS : nproc;
+    a->threads = nn_online_cpus();
     int c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":m:d:s:t:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":m:d:s:t:h", opts)) != -1) {
         int rc = EXIT_OK;
         switch (c) {
         case 'm': a->model = optarg; break;
@@ -85,8 +83,6 @@ static int parse_args(int argc, char **argv, EvalArgs *a)
         if (rc)
             return rc;
     }
-    if (optind < argc)
-        return cli_usage("eval", "unexpected argument '%s'", argv[optind]);
     if (!a->model)
         return cli_usage("eval", "missing -m MODEL");
     if (a->dataset && !dataset_find(a->dataset))

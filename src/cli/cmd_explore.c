@@ -99,7 +99,7 @@ int cmd_explore(int argc, char **argv)
     AppOptions o = {0};
     int c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":m:d:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":m:d:h", opts)) != -1) {
         switch (c) {
         case 'm': o.model_path = optarg; break;
         case 'd':
@@ -119,8 +119,6 @@ int cmd_explore(int argc, char **argv)
         default: return cli_bad_option("explore", c, argv);
         }
     }
-    if (optind < argc)
-        return cli_usage("explore", "unexpected argument '%s'", argv[optind]);
     if (cli_parse_only)
         return EXIT_OK;
     Err e = {0};

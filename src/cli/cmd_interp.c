@@ -97,7 +97,7 @@ static int parse_args(int argc, char **argv, InterpArgs *a)
     a->strip_scale = 2;
     int c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":m:d:o:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":m:d:o:h", opts)) != -1) {
         int bad = 0;
         switch (c) {
         case 'm': a->model = optarg; break;
@@ -127,8 +127,6 @@ static int parse_args(int argc, char **argv, InterpArgs *a)
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc)
-        return cli_usage("interp", "unexpected argument '%s'", argv[optind]);
     if ((a->from >= 0) != (a->to >= 0))
         return cli_usage("interp", "--from-index and --to-index go together");
     if (a->from >= 0 && a->path)

@@ -45,7 +45,7 @@ int cmd_manifold(int argc, char **argv)
     double range = 3.0;
     int c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":m:o:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":m:o:h", opts)) != -1) {
         int bad = 0;
         switch (c) {
         case 'm': model = optarg; break;
@@ -63,8 +63,6 @@ int cmd_manifold(int argc, char **argv)
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc)
-        return cli_usage("manifold", "unexpected argument '%s'", argv[optind]);
     if (!model)
         return cli_usage("manifold", "missing -m MODEL");
     if (!out)

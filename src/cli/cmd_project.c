@@ -163,7 +163,7 @@ int cmd_project(int argc, char **argv)
     double perplexity = 30.0, theta = 0.5;
     int verbose = 0, dims_set = 0, c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":i:o:m:d:vh", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":i:o:m:d:vh", opts)) != -1) {
         int bad = 0;
         switch (c) {
         case 'i': input = optarg; break;
@@ -192,8 +192,6 @@ int cmd_project(int argc, char **argv)
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc)
-        return cli_usage("project", "unexpected argument '%s'", argv[optind]);
     if (!input == !model)
         return cli_usage("project", "give exactly one of --input FILE.csv and -m MODEL");
     if (dataset && !model)

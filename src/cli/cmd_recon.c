@@ -49,7 +49,7 @@ int cmd_recon(int argc, char **argv)
     long n = 16, start = 0, cols = 0, scale = 0;
     int c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":m:d:o:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":m:d:o:h", opts)) != -1) {
         int bad = 0;
         switch (c) {
         case 'm': model = optarg; break;
@@ -69,8 +69,6 @@ int cmd_recon(int argc, char **argv)
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc)
-        return cli_usage("recon", "unexpected argument '%s'", argv[optind]);
     if (!model)
         return cli_usage("recon", "missing -m MODEL");
     if (!out)

@@ -56,7 +56,7 @@ int cmd_sample(int argc, char **argv)
     double temp = 1.0;
     int posterior = 0, prior = 0, c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":m:s:d:o:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":m:s:d:o:h", opts)) != -1) {
         int bad = 0;
         switch (c) {
         case 'm': model = optarg; break;
@@ -76,8 +76,6 @@ int cmd_sample(int argc, char **argv)
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc)
-        return cli_usage("sample", "unexpected argument '%s'", argv[optind]);
     if (prior && posterior)
         return cli_usage("sample", "--prior and --posterior exclude each other");
     int rows, cols;

@@ -72,7 +72,7 @@ static int parse_args(int argc, char **argv, ScatterArgs *a)
     a->perplexity = 30;
     int c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":m:s:t:d:i:o:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":m:s:t:d:i:o:h", opts)) != -1) {
         int bad = 0;
         switch (c) {
         case 'm': a->model = optarg; break;
@@ -102,8 +102,6 @@ static int parse_args(int argc, char **argv, ScatterArgs *a)
         if (bad)
             return EXIT_USAGE;
     }
-    if (optind < argc)
-        return cli_usage("scatter", "unexpected argument '%s'", argv[optind]);
     if (!a->model && !a->input)
         return cli_usage("scatter", "missing -m MODEL (or --input MAP.csv)");
     if (a->model && a->input)

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "classify/clf.h"
 #include "cli.h"
@@ -87,13 +86,12 @@ static int parse_args(int argc, char **argv, Args *a)
     memset(a, 0, sizeof *a);
     study_opts_default(&a->o);
     a->out = "report";
-    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
-    a->threads = nproc < 1 ? 1 : nproc > NN_MAX_THREADS ? NN_MAX_THREADS : nproc;
+    a->threads = nn_online_cpus();
     const char *cache = NULL, *clf = NULL;
     long v;
     int c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":d:e:o:H:s:t:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":d:e:o:H:s:t:h", opts)) != -1) {
         int rc = EXIT_OK;
         switch (c) {
         case 'd': a->o.dataset = optarg; break;
@@ -145,8 +143,6 @@ static int parse_args(int argc, char **argv, Args *a)
         if (rc)
             return rc;
     }
-    if (optind < argc)
-        return cli_usage("study", "unexpected argument '%s'", argv[optind]);
     if (!dataset_find(a->o.dataset))
         return cli_usage("study", "--dataset '%s': expected mnist or fashion", a->o.dataset);
     if (!*a->out)

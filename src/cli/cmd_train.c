@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "core/timer.h"
@@ -79,13 +78,12 @@ static int parse_args(int argc, char **argv, TrainArgs *a)
     a->epochs = 10;
     a->batch = 128;
     a->lr = 1e-3;
-    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
-    a->threads = nproc < 1 ? 1 : nproc > NN_MAX_THREADS ? NN_MAX_THREADS : nproc;
+    a->threads = nn_online_cpus();
     long z;
     double beta;
     int c;
     cli_getopt_begin(1);
-    while ((c = getopt_long(argc, argv, ":d:z:b:e:B:H:s:t:o:h", opts, NULL)) != -1) {
+    while ((c = cli_getopt(argc, argv, ":d:z:b:e:B:H:s:t:o:h", opts)) != -1) {
         int rc = EXIT_OK;
         switch (c) {
         case 'd': a->dataset = optarg; break;
@@ -126,8 +124,6 @@ static int parse_args(int argc, char **argv, TrainArgs *a)
         if (rc)
             return rc;
     }
-    if (optind < argc)
-        return cli_usage("train", "unexpected argument '%s'", argv[optind]);
     if (!dataset_find(a->dataset))
         return cli_usage("train", "--dataset '%s': expected mnist or fashion", a->dataset);
     if (!a->out)

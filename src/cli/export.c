@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "nn/nn.h"
@@ -16,8 +15,7 @@ int export_model_load(ExportModel *m, const char *cmd, const char *path, const c
     m->path = path;
     if (dataset && !dataset_find(dataset))
         return cli_usage(cmd, "--dataset '%s': expected mnist or fashion", dataset);
-    long nproc = sysconf(_SC_NPROCESSORS_ONLN);
-    nn_set_threads(nproc < 1 ? 1 : nproc > NN_MAX_THREADS ? NN_MAX_THREADS : (int)nproc);
+    nn_set_threads(nn_online_cpus());
     Err e = {0};
     if (vae_load(path, &m->v, 256, &m->info, &e) != ERR_OK)
         return cli_fail(&e);

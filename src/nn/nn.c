@@ -3,6 +3,7 @@
 
 #include <cblas.h>
 #include <stdatomic.h>
+#include <unistd.h>
 
 static atomic_int default_threads = 1;
 
@@ -18,3 +19,9 @@ void nn_set_threads(int threads)
 }
 
 int nn_threads(void) { return atomic_load(&default_threads); }
+
+int nn_online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > NN_MAX_THREADS ? NN_MAX_THREADS : (int)n;
+}

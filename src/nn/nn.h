@@ -15,5 +15,8 @@ enum { NN_MAX_THREADS = 64 };
 void nn_set_threads(int threads);
 /* The current default (1 until nn_set_threads is called). */
 int nn_threads(void);
+/* The online CPUs, within 1..NN_MAX_THREADS: the thread count commands use
+ * unless told otherwise. */
+int nn_online_cpus(void);
 
 #endif

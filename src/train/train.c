@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "core/rng.h"
 #include "core/timer.h"
@@ -109,10 +108,8 @@ struct Trainer {
 
 int train_default_threads(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n > NN_MAX_THREADS)
-        n = NN_MAX_THREADS;
-    return n > 1 ? (int)n - 1 : 1;
+    int n = nn_online_cpus();
+    return n > 1 ? n - 1 : 1;
 }
 
 const char *train_state_name(TrainState s)
