@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "core/grow.h"
+
 static uint32_t be32(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
@@ -100,13 +102,8 @@ int idx_read_all(const char *path, uint8_t **data, size_t *len, Err *e)
                 break;
             }
             size_t ncap = cap * 2 > IDX_MAX_BYTES ? IDX_MAX_BYTES : cap * 2;
-            uint8_t *nb = realloc(buf, ncap);
-            if (!nb) {
-                rc = err_set(e, ERR_NOMEM, "%s: out of memory", path);
+            if ((rc = grow_bytes(&buf, &cap, ncap, path, e)) != ERR_OK)
                 break;
-            }
-            buf = nb;
-            cap = ncap;
         }
         size_t want = cap - n > (1u << 30) ? (1u << 30) : cap - n;
         int got = gzread(gz, buf + n, (unsigned)want);

@@ -1,6 +1,7 @@
 /* slurp: see slurp.h. */
 #include "slurp.h"
 
+#include "core/grow.h"
 #include "core/rfile.h"
 
 #include <errno.h>
@@ -22,14 +23,8 @@ int io_slurp(const char *path, size_t max, uint8_t **data, size_t *len, Err *e)
     int rc = ERR_OK;
     for (;;) {
         if (n + 1 >= cap) { /* room for the data read so far plus the NUL */
-            size_t nc = cap ? 2 * cap : 65536;
-            uint8_t *nb = realloc(buf, nc);
-            if (!nb) {
-                rc = err_set(e, ERR_NOMEM, "%s: out of memory", name);
+            if ((rc = grow_bytes(&buf, &cap, cap ? 2 * cap : 65536, name, e)) != ERR_OK)
                 break;
-            }
-            buf = nb;
-            cap = nc;
         }
         size_t k = fread(buf + n, 1, cap - 1 - n, f);
         n += k;
