@@ -152,19 +152,13 @@ static int parse_args(int argc, char **argv, Args *a)
 
 /* ---- train ---- */
 
-typedef struct {
-    CliBar bar;
-    double t0;
-} View;
-
 static void on_train(void *user, size_t done, size_t total, double loss)
 {
-    View *v = user;
-    double dt = timer_now() - v->t0;
+    CliBar *bar = user;
     char eta[32];
-    cli_fmt_duration(done ? dt * (double)(total - done) / (double)done : 0, eta, sizeof eta);
-    cli_bar_draw(&v->bar, done == total, "classifier %zu/%zu batches  loss %.4f  ETA %s", done,
-                 total, loss, eta);
+    cli_fmt_eta(timer_now() - bar->t0, done, total, eta, sizeof eta);
+    cli_bar_draw(bar, done == total, "classifier %zu/%zu batches  loss %.4f  ETA %s", done, total,
+                 loss, eta);
 }
 
 static int run_train(const Args *a, const char *ds_name, const char *out)
@@ -198,17 +192,16 @@ static int run_train(const Args *a, const char *ds_name, const char *out)
     static atomic_int interrupted;
     atomic_store(&interrupted, 0);
     cli_interrupt_install(&interrupted);
-    View view;
-    cli_bar_init(&view.bar);
-    view.t0 = timer_now();
+    CliBar bar;
+    cli_bar_init(&bar);
     ClfTrainOpts o;
     clf_train_opts_default(&o);
     o.progress = on_train;
-    o.user = &view;
+    o.user = &bar;
     o.cancel = &interrupted;
     double loss = NAN;
     int rc = clf_train(&m, &train, (int)a->epochs, (uint64_t)a->seed, &o, &loss, &e);
-    cli_bar_clear(&view.bar);
+    cli_bar_clear(&bar);
     cli_interrupt_remove();
     int status = EXIT_OK;
     if (rc == ERR_CANCELLED) {
@@ -232,7 +225,7 @@ static int run_train(const Args *a, const char *ds_name, const char *out)
                 status = cli_fail(&e);
             else
                 printf("train loss %.4f (last epoch)  test accuracy %.2f%%  %.1f s  saved %s\n",
-                       loss, 100 * info.test_accuracy, timer_now() - view.t0, out);
+                       loss, 100 * info.test_accuracy, timer_now() - bar.t0, out);
         }
     }
     clf_free(&m);

@@ -90,18 +90,13 @@ static int parse_args(int argc, char **argv, EvalArgs *a)
     return EXIT_OK;
 }
 
-typedef struct {
-    CliBar bar;
-    double t0;
-} EvalView;
-
 static void on_progress(void *user, size_t done, size_t total)
 {
-    EvalView *ev = user;
-    double dt = timer_now() - ev->t0;
+    CliBar *bar = user;
+    double dt = timer_now() - bar->t0;
     char eta[32];
-    cli_fmt_duration(done ? dt * (double)(total - done) / (double)done : 0, eta, sizeof eta);
-    cli_bar_draw(&ev->bar, 0, "eval %zu/%zu images  %.0f images/s  ETA %s", done, total,
+    cli_fmt_eta(dt, done, total, eta, sizeof eta);
+    cli_bar_draw(bar, 0, "eval %zu/%zu images  %.0f images/s  ETA %s", done, total,
                  dt > 0 ? (double)done / dt : 0.0, eta);
 }
 
@@ -198,8 +193,8 @@ int cmd_eval(int argc, char **argv)
     static atomic_int interrupted;
     atomic_store(&interrupted, 0);
     cli_interrupt_install(&interrupted);
-    EvalView ev = {.t0 = timer_now()};
-    cli_bar_init(&ev.bar);
+    CliBar bar;
+    cli_bar_init(&bar);
     VaeEvalOpts o;
     vae_eval_opts_default(&o);
     o.n = (size_t)a.n;
@@ -207,12 +202,12 @@ int cmd_eval(int argc, char **argv)
     o.seed = (uint64_t)a.seed;
     o.threads = (int)a.threads;
     o.progress = on_progress;
-    o.user = &ev;
+    o.user = &bar;
     o.cancel = &interrupted;
     VaeEval r;
     rc = vae_evaluate(&v, &ds.test, &o, &r, &e);
-    double seconds = timer_now() - ev.t0;
-    cli_bar_clear(&ev.bar);
+    double seconds = timer_now() - bar.t0;
+    cli_bar_clear(&bar);
     cli_interrupt_remove();
     if (rc == ERR_CANCELLED) {
         fprintf(stderr, "zspace: eval: interrupted\n");

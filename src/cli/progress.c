@@ -59,6 +59,7 @@ void cli_bar_init(CliBar *b)
     b->tty = isatty(STDERR_FILENO);
     b->shown = 0;
     b->last = -1e30;
+    b->t0 = timer_now();
 }
 
 void cli_bar_draw(CliBar *b, int force, const char *fmt, ...)
@@ -96,4 +97,9 @@ void cli_fmt_duration(double seconds, char *buf, size_t size)
         snprintf(buf, size, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
     else
         snprintf(buf, size, "%ld:%02ld", s / 60, s % 60);
+}
+
+void cli_fmt_eta(double elapsed, size_t done, size_t total, char *buf, size_t size)
+{
+    cli_fmt_duration(done ? elapsed * (double)(total - done) / (double)done : 0, buf, size);
 }

@@ -21,6 +21,7 @@ typedef struct {
     int tty;     /* stderr is a terminal */
     int shown;   /* a line is on screen */
     double last; /* time of the last redraw */
+    double t0;   /* time of cli_bar_init: the start of the work shown */
 } CliBar;
 
 void cli_bar_init(CliBar *b);
@@ -31,6 +32,9 @@ void cli_bar_draw(CliBar *b, int force, const char *fmt, ...) __attribute__((for
 void cli_bar_clear(CliBar *b);
 /* "1:05:09", "4:07", "0:03" into buf. */
 void cli_fmt_duration(double seconds, char *buf, size_t size);
+/* The time left, as cli_fmt_duration, if the rest of total goes at the rate
+ * done went in elapsed seconds ("0:00" while done is 0). */
+void cli_fmt_eta(double elapsed, size_t done, size_t total, char *buf, size_t size);
 
 /* SIGINT/SIGTERM: delete the temporary files of saves in progress, then die
  * of the signal. main() installs it for every command but the explorer
