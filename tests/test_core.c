@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "core/afile.h"
+#include "core/grow.h"
 #include "core/rng.h"
 #include "core/xdg.h"
 #include "test_util.h"
@@ -309,6 +310,29 @@ static void test_xdg_path(void **state)
     assert_false(xdg_path(XDG_CACHE, "a-long-name", buf, 10));
 }
 
+/* Growing keeps what was read so far and records the new capacity; growing
+ * again from there does too (the readers double a buffer this way). */
+static void test_grow_bytes(void **state)
+{
+    (void)state;
+    uint8_t *buf = NULL;
+    size_t cap = 0;
+    Err e = {0};
+    assert_int_equal(grow_bytes(&buf, &cap, 16, "x", &e), ERR_OK);
+    assert_non_null(buf);
+    assert_int_equal(cap, 16);
+    for (int i = 0; i < 16; i++)
+        buf[i] = (uint8_t)(3 * i + 1);
+    assert_int_equal(grow_bytes(&buf, &cap, 1 << 20, "x", &e), ERR_OK);
+    assert_int_equal(cap, 1 << 20);
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(buf[i], (uint8_t)(3 * i + 1));
+    buf[(1 << 20) - 1] = 7; /* the whole new capacity is usable */
+    assert_int_equal(buf[(1 << 20) - 1], 7);
+    assert_string_equal(e.msg, "");
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_afile_unlink_temps),
         cmocka_unit_test(test_afile_signal_during_save),
         cmocka_unit_test(test_xdg_path),
+        cmocka_unit_test(test_grow_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
