@@ -190,7 +190,6 @@ static int run_train(const Args *a, const char *ds_name, const char *out)
            a->epochs == 1 ? "" : "s", a->seed, out);
     fflush(stdout);
     static atomic_int interrupted;
-    atomic_store(&interrupted, 0);
     cli_interrupt_install(&interrupted);
     CliBar bar;
     cli_bar_init(&bar);

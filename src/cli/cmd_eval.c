@@ -191,7 +191,6 @@ int cmd_eval(int argc, char **argv)
         goto done;
     }
     static atomic_int interrupted;
-    atomic_store(&interrupted, 0);
     cli_interrupt_install(&interrupted);
     CliBar bar;
     cli_bar_init(&bar);

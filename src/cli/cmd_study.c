@@ -236,7 +236,6 @@ int cmd_study(int argc, char **argv)
     if (afile_mkdirs(a.out, &e) != ERR_OK || study_stage_open(a.out, stage, sizeof stage, &e))
         return cli_fail(&e);
     static atomic_int interrupted;
-    atomic_store(&interrupted, 0);
     cli_interrupt_install(&interrupted);
     View view;
     cli_bar_init(&view.bar);

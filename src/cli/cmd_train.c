@@ -199,7 +199,6 @@ int cmd_train(int argc, char **argv)
     info.seed = (uint64_t)a.seed;
 
     static atomic_int interrupted;
-    atomic_store(&interrupted, 0);
     cli_interrupt_install(&interrupted);
     char hidden[96];
     vae_hidden_str(&a.cfg, hidden, sizeof hidden);

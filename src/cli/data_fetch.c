@@ -128,7 +128,6 @@ int data_fetch(int argc, char **argv)
     fflush(stdout);
 
     static atomic_int interrupted;
-    atomic_store(&interrupted, 0);
     cli_interrupt_install(&interrupted);
     int timed_out = 0, rc = -1;
     pid_t pid = spawn_npm(tmp);

@@ -45,6 +45,7 @@ void cli_signals_default(void)
 
 void cli_interrupt_install(atomic_int *flag)
 {
+    atomic_store(flag, 0);
     interrupt_flag = flag;
     install();
 }

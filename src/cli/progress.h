@@ -40,7 +40,8 @@ void cli_fmt_eta(double elapsed, size_t done, size_t total, char *buf, size_t si
  * of the signal. main() installs it for every command but the explorer
  * (whose window library handles Ctrl-C itself). */
 void cli_signals_default(void);
-/* The first SIGINT/SIGTERM sets *flag to 1; the next one acts as above. */
+/* Clear *flag; the first SIGINT/SIGTERM sets it to 1, the next one acts as
+ * above. */
 void cli_interrupt_install(atomic_int *flag);
 /* Back to cli_signals_default. */
 void cli_interrupt_remove(void);
