@@ -43,6 +43,9 @@ IGNORED = {
     "*_per_s": "a speed measured in this run (samples_per_s, its_per_s)",
     "*.eta_s": "estimated from a measured speed",
     "walk.gif_seconds": "a duration measured in this run",
+    "ui.toasts": "toasts on screen: each lives a few seconds, so whether one raised a few "
+                 "frames before a dump is still up depends on the frame rate (measured: "
+                 "2 or 3 in one dump on a loaded machine)",
     "walk.classifier": "compared as its stage only (see STAGES): the digit classifier "
                        "loads or trains on a worker, so 'loading', 'training' or 'ready' at "
                        "a dump depends on the worker's speed",
