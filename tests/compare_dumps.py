@@ -8,8 +8,10 @@ equal value (numbers exactly: decodes and encodes are deterministic for a
 given model, script, window and build; SHA-1s are strings), and every key of
 CUR must be in BASE, except:
   - IGNORED paths (below, each with why): measurements of the run;
-  - ADDED paths: keys the explorer gained on purpose since the golden set
-    was recorded (each with the commit), present only in CUR.
+  - ADDED paths: keys the explorer gained on purpose since 9bd5ad1, the
+    binary the tour was first compared with (each with the commit),
+    present only in CUR;
+  - values of one worker's job in different STAGES.
 Strings have the run's directories replaced by tokens first (--subst), so
 `model.path` under two temporary folders compares equal.
 
@@ -46,11 +48,11 @@ IGNORED = {
     "ui.toasts": "toasts on screen: each lives a few seconds, so whether one raised a few "
                  "frames before a dump is still up depends on the frame rate (measured: "
                  "2 or 3 in one dump on a loaded machine)",
-    "walk.classifier": "compared as its stage only (see STAGES): the digit classifier "
-                       "loads or trains on a worker, so 'loading', 'training' or 'ready' at "
-                       "a dump depends on the worker's speed",
 }
 # Values that are stages of one worker's job: equal when both are in one set.
+# The digit classifier loads or trains on a worker, so 'loading', 'training'
+# or 'ready' at a dump depends on the worker's speed; 'none' (never started)
+# and 'failed' still count.
 STAGES = {
     "walk.classifier": {"loading", "training", "ready"},
 }
