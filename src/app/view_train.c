@@ -131,9 +131,8 @@ static bool beta_slider(Ui *ui, float *beta)
     bool changed = ui_slider_at(ui, r, "\xce\xb2", beta, 0.0f, 10.0f, "%.2f");
     if (changed && fabsf(*beta - 1.0f) < 0.12f)
         *beta = 1.0f;
-    /* the slider's track geometry (widgets.c: label 30% | track | value) */
-    int lw = r.w * 30 / 100, vw = ui_text_width(ui, UI_FONT_BODY, "-0.00") + pad;
-    int tx = r.x + lw + pad, tw = r.w - lw - vw - 2 * pad;
+    UiRect track = ui_slider_track(ui, r, 0.0f, 10.0f, "%.2f");
+    int tx = track.x, tw = track.w;
     int sh = ui_text_height(ui, UI_FONT_SMALL);
     UiRect marks = ui_row(ui, sh);
     static const float at[] = {0, 1, 10};

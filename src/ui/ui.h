@@ -177,6 +177,9 @@ bool ui_button(Ui *ui, const char *label);
 bool ui_slider_at(Ui *ui, UiRect r, const char *label, float *value, float lo, float hi,
                   const char *fmt);
 bool ui_slider(Ui *ui, const char *label, float *value, float lo, float hi, const char *fmt);
+/* The track of a slider in row r with that range and format (label 30% |
+ * track | value as wide as the range's widest end), for marks drawn under it. */
+UiRect ui_slider_track(const Ui *ui, UiRect r, float lo, float hi, const char *fmt);
 bool ui_checkbox_at(Ui *ui, UiRect r, const char *label, bool *state);
 bool ui_checkbox(Ui *ui, const char *label, bool *state);
 void ui_label(Ui *ui, int font, UiColor c, const char *s);

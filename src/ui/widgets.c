@@ -30,17 +30,33 @@ bool ui_button(Ui *ui, const char *label)
     return ui_button_at(ui, ui_row(ui, 0), label);
 }
 
+UiRect ui_slider_track(const Ui *ui, UiRect r, float lo, float hi, const char *fmt)
+{
+    int pad = ui_pad(ui);
+    /* the value column is as wide as the widest of the range's ends in this
+     * format (a unit such as "legs/s" ran over the track), so the track
+     * keeps its length while the value changes */
+    char buf[32];
+    int vw = ui_text_width(ui, UI_FONT_BODY, "-0.00");
+    for (int end = 0; end < 2; end++) {
+        snprintf(buf, sizeof buf, fmt ? fmt : "%.2f", (double)(end ? hi : lo));
+        int ew = ui_text_width(ui, UI_FONT_BODY, buf);
+        vw = ew > vw ? ew : vw;
+    }
+    int lw = r.w * 30 / 100;
+    UiRect track = ui_rect(r.x + lw + pad, r.y, r.w - lw - vw - 3 * pad, r.h);
+    if (track.w < 8)
+        track.w = 8;
+    return track;
+}
+
 bool ui_slider_at(Ui *ui, UiRect r, const char *label, float *value, float lo, float hi,
                   const char *fmt)
 {
     const UiTheme *t = &ui->theme;
     int pad = ui_pad(ui);
     int th = ui_text_height(ui, UI_FONT_BODY);
-    /* columns: label | track | value */
-    int lw = r.w * 30 / 100, vw = ui_text_width(ui, UI_FONT_BODY, "-0.00") + pad;
-    UiRect track = ui_rect(r.x + lw + pad, r.y, r.w - lw - vw - 2 * pad, r.h);
-    if (track.w < 8)
-        track.w = 8;
+    UiRect track = ui_slider_track(ui, r, lo, hi, fmt);
     float old = *value;
     int res = ui_control(ui, ui_id(ui, &value, sizeof value), track, UI_MOUSE_LEFT);
     if (res & (UI_PRESS | UI_ACTIVE)) {
