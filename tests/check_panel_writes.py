@@ -11,7 +11,9 @@ that writes into that field:
     then tr->x = ...), the pointer's name followed to the end of the
     function;
   - its address passed to a function (&a->samp.valid): the callee may write
-    (unless it is one of CONST_CALLS, which take a const pointer).
+    (unless it is one of CONST_CALLS, which take a const pointer, or a
+    function defined in the panel's own files: then the panel writes its
+    own state, at the caller's request, as x_init/x_forget do).
 
 Reads are fine (a const context is the panel shape's world view), and so is
 a pointer declared const. It reads the C text line by line, so a write
@@ -48,11 +50,7 @@ CONST_CALLS = {"gfx_points_pending"}
 
 # Writes that remain, each (file, field) with why; an entry that no longer
 # occurs is reported, so the list only shrinks.
-KNOWN = {
-    # app_forget_model: a replaced model drops the projection of the old
-    # one (keeping the perplexity) when a projection had started.
-    ("model_open.c", "proj"): "the old map's projection, keeping the perplexity",
-}
+KNOWN = {}
 
 FIELDS = "|".join(OWNERS)
 CHAIN = r"(?:(?:\.|->)\w+|\[[^\]]*\])*"
@@ -82,7 +80,27 @@ def strip(line, in_comment):
     return line, False
 
 
-def writes_in(path, name):
+DEF_RE = re.compile(r"^[A-Za-z_][\w\s\*]*?\b(\w+)\s*\([^;]*$")
+
+
+def own_functions(app):
+    """Per field, the functions its owner files define (not static)."""
+    funcs = {}
+    for field, files in OWNERS.items():
+        funcs[field] = set()
+        for name in files:
+            path = os.path.join(app, name)
+            if not os.path.exists(path):
+                continue
+            with open(path, encoding="utf-8") as f:
+                for raw in f:
+                    m = DEF_RE.match(raw)
+                    if m and not raw.startswith(("static", "typedef", "return")):
+                        funcs[field].add(m.group(1))
+    return funcs
+
+
+def writes_in(path, name, own):
     found = []
     aliases = {}  # pointer name -> field, until the function ends
     in_comment = False
@@ -103,7 +121,8 @@ def writes_in(path, name):
                 hits.add(m.group(1))
             for m in ADDR_RE.finditer(line):
                 call = re.search(r"\b(\w+)\s*\(\s*$", line[:m.start()])
-                if not call or call.group(1) not in CONST_CALLS:
+                if not call or (call.group(1) not in CONST_CALLS and
+                                call.group(1) not in own[m.group(1)]):
                     hits.add(m.group(1))
             for alias, field in aliases.items():
                 a = re.escape(alias)
@@ -126,10 +145,11 @@ def main(argv):
         return 2
     app = os.path.join(args[0], "src", "app")
     total, bad, seen = 0, 0, set()
+    own = own_functions(app)
     for name in sorted(os.listdir(app)):
         if not name.endswith(".c"):
             continue
-        for no, field, text in writes_in(os.path.join(app, name), name):
+        for no, field, text in writes_in(os.path.join(app, name), name, own):
             total += 1
             seen.add((name, field))
             if count or (name, field) in KNOWN:

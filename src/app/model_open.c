@@ -24,11 +24,8 @@ bool app_training_active(const App *a)
 
 void app_forget_model(App *a)
 {
-    if (a->map.pj_started) { /* settings chosen before any map (a session's) stay */
-        float perplexity = a->proj.perplexity;
-        memset(&a->proj, 0, sizeof a->proj);
-        a->proj.perplexity = perplexity;
-    }
+    if (a->map.pj_started) /* settings chosen before any map (a session's) stay */
+        app_proj_forget(&a->proj);
     map_model_forget(&a->map); /* joins its workers; the view is refitted to the next map */
     a->map.opened = true;      /* model_load / model_init_new set it up again */
     a->nearest = -1;

@@ -8,6 +8,13 @@
 #include "app_impl.h"
 #include "dumpjson.h"
 
+void app_proj_forget(AppProj *p)
+{
+    float perplexity = p->perplexity;
+    memset(p, 0, sizeof *p);
+    p->perplexity = perplexity;
+}
+
 static void submit(App *a, int method, bool warm)
 {
     AppProj *p = &a->proj;

@@ -34,4 +34,8 @@ typedef struct {
     UiRect card, b_pca, b_tsne, b_pause, b_stop;
 } AppProj;
 
+/* The shown model was replaced: forget the old map's projection (method,
+ * requests, pause) and keep the perplexity the user chose. */
+void app_proj_forget(AppProj *p);
+
 #endif
