@@ -126,7 +126,6 @@ static void fit_b(AppCompare *c)
 {
     float lo[2], hi[2];
     map_model_fit(&c->map, lo, hi);
-    c->laid_out = c->map.rect;
 }
 
 /* Z > 2: B's projection, the recipe A's starts with (t-SNE at perplexity
@@ -199,9 +198,9 @@ void app_compare_layout(App *a)
     c->map.rect = ui_rect(m.x + w + pad, a->map.rect.y, m.w - w - pad, h);
     c->r_title[0] = ui_rect(m.x, m.y, w, title_h);
     c->r_title[1] = ui_rect(c->map.rect.x, m.y, c->map.rect.w, title_h);
-    /* a new window size refits B's map unless the user moved it */
-    bool moved = memcmp(&c->laid_out, &c->map.rect, sizeof c->map.rect) != 0;
-    if (moved && c->map.view.fitted && !c->map.view.user_moved)
+    /* a new window size refits B's map unless the user moved it (A's is
+     * refitted the same way in view_map, after its projection card) */
+    if (map_view_stale(&c->map.view, c->map.rect))
         fit_b(c);
 }
 

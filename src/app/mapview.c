@@ -57,7 +57,14 @@ void map_fit_view(MapView *v, UiRect r, const float *xy, size_t n, float lo[2], 
     v->scale = 0.9f * fminf(sx, sy); /* a margin around the data */
     v->fitted = xy != NULL;
     v->user_moved = false;
+    v->fit_rect = r;
     map_clamp_view(v);
+}
+
+bool map_view_stale(const MapView *v, UiRect r)
+{
+    const UiRect f = v->fit_rect;
+    return v->fitted && !v->user_moved && (f.x != r.x || f.y != r.y || f.w != r.w || f.h != r.h);
 }
 
 /* Right-drag: move view v by a mouse motion of (dx, dy) pixels. */

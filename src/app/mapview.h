@@ -15,7 +15,13 @@ typedef struct {
     float scale;     /* pixels per latent unit */
     bool fitted;     /* fitted to the data at least once */
     bool user_moved; /* panned or zoomed since the last fit: keep it on resize */
+    UiRect fit_rect; /* the rect the last fit was made for */
 } MapView;
+
+/* The view was fitted to the data and not moved since, but its rect has
+ * changed (a resize, the training views taking the map's bottom, the
+ * compare split): it should be fitted again to show the whole cloud. */
+bool map_view_stale(const MapView *v, UiRect r);
 
 /* Fit v to the box of xy (n, 2) (NULL: [-4, 4]^2) with a margin; lo, hi get the box. */
 void map_fit_view(MapView *v, UiRect r, const float *xy, size_t n, float lo[2], float hi[2]);

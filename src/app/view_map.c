@@ -53,7 +53,9 @@ void view_map(App *a)
 {
     MapPaneIn in = {.id = "map", .points_id = APP_CUSTOM_POINTS};
     if (a->z_dim > 2 && map_model_xy(&a->map))
-        in.dead = app_proj_card(a); /* the card's widgets get the clicks over it */
+        in.dead = app_proj_card(a);                /* the card's widgets get the clicks over it */
+    if (map_view_stale(&a->map.view, a->map.rect)) /* after the card: Z > 2 fits beside it */
+        map_reset_view(a);
     float click[2];
     bool clicked;
     if (!map_pane_begin(a, &a->map, &in, click, &clicked))
