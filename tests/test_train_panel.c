@@ -19,12 +19,7 @@ static int frame_no;
 static void panel_default(AppTrain *tr)
 {
     memset(tr, 0, sizeof *tr);
-    tr->beta = 1.0f;
-    tr->lr_i = 2;
-    tr->z = 2;
-    tr->hidden_i = 2;
-    tr->batch_i = 2;
-    tr->epochs = APP_TRAIN_DEFAULT_EPOCHS;
+    train_panel_defaults(tr);
     tr->r_train = ui_rect(500, 20, 420, 1900);
 }
 

@@ -40,15 +40,7 @@ void app_train_init(App *a)
     nn_set_threads(1);
     if (train_new(&tr->t, &e) != ERR_OK)
         tr->t = NULL;
-    tr->beta = 1.0f;
-    tr->lr_i = 2;
-    tr->ds_i = 0;
-    tr->z = 2;
-    tr->hidden_i = 2;
-    tr->batch_i = 2;
-    tr->epochs = APP_TRAIN_DEFAULT_EPOCHS;
-    tr->log_scale = true;
-    tr->hover_dim = -1;
+    train_panel_defaults(tr);
 }
 
 void app_train_free(App *a)

@@ -359,6 +359,19 @@ static int form_rows(Ui *ui, AppTrain *tr, const TrainPanelIn *in)
     return act;
 }
 
+void train_panel_defaults(AppTrain *tr)
+{
+    tr->beta = 1.0f;
+    tr->lr_i = 2;
+    tr->ds_i = 0;
+    tr->z = 2;
+    tr->hidden_i = 2;
+    tr->batch_i = 2;
+    tr->epochs = APP_TRAIN_DEFAULT_EPOCHS;
+    tr->log_scale = true;
+    tr->hover_dim = -1;
+}
+
 int train_panel(Ui *ui, AppTrain *tr, const TrainPanelIn *in)
 {
     tr->nbuttons = 0;

@@ -117,5 +117,8 @@ enum {
 /* The Training panel in tr->r_train: edits the knobs, the form and the
  * button list of tr, reads its snapshot; returns TRAIN_ACT_* bits. */
 int train_panel(Ui *ui, AppTrain *tr, const TrainPanelIn *in);
+/* The panel's knobs as a new window shows them (beta 1, lr 1e-3, MNIST,
+ * Z = 2, the default epochs, log-scale curves); the trainer is not touched. */
+void train_panel_defaults(AppTrain *tr);
 
 #endif
