@@ -13,22 +13,21 @@
 
 #include <stdint.h>
 
+/* One union for both directions: reading the member not last written
+ * reinterprets the bits (C11 6.5.2.3). */
+typedef union {
+    uint32_t u;
+    float f;
+} VmBits;
+
 static inline float vm_bits_to_float(uint32_t u)
 {
-    union {
-        uint32_t u;
-        float f;
-    } c = {.u = u};
-    return c.f;
+    return (VmBits){.u = u}.f;
 }
 
 static inline uint32_t vm_float_to_bits(float f)
 {
-    union {
-        float f;
-        uint32_t u;
-    } c = {.f = f};
-    return c.u;
+    return (VmBits){.f = f}.u;
 }
 
 static inline float vm_expf(float x)
