@@ -246,15 +246,14 @@ int idx_load_images(const char *path, IdxImages *out, Err *e)
 int idx_load_labels(const char *path, IdxLabels *out, Err *e)
 {
     memset(out, 0, sizeof *out);
-    uint8_t *data;
     IdxHeader h;
-    int rc = load_u8(path, 1, "labels", &data, &h, e);
+    /* The file's buffer becomes the labels: load_u8 leaves NULL on failure. */
+    int rc = load_u8(path, 1, "labels", &out->labels, &h, e);
     if (rc != ERR_OK)
         return rc;
     /* Shift the labels to the front of the buffer we already own. */
-    memmove(data, data + h.header_bytes, h.count);
+    memmove(out->labels, out->labels + h.header_bytes, h.count);
     out->n = h.dims[0];
-    out->labels = data;
     return ERR_OK;
 }
 
