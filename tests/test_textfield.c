@@ -59,23 +59,23 @@ static void test_edit_keys(void **state)
     assert_true(ui_text_edit_insert(buf, sizeof buf, &caret, "de"));
     assert_string_equal(buf, "abcde");
     assert_int_equal(caret, 5);
-    ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_HOME);
+    ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_HOME);
     assert_int_equal(caret, 0);
-    assert_false(ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_BACKSPACE)); /* at 0 */
-    assert_true(ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_DELETE));
+    assert_false(ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_BACKSPACE)); /* at 0 */
+    assert_true(ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_DELETE));
     assert_string_equal(buf, "bcde");
-    ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_RIGHT);
-    ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_RIGHT);
+    ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_RIGHT);
+    ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_RIGHT);
     assert_true(ui_text_edit_insert(buf, sizeof buf, &caret, "X"));
     assert_string_equal(buf, "bcXde");
-    assert_true(ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_BACKSPACE));
+    assert_true(ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_BACKSPACE));
     assert_string_equal(buf, "bcde");
     assert_int_equal(caret, 2);
-    ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_END);
-    assert_false(ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_DELETE)); /* at end */
-    ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_LEFT);
+    ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_END);
+    assert_false(ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_DELETE)); /* at end */
+    ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_LEFT);
     assert_int_equal(caret, 3);
-    assert_true(ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_CLEAR));
+    assert_true(ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_CLEAR));
     assert_string_equal(buf, "");
     assert_int_equal(caret, 0);
 }
@@ -88,10 +88,10 @@ static void test_utf8_and_capacity(void **state)
     /* "é" is two bytes: the caret moves over it whole */
     assert_true(ui_text_edit_insert(buf, sizeof buf, &caret, "a\xc3\xa9"));
     assert_int_equal(caret, 3);
-    ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_LEFT);
+    ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_LEFT);
     assert_int_equal(caret, 1);
-    ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_END);
-    ui_text_edit_key(buf, sizeof buf, &caret, UI_KEY_BACKSPACE);
+    ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_END);
+    ui_text_edit_key(buf, sizeof buf, &caret, UI_EDIT_BACKSPACE);
     assert_string_equal(buf, "a");
     /* control characters are dropped; a full buffer takes whole characters */
     assert_true(ui_text_edit_insert(buf, sizeof buf, &caret, "b\tc\n"));
@@ -102,7 +102,7 @@ static void test_utf8_and_capacity(void **state)
     /* a caret inside a character is put back on its start */
     char u[8] = "\xc3\xa9x";
     int c = 1;
-    ui_text_edit_key(u, sizeof u, &c, UI_KEY_RIGHT);
+    ui_text_edit_key(u, sizeof u, &c, UI_EDIT_RIGHT);
     assert_int_equal(c, 2);
 }
 
@@ -122,8 +122,8 @@ static void test_focus_and_queue(void **state)
     /* typed text and keys keep their order within one frame; Tab stops the
      * drain so the caller can complete before the rest arrives */
     assert_true(ui_input_text(&ui, "abc"));
-    assert_true(ui_input_key(&ui, UI_KEY_BACKSPACE));
-    assert_true(ui_input_key(&ui, UI_KEY_TAB));
+    assert_true(ui_input_key(&ui, (UiKey){UI_KEY_BACKSPACE, 0}));
+    assert_true(ui_input_key(&ui, (UiKey){UI_KEY_TAB, 0}));
     assert_true(ui_input_text(&ui, "z"));
     int r = frame(buf, sizeof buf);
     assert_int_equal(r, UI_TEXT_CHANGED | UI_TEXT_TAB);
@@ -141,14 +141,14 @@ static void test_focus_and_queue(void **state)
     frame(buf, sizeof buf);
     assert_string_equal(buf, "a-bz");
     /* Enter submits and lets the keyboard go */
-    ui_input_key(&ui, UI_KEY_ENTER);
+    ui_input_key(&ui, (UiKey){UI_KEY_ENTER, 0});
     r = frame(buf, sizeof buf);
     assert_true(r & UI_TEXT_SUBMIT);
     assert_false(ui_wants_keys(&ui));
     /* ui_focus gives it back; Esc cancels */
     ui_focus(&ui, ui_text_field_id(&ui, "path"));
     assert_true(ui_wants_keys(&ui));
-    ui_input_key(&ui, UI_KEY_ESCAPE);
+    ui_input_key(&ui, (UiKey){UI_KEY_ESCAPE, 0});
     r = frame(buf, sizeof buf);
     assert_true(r & UI_TEXT_CANCEL);
     assert_false(ui_wants_keys(&ui));

@@ -12,6 +12,7 @@
 #include "mappane.h"
 #include "core/timer.h"
 #include "core/xdg.h"
+#include "sdlkey.h"
 
 void app_default_model_path(const char *dataset, char *buf, size_t size)
 {
@@ -177,20 +178,18 @@ static void handle_event(App *a, const SDL_Event *ev)
         break;
     }
     case SDL_TEXTINPUT: ui_input_text(&a->ui, ev->text.text); break;
-    case SDL_KEYDOWN:
+    case SDL_KEYDOWN: {
+        UiKey k = app_key_from_sdl(ev->key.keysym.sym, ev->key.keysym.mod);
         /* a focused text field takes every key: no shortcut while typing */
-        if (app_field_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
+        if (app_field_key(a, k))
             break;
-        if (!app_panels_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_compare_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_walk_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_sample_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_draw_key(a, ev->key.keysym.sym, ev->key.keysym.mod) &&
-            !app_uncert_key(a, ev->key.keysym.sym, ev->key.keysym.mod))
-            app_train_key(a, ev->key.keysym.sym, ev->key.keysym.mod);
+        if (!app_panels_key(a, k) && !app_compare_key(a, k) && !app_key(a, k) &&
+            !app_walk_key(a, k) && !app_sample_key(a, k) && !app_draw_key(a, k) &&
+            !app_uncert_key(a, k))
+            app_train_key(a, k);
         apply_side(a); /* the next key sees this one's panel */
         break;
+    }
     default: break;
     }
 }

@@ -150,7 +150,7 @@ void app_ask_side(App *a, AppSide want, AppSideHow how); /* applied by app.c; th
 /* layout.c */
 void app_layout(App *a);
 /* keys.c: shortcuts; returns true when the key was handled. */
-bool app_key(App *a, int32_t key, uint16_t mods);
+bool app_key(App *a, UiKey k);
 extern const UiHelpEntry app_help[];
 extern const int app_help_count;
 /* fonts.c: (re)build the fonts for the current size settings. */
@@ -183,7 +183,7 @@ void app_train_frame(App *a);   /* each frame, before update: snapshots, weights
 void app_train_follow_model(App *a);
 void app_train_layout(App *a);  /* after app_layout: room for the training views */
 bool app_train_busy(const App *a); /* something animates: render continuously */
-bool app_train_key(App *a, int32_t key, uint16_t mods);
+bool app_train_key(App *a, UiKey k);
 /* No model at the default path: train it in the background (map forms live). */
 void app_train_default(App *a, const char *path, const char *dataset);
 /* The default model was loaded but has fewer epochs than the default: go on. */
@@ -199,7 +199,7 @@ void app_proj_fit_beside_card(App *a, const float lo[2], const float hi[2]); /* 
 void view_proj_controls(App *a);
 void app_proj_dump(const App *a, void *cjson_object); /* fills the dump's "projection" */
 /* view_files.c: text-field keyboard routing; Open / Save model dialogs */
-bool app_field_key(App *a, int32_t key, uint16_t mods); /* true: a field took it */
+bool app_field_key(App *a, UiKey k); /* true: a field took it */
 void app_text_input_sync(App *a); /* SDL text input on while a field has focus */
 void app_files_open(App *a, int mode); /* show the dialog (FILES_OPEN / FILES_SAVE) */
 bool app_files_modal(const App *a);    /* a dialog is open */
@@ -225,7 +225,7 @@ MapModel *app_compare_map(App *a);  /* B's map; NULL without --compare */
 void app_compare_frame(App *a);     /* each frame, before update: B's encoder and projection */
 bool app_compare_ready(const App *a); /* B's map is in (or failed): for wait-ready */
 void app_compare_layout(App *a);    /* after app_train_layout: the map area split in two */
-bool app_compare_key(App *a, int32_t key, uint16_t mods); /* Home fits both */
+bool app_compare_key(App *a, UiKey k); /* Home fits both */
 void view_compare(App *a);          /* after view_map: both titles and B's map */
 bool view_compare_decoder(App *a);  /* the decoder panel with both decodes; false: not comparing */
 void app_compare_draw(App *a);      /* before gfx_render: decode z with B */
@@ -240,7 +240,7 @@ void app_neigh_dump(const App *a, void *cjson_object); /* fills the dump's "neig
 bool app_side_visible(const App *a);   /* Tab */
 bool app_legend_visible(const App *a); /* L */
 bool app_status_visible(const App *a); /* B */
-bool app_panels_key(App *a, int32_t key, uint16_t mods); /* Tab, L, B, Ctrl+Shift+S */
+bool app_panels_key(App *a, UiKey k); /* Tab, L, B, Ctrl+Shift+S */
 void app_presenter_start(App *a);   /* end of start-up: --session settings */
 void app_presenter_frame(App *a);   /* each frame: restore z / view once they can be */
 void app_session_capture(const App *a, Session *s);
@@ -255,7 +255,7 @@ int app_screenshot(App *a, const char *path, Err *e);
 /* view_interp.c, walk_dump.c: latent walks (view_interp.h) */
 void app_walk_frame(App *a);    /* each frame, before update: classifier, path, clock -> z */
 bool app_walk_busy(const App *a); /* the walk plays: render continuously */
-bool app_walk_key(App *a, int32_t key, uint16_t mods);
+bool app_walk_key(App *a, UiKey k);
 void view_walk(App *a);         /* the Walk panel, in place of the sliders */
 void view_walk_map(App *a);     /* the path on the map (Z = 2), inside its clip */
 void app_walk_dump(const App *a, void *cjson_object); /* fills the dump's "walk" */
@@ -265,13 +265,13 @@ void app_walk_free(App *a);
 void app_walk_gif_start(App *a, AppWalk *w);
 void app_walk_gif_poll(App *a, AppWalk *w);
 /* view_sample.c: the Sampling panel (view_sample.h) */
-bool app_sample_key(App *a, int32_t key, uint16_t mods);
+bool app_sample_key(App *a, UiKey k);
 bool app_sample_shown(const App *a); /* S is on and neither T nor I took the slot */
 void view_sample(App *a);         /* in place of the sliders */
 void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale grids */
 void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */
 /* view_draw.c, view_uncert.c: Draw a digit, uncertainty on the map (view_draw.h) */
-bool app_draw_key(App *a, int32_t key, uint16_t mods); /* D, Backspace (panel shown) */
+bool app_draw_key(App *a, UiKey k); /* D, Backspace (panel shown) */
 bool app_draw_shown(const App *a); /* D is on and no other panel took the slot */
 void view_draw(App *a);            /* the panel, in place of the sliders */
 void app_draw_sync(App *a);        /* re-encode on new weights, place on a new layout */
@@ -283,7 +283,7 @@ void view_uncert_ellipses_on(App *a, const MapModel *m, const float center[2],
                              const float sigma[2], bool focus);
 void view_uncert_rings_on(App *a, const MapModel *m);
 void view_uncert_map(App *a);      /* ellipses / samples of q(z|x), prior rings */
-bool app_uncert_key(App *a, int32_t key, uint16_t mods); /* O: the prior's rings */
+bool app_uncert_key(App *a, UiKey k); /* O: the prior's rings */
 void app_draw_upload(App *a);      /* before gfx_render: canvas and digit textures */
 void app_draw_dump(const App *a, void *cjson_object);   /* fills the dump's "draw" */
 void app_uncert_dump(const App *a, void *cjson_object); /* fills the dump's "uncertainty" */

@@ -2,7 +2,6 @@
  * B's MapModel loaded and encoded, its projection, the split of the map
  * area, Home, B's decode of the shared z, and the dump's "compare" object.
  * Drawing is view_compare.c's. Thread rule: main thread (compare.h). */
-#include <SDL.h>
 #include <math.h>
 #include <nettle/sha1.h>
 #include <stdio.h>
@@ -206,9 +205,9 @@ void app_compare_layout(App *a)
 
 /* Home fits both maps; every other key acts on A as without B (training,
  * walks and sampling included). */
-bool app_compare_key(App *a, int32_t key, uint16_t mods)
+bool app_compare_key(App *a, UiKey k)
 {
-    if (!a->cmp || (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) || key != SDLK_HOME)
+    if (!a->cmp || ui_key_chorded(k) || k.code != UI_KEY_HOME)
         return false;
     map_reset_view(a);
     fit_b(a->cmp);

@@ -1,6 +1,5 @@
 /* keys: every keyboard shortcut, and the help overlay's list of them (kept
  * side by side so the help never lies). */
-#include <SDL.h>
 #include <time.h>
 
 #include "app_impl.h"
@@ -58,28 +57,28 @@ static void reload_shaders(App *a)
         ui_toast(&a->ui, "shaders reloaded");
 }
 
-bool app_key(App *a, int32_t key, uint16_t mods)
+bool app_key(App *a, UiKey k)
 {
-    bool ctrl = (mods & KMOD_CTRL) != 0;
+    bool ctrl = (k.mods & UI_MOD_CTRL) != 0;
     if (ctrl) {
-        switch (key) {
-        case SDLK_EQUALS:
-        case SDLK_PLUS:
-        case SDLK_KP_PLUS: set_text_scale(a, a->text_scale * 1.15f); return true;
-        case SDLK_MINUS:
-        case SDLK_KP_MINUS: set_text_scale(a, a->text_scale / 1.15f); return true;
-        case SDLK_0:
-        case SDLK_KP_0: set_text_scale(a, 1.0f); return true;
-        case SDLK_q: a->quit = true; return true;
+        switch (k.code) {
+        case '=':
+        case '+':
+        case UI_KEY_KP_PLUS: set_text_scale(a, a->text_scale * 1.15f); return true;
+        case '-':
+        case UI_KEY_KP_MINUS: set_text_scale(a, a->text_scale / 1.15f); return true;
+        case '0':
+        case UI_KEY_KP_0: set_text_scale(a, 1.0f); return true;
+        case 'q': a->quit = true; return true;
         default: return false;
         }
     }
-    switch (key) {
-    case SDLK_h:
-    case SDLK_F1: a->help = !a->help; return true;
-    case SDLK_ESCAPE: a->help = false; return true;
-    case SDLK_F11: gfx_window_set_fullscreen(&a->win, !a->win.fullscreen); return true;
-    case SDLK_F12:
+    switch (k.code) {
+    case 'h':
+    case UI_KEY_F1: a->help = !a->help; return true;
+    case UI_KEY_ESCAPE: a->help = false; return true;
+    case UI_KEY_F11: gfx_window_set_fullscreen(&a->win, !a->win.fullscreen); return true;
+    case UI_KEY_F12:
     {
         /* into the current directory, named by the time, like most apps */
         time_t t = time(NULL);
@@ -89,14 +88,14 @@ bool app_key(App *a, int32_t key, uint16_t mods)
         a->shot_toast = 1;
         return true;
     }
-    case SDLK_F5: reload_shaders(a); return true;
-    case SDLK_c:
+    case UI_KEY_F5: reload_shaders(a); return true;
+    case 'c':
         a->high_contrast = !a->high_contrast;
         a->ui.theme = a->high_contrast ? *ui_theme_high_contrast() : *ui_theme_dark();
         return true;
-    case SDLK_HOME: map_reset_view(a); return true;
-    case SDLK_0:
-    case SDLK_KP_0: {
+    case UI_KEY_HOME: map_reset_view(a); return true;
+    case '0':
+    case UI_KEY_KP_0: {
         float z[VAE_MAX_Z] = {0};
         app_set_z(a, z);
         return true;

@@ -3,7 +3,6 @@
  * state and session.h for the file. Hiding only changes what app_layout
  * gives the map: the view keeps its centre and scale, so the data stay put
  * under the audience's eyes and just gain room. */
-#include <SDL.h>
 #include <cjson/cJSON.h>
 #include <limits.h>
 #include <math.h>
@@ -96,24 +95,24 @@ static void save_session(App *a)
     ui_toast(&a->ui, msg);
 }
 
-bool app_panels_key(App *a, int32_t key, uint16_t mods)
+bool app_panels_key(App *a, UiKey k)
 {
-    bool ctrl = (mods & KMOD_CTRL) != 0, shift = (mods & KMOD_SHIFT) != 0;
-    bool alt = (mods & (KMOD_ALT | KMOD_GUI)) != 0;
-    if (ctrl && shift && !alt && key == SDLK_s) {
+    bool ctrl = (k.mods & UI_MOD_CTRL) != 0, shift = (k.mods & UI_MOD_SHIFT) != 0;
+    bool alt = (k.mods & (UI_MOD_ALT | UI_MOD_GUI)) != 0;
+    if (ctrl && shift && !alt && k.code == 's') {
         save_session(a);
         return true;
     }
     if (ctrl || alt)
         return false;
-    switch (key) {
-    case SDLK_TAB:
+    switch (k.code) {
+    case UI_KEY_TAB:
         a->pres.hide_side = !a->pres.hide_side;
         if (a->pres.hide_side)
             ui_toast(&a->ui, "Panels hidden \xc2\xb7 Tab shows them");
         return true;
-    case SDLK_l: a->pres.hide_legend = !a->pres.hide_legend; return true;
-    case SDLK_b: a->pres.hide_status = !a->pres.hide_status; return true;
+    case 'l': a->pres.hide_legend = !a->pres.hide_legend; return true;
+    case 'b': a->pres.hide_status = !a->pres.hide_status; return true;
     default: return false;
     }
 }

@@ -4,7 +4,6 @@
 
 #include "core/rfile.h"
 
-#include <SDL.h>
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -46,34 +45,6 @@ static bool utf8_valid(const char *str)
             return false;
     }
     return true;
-}
-
-/* "Ctrl+Shift+F1" -> key and modifiers. */
-static bool parse_key(const char *name, int32_t *key, uint16_t *mods)
-{
-    static const struct {
-        const char *name;
-        uint16_t mod;
-    } prefixes[] = {{"ctrl+", KMOD_LCTRL}, {"shift+", KMOD_LSHIFT}, {"alt+", KMOD_LALT}};
-    *mods = 0;
-    for (bool again = true; again;) {
-        again = false;
-        for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
-            size_t n = strlen(prefixes[i].name);
-            if (strncasecmp(name, prefixes[i].name, n) == 0 && name[n]) {
-                *mods |= prefixes[i].mod;
-                name += n;
-                again = true;
-            }
-        }
-    }
-    if (!strcasecmp(name, "plus"))
-        *key = SDLK_PLUS;
-    else if (!strcasecmp(name, "minus"))
-        *key = SDLK_MINUS;
-    else
-        *key = SDL_GetKeyFromName(name);
-    return *key != SDLK_UNKNOWN;
 }
 
 static bool parse_wait(ScriptStep *st, char **tok, int ntok)
@@ -137,11 +108,11 @@ static const char *parse_line(ScriptStep *st, char **tok, int ntok, const char *
     int want_ints = -1;
     if (!strcmp(cmd, "click") || !strcmp(cmd, "rclick") || !strcmp(cmd, "move")) {
         st->op = !strcmp(cmd, "move") ? SC_MOVE : SC_CLICK;
-        st->button = cmd[0] == 'r' ? SDL_BUTTON_RIGHT : SDL_BUTTON_LEFT;
+        st->right = cmd[0] == 'r';
         want_ints = 2;
     } else if (!strcmp(cmd, "drag") || !strcmp(cmd, "rdrag")) {
         st->op = SC_DRAG;
-        st->button = cmd[0] == 'r' ? SDL_BUTTON_RIGHT : SDL_BUTTON_LEFT;
+        st->right = cmd[0] == 'r';
         want_ints = 5;
     } else if (!strcmp(cmd, "scroll")) {
         st->op = SC_SCROLL;
@@ -150,8 +121,8 @@ static const char *parse_line(ScriptStep *st, char **tok, int ntok, const char *
         st->op = SC_KEY;
         if (ntok != 2)
             return "usage: key NAME (e.g. key F1, key Ctrl+=)";
-        if (!parse_key(tok[1], &st->key, &st->mods))
-            return "unknown key name (SDL key names: F1, Home, Escape, A, ...)";
+        if (!ui_key_parse(tok[1], &st->key))
+            return "unknown key name (key names: F1, Home, Escape, A, ...)";
         return NULL;
     } else if (!strcmp(cmd, "type")) {
         st->op = SC_TYPE;

@@ -9,9 +9,9 @@
  *   drag X1 Y1 X2 Y2 N   left press at 1, N motion frames to 2, release
  *   rdrag X1 Y1 X2 Y2 N  the same with the right button (pans the map)
  *   scroll X Y NOTCHES   mouse wheel at X Y (positive = up = zoom in)
- *   key NAME             press and release a key: SDL key names ("F1",
- *                        "Home", "A"), modifiers as prefixes: "Ctrl+=",
- *                        "Shift+Ctrl+minus"
+ *   key NAME             press and release a key: the names of ui/key.h,
+ *                        which are SDL's ("F1", "Home", "A"), modifiers as
+ *                        prefixes: "Ctrl+=", "Shift+Ctrl+minus"
  *   type TEXT            text input (the rest of the line)
  *   wait 500ms | wait 2s | wait 30 frames
  *   wait-ready [SECONDS] wait until the model's map is drawn (Z > 2: its first
@@ -39,6 +39,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "ui/key.h"
 
 typedef enum {
     SC_CLICK, SC_MOVE, SC_DRAG, SC_SCROLL, SC_KEY, SC_TYPE, SC_WAIT_MS, SC_WAIT_FRAMES,
@@ -48,12 +49,10 @@ typedef enum {
 typedef struct {
     ScriptOp op;
     int line;
-    int button;         /* CLICK, DRAG: SDL_BUTTON_LEFT or SDL_BUTTON_RIGHT */
+    bool right;         /* CLICK, DRAG: the right button, else the left */
     int x0, y0, x1, y1; /* CLICK/MOVE/SCROLL use x0, y0; RESIZE: width x0, height y0 */
     int steps;          /* DRAG: motion frames; SCROLL: notches */
-    int32_t key;        /* KEY: SDL_Keycode */
-    int scancode;       /* KEY: SDL_Scancode */
-    uint16_t mods;      /* KEY: KMOD_* */
+    UiKey key;          /* KEY: the key and its modifiers */
     double seconds;     /* WAIT_MS, WAIT_READY, WAIT_UNTIL: how long */
     char cmp[3];        /* WAIT_UNTIL: ">=", "<=", ">", "<", "==" or "!=" */
     double value;       /* WAIT_UNTIL: the number compared with (NaN: a string) */

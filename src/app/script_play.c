@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "script.h"
+#include "sdlkey.h"
 
 static void push_motion(uint32_t win, int x, int y, uint32_t state)
 {
@@ -42,9 +43,10 @@ static void push_key(uint32_t win, const ScriptStep *st, bool down)
     ev.type = down ? SDL_KEYDOWN : SDL_KEYUP;
     ev.key.windowID = win;
     ev.key.state = down ? SDL_PRESSED : SDL_RELEASED;
-    ev.key.keysym.sym = st->key;
-    ev.key.keysym.scancode = SDL_GetScancodeFromKey(st->key);
-    ev.key.keysym.mod = down ? st->mods : 0;
+    Uint16 mod;
+    app_key_to_sdl(st->key, &ev.key.keysym.sym, &mod);
+    ev.key.keysym.scancode = SDL_GetScancodeFromKey(ev.key.keysym.sym);
+    ev.key.keysym.mod = down ? mod : 0;
     SDL_PushEvent(&ev);
 }
 
@@ -136,21 +138,22 @@ static bool wait_until(Script *s, const ScriptStep *st, double now, const Script
 static bool run_step(Script *s, ScriptStep *st, uint32_t win, double now, const ScriptWorld *w,
                      ScriptOut *out, Err *e, int *rc)
 {
-    uint32_t mask = SDL_BUTTON(st->button ? st->button : SDL_BUTTON_LEFT);
+    int button = st->right ? SDL_BUTTON_RIGHT : SDL_BUTTON_LEFT;
+    uint32_t mask = SDL_BUTTON(button);
     switch (st->op) {
     case SC_CLICK:
         if (s->phase == 0) {
             push_motion(win, st->x0, st->y0, 0);
-            push_button(win, st->x0, st->y0, st->button, true);
+            push_button(win, st->x0, st->y0, button, true);
             return false;
         }
-        push_button(win, st->x0, st->y0, st->button, false);
+        push_button(win, st->x0, st->y0, button, false);
         return true;
     case SC_MOVE: push_motion(win, st->x0, st->y0, 0); return true;
     case SC_DRAG:
         if (s->phase == 0) {
             push_motion(win, st->x0, st->y0, 0);
-            push_button(win, st->x0, st->y0, st->button, true);
+            push_button(win, st->x0, st->y0, button, true);
             return false;
         }
         if (s->phase <= st->steps) {
@@ -160,7 +163,7 @@ static bool run_step(Script *s, ScriptStep *st, uint32_t win, double now, const 
             push_motion(win, x, y, mask);
             return false;
         }
-        push_button(win, st->x1, st->y1, st->button, false);
+        push_button(win, st->x1, st->y1, button, false);
         return true;
     case SC_SCROLL:
         push_motion(win, st->x0, st->y0, 0);

@@ -3,7 +3,6 @@
  * it (a new run's model is adopted through model_open.c), the T / Space / .
  * keys, and the Training panel's actions applied. Quitting stops the run,
  * which saves, and joins it (one batch plus a save). */
-#include <SDL.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,19 +183,19 @@ static void single_step(AppTrain *tr)
     train_single_step(tr->t);
 }
 
-bool app_train_key(App *a, int32_t key, uint16_t mods)
+bool app_train_key(App *a, UiKey k)
 {
     AppTrain *tr = &a->train;
-    if (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))
+    if (ui_key_chorded(k))
         return false;
-    switch (key) {
-    case SDLK_t: app_ask_side(a, APP_SIDE_TRAINING, APP_SIDE_TOGGLE); return true;
-    case SDLK_SPACE:
+    switch (k.code) {
+    case 't': app_ask_side(a, APP_SIDE_TRAINING, APP_SIDE_TOGGLE); return true;
+    case UI_KEY_SPACE:
         if (!tr->t || !train_active(tr->t) || train_state_finished(tr->snap.state))
             return false;
         train_pause(tr->t, tr->snap.state != TRAIN_PAUSED);
         return true;
-    case SDLK_PERIOD:
+    case '.':
         if (tr->t && tr->snap.state == TRAIN_PAUSED)
             single_step(tr);
         return true;

@@ -2,7 +2,6 @@
  * paints and encodes, view_draw_map keeps the encoding and its map
  * position current and marks it) appends draw commands only; the textures
  * are uploaded in app_draw_upload, the one place here that touches GL. */
-#include <SDL.h>
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <nettle/sha1.h>
@@ -93,17 +92,17 @@ static void draw_clear(App *a)
     draw_refresh(a, false); /* empty: z stays where it is */
 }
 
-bool app_draw_key(App *a, int32_t key, uint16_t mods)
+bool app_draw_key(App *a, UiKey k)
 {
     AppDraw *d = &a->draw;
     draw_init_once(d);
-    if (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))
+    if (ui_key_chorded(k))
         return false; /* Ctrl+O and friends belong to others */
-    switch (key) {
-    case SDLK_d:
+    switch (k.code) {
+    case 'd':
         app_ask_side(a, APP_SIDE_DRAW, APP_SIDE_TOGGLE);
         return true;
-    case SDLK_BACKSPACE:
+    case UI_KEY_BACKSPACE:
         if (!app_draw_shown(a))
             return false;
         draw_clear(a);

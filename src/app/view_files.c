@@ -15,30 +15,6 @@
 
 #include "app_impl.h"
 
-/* The field's key for an SDL key, or UI_KEY_NONE (letters and such come
- * as SDL_TEXTINPUT). */
-static int ui_key(int32_t sym, uint16_t mods)
-{
-    bool ctrl = (mods & KMOD_CTRL) != 0;
-    switch (sym) {
-    case SDLK_BACKSPACE: return UI_KEY_BACKSPACE;
-    case SDLK_DELETE: return UI_KEY_DELETE;
-    case SDLK_LEFT: return UI_KEY_LEFT;
-    case SDLK_RIGHT: return UI_KEY_RIGHT;
-    case SDLK_HOME: return UI_KEY_HOME;
-    case SDLK_END: return UI_KEY_END;
-    case SDLK_RETURN:
-    case SDLK_KP_ENTER: return UI_KEY_ENTER;
-    case SDLK_ESCAPE: return UI_KEY_ESCAPE;
-    case SDLK_TAB: return UI_KEY_TAB;
-    case SDLK_UP: return UI_KEY_UP;
-    case SDLK_DOWN: return UI_KEY_DOWN;
-    case SDLK_a:
-    case SDLK_u: return ctrl ? UI_KEY_CLEAR : UI_KEY_NONE;
-    default: return UI_KEY_NONE;
-    }
-}
-
 void app_text_input_sync(App *a)
 {
     bool want = ui_wants_keys(&a->ui);
@@ -111,18 +87,18 @@ static void close_dialog(App *a)
     ui_focus(&a->ui, 0);
 }
 
-bool app_field_key(App *a, int32_t key, uint16_t mods)
+bool app_field_key(App *a, UiKey k)
 {
     if (ui_wants_keys(&a->ui)) {
-        ui_input_key(&a->ui, ui_key(key, mods));
+        ui_input_key(&a->ui, k);
         return true; /* the field has the keyboard: no shortcut runs */
     }
-    bool ctrl = (mods & KMOD_CTRL) && !(mods & (KMOD_SHIFT | KMOD_ALT | KMOD_GUI));
-    if (ctrl && key == SDLK_o) {
+    bool ctrl = (k.mods & UI_MOD_CTRL) && !(k.mods & (UI_MOD_SHIFT | UI_MOD_ALT | UI_MOD_GUI));
+    if (ctrl && k.code == 'o') {
         app_files_open(a, FILES_OPEN);
         return true;
     }
-    if (ctrl && key == SDLK_s) {
+    if (ctrl && k.code == 's') {
         app_files_open(a, FILES_SAVE);
         return true;
     }

@@ -2,7 +2,6 @@
  * (app_walk_frame, the panel's actions) and draw (view_walk, view_walk_map
  * append commands; nothing here touches GL) are kept apart; the GIF export
  * is in walk_gif.c, the dump-state's "walk" in walk_dump.c. */
-#include <SDL.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,14 +296,14 @@ static void play(App *a)
         ui_toast(&a->ui, w->why);
 }
 
-bool app_walk_key(App *a, int32_t key, uint16_t mods)
+bool app_walk_key(App *a, UiKey k)
 {
-    if (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))
+    if (ui_key_chorded(k))
         return false;
-    switch (key) {
-    case SDLK_i: app_ask_side(a, APP_SIDE_WALK, APP_SIDE_TOGGLE); return true;
-    case SDLK_p: play(a); return true;
-    case SDLK_g: export_gif(a); return true;
+    switch (k.code) {
+    case 'i': app_ask_side(a, APP_SIDE_WALK, APP_SIDE_TOGGLE); return true;
+    case 'p': play(a); return true;
+    case 'g': export_gif(a); return true;
     default: return false;
     }
 }

@@ -2,7 +2,6 @@
  * app_sample_key) only changes settings and appends draw commands; the
  * draws, decodes and texture uploads happen in app_sample_draw, the one
  * place here that touches GL. */
-#include <SDL.h>
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <nettle/sha1.h>
@@ -145,16 +144,16 @@ void app_sample_draw(App *a)
     s->drawn_enc = enc;
 }
 
-bool app_sample_key(App *a, int32_t key, uint16_t mods)
+bool app_sample_key(App *a, UiKey k)
 {
     AppSample *s = sample_of(a);
-    if (mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI))
+    if (ui_key_chorded(k))
         return false;
-    switch (key) {
-    case SDLK_s:
+    switch (k.code) {
+    case 's':
         app_ask_side(a, APP_SIDE_SAMPLING, APP_SIDE_TOGGLE);
         return true;
-    case SDLK_r:
+    case 'r':
         if (!app_sample_shown(a))
             return false;
         s->seed++;

@@ -13,7 +13,6 @@
  * The ellipses are polylines of the renderer's anti-aliased capsule lines
  * (a dark casing under a light line, like the walk's path), smooth at any
  * size without a shader of their own; the rings are its SDF circles. */
-#include <SDL.h>
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <string.h>
@@ -26,9 +25,9 @@
 static const char *source_name[UNCERT_SOURCES] = {"hover", "draw", "nearest"};
 
 /* O: the prior's rings on or off. */
-bool app_uncert_key(App *a, int32_t key, uint16_t mods)
+bool app_uncert_key(App *a, UiKey k)
 {
-    if ((mods & (KMOD_CTRL | KMOD_ALT | KMOD_GUI)) || key != SDLK_o)
+    if (ui_key_chorded(k) || k.code != 'o')
         return false; /* Ctrl+O and friends belong to others */
     a->uncert.rings = !a->uncert.rings;
     if (a->uncert.rings && a->map.loaded && a->z_dim != 2)

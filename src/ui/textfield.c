@@ -1,7 +1,7 @@
 /* textfield: a one-line text field with keyboard focus and a caret.
  *
  * Keys and typed text arrive between frames (ui_input_key / ui_input_text)
- * into one byte queue, in the order they were typed: UI_KEY_* codes are
+ * into one byte queue, in the order they were typed: UI_EDIT_* codes are
  * bytes below 0x20, which typed text never holds (control characters are
  * dropped), so "type abc, Tab, type d" stays in that order even when it
  * lands in one frame. The focused field drains the queue when it is drawn;
@@ -55,7 +55,7 @@ bool ui_text_edit_key(char *buf, int cap, int *caret, int key)
     clamp_caret(buf, caret);
     int len = (int)strlen(buf), c = *caret;
     switch (key) {
-    case UI_KEY_BACKSPACE:
+    case UI_EDIT_BACKSPACE:
         if (c == 0)
             return false;
         {
@@ -64,7 +64,7 @@ bool ui_text_edit_key(char *buf, int cap, int *caret, int key)
             *caret = p;
         }
         return true;
-    case UI_KEY_DELETE:
+    case UI_EDIT_DELETE:
         if (c >= len)
             return false;
         {
@@ -72,11 +72,11 @@ bool ui_text_edit_key(char *buf, int cap, int *caret, int key)
             memmove(buf + c, buf + n, (size_t)(len - n + 1));
         }
         return true;
-    case UI_KEY_LEFT: *caret = prev_char(buf, c); return false;
-    case UI_KEY_RIGHT: *caret = next_char(buf, len, c); return false;
-    case UI_KEY_HOME: *caret = 0; return false;
-    case UI_KEY_END: *caret = len; return false;
-    case UI_KEY_CLEAR:
+    case UI_EDIT_LEFT: *caret = prev_char(buf, c); return false;
+    case UI_EDIT_RIGHT: *caret = next_char(buf, len, c); return false;
+    case UI_EDIT_HOME: *caret = 0; return false;
+    case UI_EDIT_END: *caret = len; return false;
+    case UI_EDIT_CLEAR:
         *caret = 0;
         if (len == 0)
             return false;
@@ -119,9 +119,31 @@ bool ui_wants_keys(const Ui *ui)
     return ui->focus != 0;
 }
 
-bool ui_input_key(Ui *ui, int key)
+int ui_text_edit_for_key(UiKey k)
 {
-    if (!ui->focus || key <= UI_KEY_NONE || key >= 0x20)
+    switch (k.code) {
+    case UI_KEY_BACKSPACE: return UI_EDIT_BACKSPACE;
+    case UI_KEY_DELETE: return UI_EDIT_DELETE;
+    case UI_KEY_LEFT: return UI_EDIT_LEFT;
+    case UI_KEY_RIGHT: return UI_EDIT_RIGHT;
+    case UI_KEY_HOME: return UI_EDIT_HOME;
+    case UI_KEY_END: return UI_EDIT_END;
+    case UI_KEY_ENTER:
+    case UI_KEY_KP_ENTER: return UI_EDIT_ENTER;
+    case UI_KEY_ESCAPE: return UI_EDIT_ESCAPE;
+    case UI_KEY_TAB: return UI_EDIT_TAB;
+    case UI_KEY_UP: return UI_EDIT_UP;
+    case UI_KEY_DOWN: return UI_EDIT_DOWN;
+    case 'a': /* the shells' and browsers' "select all / kill line" */
+    case 'u': return (k.mods & UI_MOD_CTRL) ? UI_EDIT_CLEAR : UI_EDIT_NONE;
+    default: return UI_EDIT_NONE;
+    }
+}
+
+bool ui_input_key(Ui *ui, UiKey k)
+{
+    int key = ui_text_edit_for_key(k);
+    if (!ui->focus || key <= UI_EDIT_NONE || key >= 0x20)
         return false;
     if (ui->nqueue < (int)sizeof ui->queue)
         ui->queue[ui->nqueue++] = (char)key;
@@ -180,11 +202,11 @@ static int drain(Ui *ui, char *buf, int cap)
             continue;
         }
         i++;
-        int stop = b == UI_KEY_ENTER    ? UI_TEXT_SUBMIT
-                   : b == UI_KEY_ESCAPE ? UI_TEXT_CANCEL
-                   : b == UI_KEY_TAB    ? UI_TEXT_TAB
-                   : b == UI_KEY_UP     ? UI_TEXT_UP
-                   : b == UI_KEY_DOWN   ? UI_TEXT_DOWN
+        int stop = b == UI_EDIT_ENTER    ? UI_TEXT_SUBMIT
+                   : b == UI_EDIT_ESCAPE ? UI_TEXT_CANCEL
+                   : b == UI_EDIT_TAB    ? UI_TEXT_TAB
+                   : b == UI_EDIT_UP     ? UI_TEXT_UP
+                   : b == UI_EDIT_DOWN   ? UI_TEXT_DOWN
                                         : 0;
         if (stop) {
             res |= stop;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "cmd.h"
+#include "key.h"
 
 enum { UI_FONT_SMALL, UI_FONT_BODY, UI_FONT_TITLE, UI_FONT_HUGE, UI_FONTS };
 enum { UI_MOUSE_LEFT = 1, UI_MOUSE_RIGHT = 2, UI_MOUSE_MIDDLE = 4 };
@@ -105,7 +106,7 @@ typedef struct {
     bool focus_seen;     /* the focused field was drawn this frame (like active_seen) */
     int caret;           /* byte offset in the focused field's text; -1: the end */
     char queue[256];     /* input for the focused field, in order: UTF-8 text
-                            bytes, and UI_KEY_* codes as bytes below 0x20 */
+                            bytes, and UI_EDIT_* codes as bytes below 0x20 */
     int nqueue;
 } Ui;
 
@@ -194,11 +195,12 @@ void ui_help(Ui *ui, const char *title, const UiHelpEntry *entries, int n);
  * click in it (or ui_focus) takes it, a click elsewhere, Enter or Esc drops
  * it. While a field has focus the app sends it keys and typed text and
  * skips its own shortcuts (ui_wants_keys). Focus also lapses when the
- * focused field was not drawn in the last frame (its dialog closed). */
+ * focused field was not drawn in the last frame (its dialog closed).
+ * The field's editing commands, which ui_input_key makes of keys: */
 enum {
-    UI_KEY_NONE, UI_KEY_BACKSPACE, UI_KEY_DELETE, UI_KEY_LEFT, UI_KEY_RIGHT, UI_KEY_HOME,
-    UI_KEY_END, UI_KEY_ENTER, UI_KEY_ESCAPE, UI_KEY_TAB, UI_KEY_UP, UI_KEY_DOWN,
-    UI_KEY_CLEAR, /* Ctrl+A, Ctrl+U: empty the field */
+    UI_EDIT_NONE, UI_EDIT_BACKSPACE, UI_EDIT_DELETE, UI_EDIT_LEFT, UI_EDIT_RIGHT, UI_EDIT_HOME,
+    UI_EDIT_END, UI_EDIT_ENTER, UI_EDIT_ESCAPE, UI_EDIT_TAB, UI_EDIT_UP, UI_EDIT_DOWN,
+    UI_EDIT_CLEAR, /* Ctrl+A, Ctrl+U: empty the field */
 };
 /* ui_text_field result bits */
 enum {
@@ -212,8 +214,11 @@ enum {
 /* True while a text field has keyboard focus: keys belong to it. */
 bool ui_wants_keys(const Ui *ui);
 /* Queue a key / typed UTF-8 text for the focused field (between frames).
- * Return false (nothing queued) when no field has focus. */
-bool ui_input_key(Ui *ui, int key);
+ * Return false (nothing queued) when no field has focus or the key edits
+ * nothing (printable keys arrive as text). */
+bool ui_input_key(Ui *ui, UiKey k);
+/* The editing command a key gives a text field, UI_EDIT_NONE for none. */
+int ui_text_edit_for_key(UiKey k);
 bool ui_input_text(Ui *ui, const char *utf8);
 /* Give the field `id` (ui_text_field_id) the focus, caret at the end; 0 drops it. */
 void ui_focus(Ui *ui, uint32_t id);
@@ -222,9 +227,9 @@ uint32_t ui_text_field_id(const Ui *ui, const char *name);
  * NUL). name gives its id; hint is shown dim while buf is empty (NULL:
  * none). Returns UI_TEXT_* bits. */
 int ui_text_field(Ui *ui, const char *name, UiRect r, char *buf, int cap, const char *hint);
-/* The editing rules alone, for tests: apply one key / insert text at
- * *caret; return true when buf changed. */
-bool ui_text_edit_key(char *buf, int cap, int *caret, int key);
+/* The editing rules alone, for tests: apply one UI_EDIT_* command / insert
+ * text at *caret; return true when buf changed. */
+bool ui_text_edit_key(char *buf, int cap, int *caret, int edit);
 bool ui_text_edit_insert(char *buf, int cap, int *caret, const char *utf8);
 /* Called by ui_end: focus lapses when its field was not drawn; unread keys go. */
 void ui_text_end(Ui *ui);

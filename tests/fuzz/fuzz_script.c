@@ -57,7 +57,7 @@ static void check_step(const ScriptStep *st, int lines)
             abort();
         break;
     case SC_KEY:
-        if (st->key == SDLK_UNKNOWN)
+        if (st->key.code == UI_KEY_NONE)
             abort();
         break;
     default: break;
