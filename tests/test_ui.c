@@ -425,6 +425,73 @@ static void test_hidden_active_widget_releases(void **state)
     ui_free(ui);
 }
 
+/* One frame of a window with a control beneath and, when modal, a dialog
+ * whose button sits over the same spot: what each layer got. */
+typedef struct {
+    int beneath;   /* ui_control bits of the control beneath */
+    bool ok;       /* the dialog's button clicked */
+    float scroll;  /* the wheel as the layer beneath saw it */
+    float dscroll; /* ... and as the dialog saw it */
+} ModalFrame;
+
+static ModalFrame modal_frame(Ui *ui, bool modal)
+{
+    ModalFrame f = {0};
+    begin(ui);
+    if (modal)
+        ui_modal_up(ui);
+    f.beneath = ui_control(ui, ui_id_str(ui, "beneath"), ui_rect(0, 0, 400, 300), UI_MOUSE_LEFT);
+    f.scroll = ui_mouse(ui)->scroll;
+    if (modal) {
+        ui_modal_begin(ui);
+        f.ok = ui_button_at(ui, ui_rect(100, 100, 80, 30), "Open");
+        f.dscroll = ui_mouse(ui)->scroll;
+        ui_modal_end(ui);
+    }
+    ui_end(ui);
+    return f;
+}
+
+/* A modal dialog takes the mouse the microui way: the layer beneath gets
+ * no hover, no click and no wheel while it is up, a click inside the
+ * dialog reaches its button, and with the dialog gone the layer beneath
+ * answers again. The window's input itself is never rewritten. */
+static void test_modal_blocks_the_layer_beneath(void **state)
+{
+    (void)state;
+    Ui *ui = new_ui();
+    ui_input_motion(ui, 140, 115);
+    ModalFrame f = modal_frame(ui, true);
+    assert_int_equal(f.beneath, 0); /* the mouse is over it, yet no hover */
+    ui_input_button(ui, 140, 115, UI_MOUSE_LEFT, true);
+    f = modal_frame(ui, true);
+    assert_int_equal(f.beneath, 0);
+    assert_false(f.ok);
+    assert_int_equal(ui->in.mouse_x, 140); /* the window's input is as it came */
+    ui_input_button(ui, 140, 115, UI_MOUSE_LEFT, false);
+    f = modal_frame(ui, true);
+    assert_int_equal(f.beneath, 0);
+    assert_true(f.ok);
+    /* a click beside the dialog's button, still under the modal: nobody's */
+    ui_input_button(ui, 20, 20, UI_MOUSE_LEFT, true);
+    ui_input_button(ui, 20, 20, UI_MOUSE_LEFT, false);
+    f = modal_frame(ui, true);
+    assert_int_equal(f.beneath, 0);
+    assert_false(f.ok);
+    ui_input_scroll(ui, 2);
+    f = modal_frame(ui, true);
+    assert_true(f.scroll == 0 && f.dscroll == 2);
+    /* the dialog closed: the same click reaches the control beneath */
+    ui_input_button(ui, 20, 20, UI_MOUSE_LEFT, true);
+    ui_input_button(ui, 20, 20, UI_MOUSE_LEFT, false);
+    ui_input_scroll(ui, 1);
+    f = modal_frame(ui, false);
+    assert_true(f.beneath & UI_HOVER);
+    assert_true(f.beneath & UI_PRESS);
+    assert_true(f.beneath & UI_RELEASE);
+    assert_true(f.scroll == 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -444,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_cmdlist_overflow_is_flagged),
         cmocka_unit_test(test_hidden_active_widget_releases),
         cmocka_unit_test(test_motion_after_press_waits),
+        cmocka_unit_test(test_modal_blocks_the_layer_beneath),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

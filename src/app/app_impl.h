@@ -203,7 +203,7 @@ bool app_field_key(App *a, UiKey k); /* true: a field took it */
 void app_text_input_sync(App *a); /* SDL text input on while a field has focus */
 void app_files_open(App *a, int mode); /* show the dialog (FILES_OPEN / FILES_SAVE) */
 bool app_files_modal(const App *a);    /* a dialog is open */
-void app_files_begin(App *a);          /* after ui_begin: hide the mouse from the views */
+void app_files_begin(App *a);          /* after ui_begin: a dialog takes the mouse (modal layer) */
 void view_files(App *a);               /* last view: the dialog card */
 void app_files_dump(const App *a, void *cjson_object); /* fills the dump's "dialog" */
 void app_files_free(App *a);           /* waits for a save being written */

@@ -133,7 +133,7 @@ static bool interact(App *a, MapModel *m, const char *id, UiRect dead, float cli
 {
     Ui *ui = &a->ui;
     UiRect r = m->rect;
-    int mx = ui->in.mouse_x, my = ui->in.mouse_y;
+    int mx = ui_mouse(ui)->mouse_x, my = ui_mouse(ui)->mouse_y;
     bool clicked = false;
     /* widgets over the map (the projection card) get the clicks over them */
     bool over = ui_rect_contains(dead, mx, my);
@@ -151,9 +151,9 @@ static bool interact(App *a, MapModel *m, const char *id, UiRect dead, float cli
         map_from_screen_in(&m->view, r, (float)mx, (float)my, &click[0], &click[1]);
         clicked = true;
     }
-    if ((res & UI_HOVER) && ui->in.scroll != 0) {
-        map_zoom_at(&m->view, r, ui->in.scroll, mx, my);
-        ui->in.scroll = 0;
+    if ((res & UI_HOVER) && ui_mouse(ui)->scroll != 0) {
+        map_zoom_at(&m->view, r, ui_mouse(ui)->scroll, mx, my);
+        ui_take_scroll(ui);
     }
     m->hover = -1;
     if ((res & UI_HOVER) && !(res & UI_ACTIVE))

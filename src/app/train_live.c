@@ -51,7 +51,7 @@ static void glide_step(App *a)
      * software renderer): a frame with a click skips it, and a drag takes it
      * every other frame, so the decode under the mouse comes first. The
      * glide is timed by the clock, so it only loses frames, not time. */
-    if (a->ui.in.pressed || (a->ui.in.down && (a->frames & 1)))
+    if (ui_mouse(&a->ui)->pressed || (ui_mouse(&a->ui)->down && (a->frames & 1)))
         return;
     float f = ease((float)((a->now - tr->glide_t0) / APP_TRAIN_GLIDE_S));
     for (size_t i = 0; i < 2 * j->n; i++)

@@ -361,9 +361,9 @@ void view_curves(App *a)
     axes(ui, &pl);
     /* hover: the batch under the mouse */
     size_t hover = SIZE_MAX;
-    bool over = ui_rect_contains(pl.p, ui->in.mouse_x, ui->in.mouse_y) && !ui->active;
+    bool over = ui_rect_contains(pl.p, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y) && !ui->active;
     if (over && d.nb > 0) {
-        double x = pl.x0 + (double)(ui->in.mouse_x - pl.p.x) / pl.p.w * (pl.x1 - pl.x0);
+        double x = pl.x0 + (double)(ui_mouse(ui)->mouse_x - pl.p.x) / pl.p.w * (pl.x1 - pl.x0);
         double bi = (x - d.e0) * (double)d.per_epoch - 1;
         if (bi >= -0.5 && bi < (double)d.nb - 0.5)
             hover = (size_t)fmax(0, floor(bi + 0.5));
@@ -442,8 +442,8 @@ void view_klbars(App *a)
     float bw = (float)p.w / (float)z;
     float gap = bw > 6 ? fmaxf(1, bw * 0.18f) : 0;
     tr->hover_dim = -1;
-    if (ui_rect_contains(p, ui->in.mouse_x, ui->in.mouse_y) && !ui->active)
-        tr->hover_dim = (int)((float)(ui->in.mouse_x - p.x) / bw);
+    if (ui_rect_contains(p, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y) && !ui->active)
+        tr->hover_dim = (int)((float)(ui_mouse(ui)->mouse_x - p.x) / bw);
     int every = 1;
     while ((float)every * bw < (float)ui_text_width(ui, UI_FONT_SMALL, "z00") + pad)
         every *= 2;

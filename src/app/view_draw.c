@@ -118,8 +118,8 @@ static void paint(App *a, UiRect q)
     AppDraw *d = &a->draw;
     int res = ui_control(ui, ui_id_str(ui, "draw-canvas"), q, UI_MOUSE_LEFT);
     float k = (float)DRAW_CANVAS / (float)q.w;
-    float cx = ((float)ui->in.mouse_x - (float)q.x) * k;
-    float cy = ((float)ui->in.mouse_y - (float)q.y) * k;
+    float cx = ((float)ui_mouse(ui)->mouse_x - (float)q.x) * k;
+    float cy = ((float)ui_mouse(ui)->mouse_y - (float)q.y) * k;
     if (res & UI_PRESS) {
         draw_prep_stroke(d->canvas, DRAW_CANVAS, DRAW_CANVAS, cx, cy, cx, cy, d->brush);
         d->strokes++;

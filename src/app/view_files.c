@@ -220,14 +220,8 @@ bool app_files_modal(const App *a)
 
 void app_files_begin(App *a)
 {
-    AppFiles *f = &a->files;
-    if (!f->mode)
-        return;
-    /* the views under the card see no mouse this frame */
-    f->saved_in = a->ui.in;
-    a->ui.in.mouse_x = a->ui.in.mouse_y = -100000;
-    a->ui.in.pressed = a->ui.in.released = 0;
-    a->ui.in.scroll = 0;
+    if (a->files.mode) /* the views under the card see no mouse this frame */
+        ui_modal_up(&a->ui);
 }
 
 /* A clickable list row: name, then dim detail. */
@@ -235,7 +229,7 @@ static bool row(Ui *ui, const char *id, UiRect r, const char *name, const char *
 {
     const UiTheme *t = &ui->theme;
     int res = ui_control(ui, ui_id_str(ui, id), r, UI_MOUSE_LEFT);
-    bool over = ui_rect_contains(r, ui->in.mouse_x, ui->in.mouse_y);
+    bool over = ui_rect_contains(r, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y);
     if (res & (UI_HOVER | UI_ACTIVE))
         ui_draw_rect(ui, r, t->button_hot, (float)ui_pad(ui) * 0.4f);
     int pad = ui_pad(ui), th = ui_text_height(ui, UI_FONT_BODY);
@@ -249,15 +243,11 @@ static bool row(Ui *ui, const char *id, UiRect r, const char *name, const char *
     return (res & UI_RELEASE) && over;
 }
 
-void view_files(App *a)
+/* The card and what was done in it; the caller runs it in the modal layer. */
+static void dialog(App *a)
 {
     AppFiles *f = &a->files;
     Ui *ui = &a->ui;
-    if (save_job_poll(&f->save))
-        save_done(a);
-    if (!f->mode)
-        return;
-    ui->in = f->saved_in;
     const UiTheme *t = &ui->theme;
     int pad = ui_pad(ui), rh = ui_row_h(ui), th = ui_text_height(ui, UI_FONT_BODY);
     int title_h = ui_text_height(ui, UI_FONT_TITLE);
@@ -414,6 +404,17 @@ void view_files(App *a)
     /* the field keeps the keyboard while the dialog is open */
     if (f->mode && !ui_wants_keys(ui))
         ui_focus(ui, ui_text_field_id(ui, FIELD_NAME));
+}
+
+void view_files(App *a)
+{
+    if (save_job_poll(&a->files.save))
+        save_done(a);
+    if (!a->files.mode)
+        return;
+    ui_modal_begin(&a->ui);
+    dialog(a);
+    ui_modal_end(&a->ui);
 }
 
 void app_files_dump(const App *a, void *cjson_object)

@@ -37,7 +37,6 @@ typedef struct {
     Recent recent;           /* as stored */
     Recent shown;            /* of which the files that exist */
     char error[768];         /* shown in red; "" none */
-    UiInput saved_in;        /* the mouse, hidden from the views under the card */
     double save_ms;          /* how long the last save took (on its worker) */
     int saves;               /* saves finished, written or failed */
     SaveJob save;            /* the save being written */

@@ -37,7 +37,7 @@ static void draw_legend(App *a)
     a->highlight = -1;
     for (int k = 0; k < 10; k++) {
         UiRect row = ui_rect(box.x, box.y + pad + k * lh, box.w, lh);
-        if (ui_rect_contains(row, ui->in.mouse_x, ui->in.mouse_y) && !ui->active) {
+        if (ui_rect_contains(row, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y) && !ui->active) {
             a->highlight = k;
             UiColor hl = t->button_hot;
             ui_draw_rect(ui, row, hl, 0);

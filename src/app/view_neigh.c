@@ -123,7 +123,7 @@ void view_neigh(App *a)
         int lab = j->labels[point];
         UiColor lc = app_label_ui_color(a, lab);
         int res = ui_control(ui, ui_id(ui, &s, sizeof s), cell, UI_MOUSE_LEFT);
-        bool over = ui_rect_contains(cell, ui->in.mouse_x, ui->in.mouse_y);
+        bool over = ui_rect_contains(cell, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y);
         if ((res & UI_RELEASE) && over)
             snap = point;
         if (n->imgs_made && n->img_point[s] == point)

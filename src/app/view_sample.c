@@ -186,7 +186,7 @@ static void grid_view(App *a, int g, UiRect r, const char *caption, const char *
     ui_draw_frame(ui, q, t->border, 1, 0);
     int cell = side / SAMPLE_SIDE;
     int res = ui_control(ui, ui_id(ui, &g, sizeof g), q, UI_MOUSE_LEFT);
-    int mx = ui->in.mouse_x - q.x, my = ui->in.mouse_y - q.y;
+    int mx = ui_mouse(ui)->mouse_x - q.x, my = ui_mouse(ui)->mouse_y - q.y;
     bool inside = mx >= 0 && my >= 0 && mx < side && my < side && cell > 0;
     int c = inside ? (my / cell) * SAMPLE_SIDE + mx / cell : -1;
     if (s->clicked >= 0 && s->clicked / SAMPLE_CELLS == g) { /* the cell z came from */

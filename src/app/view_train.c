@@ -55,7 +55,7 @@ static bool tbutton(AppTrain *tr, Ui *ui, const char *id, UiRect r, const char *
         tr->buttons[tr->nbuttons++].r = vis;
     }
     int res = enabled ? ui_control(ui, ui_id_str(ui, id), r, UI_MOUSE_LEFT) : 0;
-    bool over = ui_rect_contains(r, ui->in.mouse_x, ui->in.mouse_y);
+    bool over = ui_rect_contains(r, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y);
     bool down = (res & UI_ACTIVE) && over;
     UiColor bg = selected || down ? t->accent : (res & UI_HOVER) ? t->button_hot : t->button;
     UiColor fg = selected || down ? t->on_accent : enabled ? t->text : t->text_dim;

@@ -96,7 +96,7 @@ static bool stop_button(Ui *ui, UiRect r, int stop, int sign, WalkButtons *bs)
     const UiTheme *t = &ui->theme;
     int key[2] = {stop, sign};
     int res = ui_control(ui, ui_id(ui, key, sizeof key), r, UI_MOUSE_LEFT);
-    bool over = ui_rect_contains(r, ui->in.mouse_x, ui->in.mouse_y);
+    bool over = ui_rect_contains(r, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y);
     UiColor bg = (res & UI_ACTIVE) && over ? t->button_down
                  : (res & UI_HOVER)         ? t->button_hot
                                             : t->button;

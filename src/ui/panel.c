@@ -51,9 +51,9 @@ void ui_panel_begin(Ui *ui, const char *title, UiRect r, bool scroll)
     body.w -= 4 * pad;
     body.y += pad / 2;
     body.h -= pad;
-    if (scroll && ui_rect_contains(body, ui->in.mouse_x, ui->in.mouse_y) && ui->in.scroll != 0) {
-        st->scroll -= (int)(ui->in.scroll * (float)ui_row_h(ui) * 2.0f);
-        ui->in.scroll = 0; /* consumed: the map underneath must not zoom */
+    if (scroll && ui_rect_contains(body, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y) && ui_mouse(ui)->scroll != 0) {
+        st->scroll -= (int)(ui_mouse(ui)->scroll * (float)ui_row_h(ui) * 2.0f);
+        ui_take_scroll(ui); /* consumed: the map underneath must not zoom */
     }
     int max_scroll = st->content_h - body.h;
     if (st->scroll > max_scroll)
@@ -111,7 +111,7 @@ void ui_panel_end(Ui *ui)
         uint32_t id = ui->lay.id ^ 0x5c5c5c5cu;
         int res = ui_control(ui, id, track, UI_MOUSE_LEFT);
         if (res & UI_ACTIVE) {
-            int y = ui->in.mouse_y - b.y - th / 2;
+            int y = ui_mouse(ui)->mouse_y - b.y - th / 2;
             int span = b.h - th > 0 ? b.h - th : 1;
             st->scroll = y * range / span;
             if (st->scroll < 0)

@@ -249,12 +249,12 @@ int ui_text_field(Ui *ui, const char *name, UiRect r, char *buf, int cap, const 
     int pad = ui_pad(ui);
     UiRect inner = ui_rect(r.x + pad, r.y, r.w - 2 * pad, r.h);
     int res = 0;
-    bool over = ui_rect_contains(r, ui->in.mouse_x, ui->in.mouse_y);
+    bool over = ui_rect_contains(r, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y);
     int ctl = ui_control(ui, id, r, UI_MOUSE_LEFT);
     int len = (int)strlen(buf);
     int tw = width_n(ui, buf, len);
 
-    if (ui->focus == id && (ui->in.pressed & UI_MOUSE_LEFT) && !over)
+    if (ui->focus == id && (ui_mouse(ui)->pressed & UI_MOUSE_LEFT) && !over)
         ui_focus(ui, 0); /* a click elsewhere */
     if (ctl & UI_PRESS) {
         int offset = tw > inner.w ? tw - inner.w : 0; /* as drawn last frame, unfocused */
@@ -265,7 +265,7 @@ int ui_text_field(Ui *ui, const char *name, UiRect r, char *buf, int cap, const 
         }
         if (ui->focus != id)
             ui_focus(ui, id);
-        ui->caret = caret_at(ui, buf, ui->in.mouse_x - inner.x + offset);
+        ui->caret = caret_at(ui, buf, ui_mouse(ui)->mouse_x - inner.x + offset);
     }
     bool focused = ui->focus == id;
     if (focused) {

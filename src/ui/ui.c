@@ -69,8 +69,40 @@ void ui_begin(Ui *ui, int screen_w, int screen_h, double now)
     ui->tooltip_on = false;
     ui->tooltip_image = -1;
     ui->help = NULL;
+    ui->modal_up = ui->in_modal = false;
     for (int i = 0; i < UI_MAX_PANELS; i++)
         ui->panels[i].used = false;
+}
+
+void ui_modal_up(Ui *ui)
+{
+    ui->modal_up = true;
+    ui->beneath = ui->in;
+    ui->beneath.mouse_x = ui->beneath.mouse_y = -100000; /* over nothing */
+    ui->beneath.pressed = ui->beneath.released = 0;
+    ui->beneath.scroll = 0;
+    ui->beneath.motion_held = false;
+}
+
+void ui_modal_begin(Ui *ui)
+{
+    ui->in_modal = true;
+}
+
+void ui_modal_end(Ui *ui)
+{
+    ui->in_modal = false;
+}
+
+const UiInput *ui_mouse(const Ui *ui)
+{
+    return ui->modal_up && !ui->in_modal ? &ui->beneath : &ui->in;
+}
+
+void ui_take_scroll(Ui *ui)
+{
+    if (ui_mouse(ui) == &ui->in)
+        ui->in.scroll = 0;
 }
 
 /* FNV-1a: small, stable, good enough to tell widget labels apart. */
@@ -96,7 +128,7 @@ uint32_t ui_id_str(const Ui *ui, const char *s)
 
 int ui_control(Ui *ui, uint32_t id, UiRect r, int buttons)
 {
-    const UiInput *in = &ui->in;
+    const UiInput *in = ui_mouse(ui);
     int res = 0;
     bool over = ui_rect_contains(r, in->mouse_x, in->mouse_y) &&
                 ui_rect_contains(ui->clip, in->mouse_x, in->mouse_y);

@@ -73,7 +73,11 @@ typedef struct {
     float scale;  /* pixels per design unit (HiDPI x text size) for padding */
     double now;   /* seconds, set by ui_begin; drives toasts */
     int screen_w, screen_h;
-    UiInput in;
+    UiInput in; /* what the window sent; widgets read it through ui_mouse */
+    /* the modal layer (ui_modal_up): whether one is up this frame, whether
+     * its widgets are running now, and what the layer beneath sees */
+    bool modal_up, in_modal;
+    UiInput beneath;
     uint32_t hot, active, next_hot;
     int active_button; /* which button made `active` */
     bool active_seen;  /* the active widget was called this frame */
@@ -121,6 +125,22 @@ const UiTheme *ui_theme_high_contrast(void);
 void ui_input_motion(Ui *ui, int x, int y);
 void ui_input_button(Ui *ui, int x, int y, int button, bool down);
 void ui_input_scroll(Ui *ui, float notches);
+
+/* Layers, the microui way: a modal layer (a dialog) takes the mouse from
+ * the layer beneath without touching the input. ui_modal_up, after
+ * ui_begin and before any widget, says a modal is up this frame; from then
+ * on the layer beneath sees the mouse nowhere, no press or release, no
+ * wheel (a button held stays held, so a widget it holds does not see a
+ * release that never happened). The modal's widgets, called between
+ * ui_modal_begin and ui_modal_end, see all of it. Everything reads the mouse
+ * through ui_mouse, which answers for the layer running now. */
+void ui_modal_up(Ui *ui);
+void ui_modal_begin(Ui *ui);
+void ui_modal_end(Ui *ui);
+const UiInput *ui_mouse(const Ui *ui);
+/* Take this frame's wheel: what the current layer scrolled with it, the
+ * layers drawn after it (the map under a panel) must not act on too. */
+void ui_take_scroll(Ui *ui);
 
 /* Frame: ui_begin clears the command list; ui_end draws queued overlays and
  * resets per-frame input (pressed/released/scroll). */

@@ -9,7 +9,7 @@ bool ui_button_at(Ui *ui, UiRect r, const char *label)
 {
     const UiTheme *t = &ui->theme;
     int res = ui_control(ui, ui_id_str(ui, label), r, UI_MOUSE_LEFT);
-    bool over = ui_rect_contains(r, ui->in.mouse_x, ui->in.mouse_y);
+    bool over = ui_rect_contains(r, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y);
     bool clicked = (res & UI_RELEASE) && over;
     UiColor bg = (res & UI_ACTIVE) && over ? t->button_down
                  : (res & UI_HOVER)         ? t->button_hot
@@ -60,7 +60,7 @@ bool ui_slider_at(Ui *ui, UiRect r, const char *label, float *value, float lo, f
     float old = *value;
     int res = ui_control(ui, ui_id(ui, &value, sizeof value), track, UI_MOUSE_LEFT);
     if (res & (UI_PRESS | UI_ACTIVE)) {
-        float f = (float)(ui->in.mouse_x - track.x) / (float)track.w;
+        float f = (float)(ui_mouse(ui)->mouse_x - track.x) / (float)track.w;
         f = f < 0 ? 0 : f > 1 ? 1 : f;
         *value = lo + f * (hi - lo);
     }
@@ -100,7 +100,7 @@ bool ui_checkbox_at(Ui *ui, UiRect r, const char *label, bool *state)
     const UiTheme *t = &ui->theme;
     int res = ui_control(ui, ui_id(ui, &state, sizeof state), r, UI_MOUSE_LEFT);
     bool changed = false;
-    if ((res & UI_RELEASE) && ui_rect_contains(r, ui->in.mouse_x, ui->in.mouse_y)) {
+    if ((res & UI_RELEASE) && ui_rect_contains(r, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y)) {
         *state = !*state;
         changed = true;
     }
