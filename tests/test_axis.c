@@ -203,7 +203,7 @@ static void test_curves_huge_history(void **state)
     app->map.loaded = true;
     app->map.model.info.history = h;
     app->map.model.info.n_history = 3;
-    app->train.r_curves = ui_rect(300, 400, 700, 300);
+    app->layout.curves = ui_rect(300, 400, 700, 300);
     for (int log = 0; log < 2; log++) {
         app->train.log_scale = log;
         ui_begin(&app->ui, 1024, 768, 0);
@@ -223,7 +223,7 @@ static void test_klbars_infinite(void **state)
     app->map.ready = true;
     app->map.model.job.kl_dim = kl;
     app->map.model.job.z = 4;
-    app->train.r_kl = ui_rect(300, 400, 400, 250);
+    app->layout.kl = ui_rect(300, 400, 400, 250);
     ui_begin(&app->ui, 1024, 768, 0);
     view_klbars(app);
     assert_true(app->ui.list.n < 1000);

@@ -144,11 +144,7 @@ static void handle_event(App *a, const SDL_Event *ev)
             Err e = {0};
             if (app_fonts(a, &e) != ERR_OK)
                 ui_toast(&a->ui, e.msg);
-            app_layout(a);
-            app_train_layout(a);
-            app_compare_layout(a);
-            if (!a->map.view.user_moved)
-                map_reset_view(a);
+            a->resized = true; /* the next frame's layout refits the map */
         }
         break;
     case SDL_MOUSEMOTION:
@@ -198,9 +194,10 @@ static void update(App *a)
 {
     ui_begin(&a->ui, a->win.pw, a->win.ph, a->now);
     app_files_begin(a); /* a dialog open: the views below get no mouse */
-    app_layout(a);
-    app_train_layout(a); /* the training views take the map area's bottom */
-    app_compare_layout(a); /* --compare: what is left of it split in two */
+    app_layout(a); /* every rect of this frame, once */
+    if (a->resized && !a->map.view.user_moved)
+        map_reset_view(a);
+    a->resized = false;
     view_map(a);
     view_compare(a);
     if (app_side_visible(a))

@@ -44,6 +44,29 @@ typedef enum {
     APP_SIDE_SLIDERS, APP_SIDE_SAMPLING, APP_SIDE_TRAINING, APP_SIDE_WALK, APP_SIDE_DRAW,
 } AppSide;
 typedef enum { APP_SIDE_SHOW, APP_SIDE_TOGGLE } AppSideHow;
+
+/* What the window's layout depends on: its size, the text size and the
+ * shell's state (layout.c). */
+typedef struct {
+    int w, h;                 /* drawable pixels */
+    int pad;                  /* ui_pad */
+    int line, title_line, small_line; /* text heights: body, title, small */
+    AppSide side;             /* the slot's panel */
+    bool side_visible;        /* false: Tab hid the side column */
+    bool status;              /* the status bar shows (B hides it) */
+    bool wide_side;           /* the sampling grids want a wider column */
+    bool neigh;               /* the Neighbours strip wants room under the sliders */
+    bool compare;             /* --compare: A's and B's maps side by side */
+} AppLayoutIn;
+/* Every view's rect for one frame, drawable pixels; computed once per frame
+ * by app_layout, read by the views. Rects of views not shown are zero. */
+typedef struct {
+    UiRect map;               /* A's map */
+    UiRect side, decoder, sliders, status;
+    int dec_img, dec_thumb;   /* decoder panel: digit and thumbnail sizes */
+    UiRect train, curves, kl; /* Training: its panel (the sliders' place), loss curves, KL bars */
+    UiRect map_b, title[2];   /* --compare: B's map; A's and B's titles above their maps */
+} AppLayout;
 typedef struct {
     bool asked;
     AppSide want;
@@ -84,9 +107,9 @@ typedef struct {
     float fps;
     uint64_t frames;
 
-    /* layout, drawable pixels */
-    UiRect r_side, r_decoder, r_sliders, r_status;
-    int dec_img, dec_thumb; /* decoder panel: digit and thumbnail sizes */
+    /* this frame's rects (app_layout) */
+    AppLayout layout;
+    bool resized;          /* the window's size changed since the last frame */
 
     /* the shown model on its map (A), its rect set by app_layout */
     MapModel map;
@@ -147,7 +170,10 @@ typedef struct {
 /* app.c: the side column's slot (AppSide) */
 AppSide app_side(const App *a);
 void app_ask_side(App *a, AppSide want, AppSideHow how); /* applied by app.c; the last one wins */
-/* layout.c */
+/* layout.c: the rects for the window's size and the shell's state, pure;
+ * app_layout computes them into a->layout (and A's and B's map rects), once
+ * per frame before the views and once at start-up. */
+AppLayout app_layout_compute(const AppLayoutIn *in);
 void app_layout(App *a);
 /* keys.c: shortcuts; returns true when the key was handled. */
 bool app_key(App *a, UiKey k);
@@ -181,7 +207,6 @@ void app_train_frame(App *a);   /* each frame, before update: snapshots, weights
 /* A new shown model (a->map's generation moved): no run drives it, nothing
  * glides. (The frame and a run's start call it.) */
 void app_train_follow_model(App *a);
-void app_train_layout(App *a);  /* after app_layout: room for the training views */
 bool app_train_busy(const App *a); /* something animates: render continuously */
 bool app_train_key(App *a, UiKey k);
 /* No model at the default path: train it in the background (map forms live). */
@@ -224,7 +249,7 @@ void app_compare_free(App *a);
 MapModel *app_compare_map(App *a);  /* B's map; NULL without --compare */
 void app_compare_frame(App *a);     /* each frame, before update: B's encoder and projection */
 bool app_compare_ready(const App *a); /* B's map is in (or failed): for wait-ready */
-void app_compare_layout(App *a);    /* after app_train_layout: the map area split in two */
+void app_compare_place(App *a);      /* from app_layout: B's map in its rect, refit when it moved */
 bool app_compare_key(App *a, UiKey k); /* Home fits both */
 void view_compare(App *a);          /* after view_map: both titles and B's map */
 bool view_compare_decoder(App *a);  /* the decoder panel with both decodes; false: not comparing */

@@ -181,22 +181,14 @@ bool app_compare_ready(const App *a)
     return !c || c->map.ready || c->map.failed;
 }
 
-/* ---- layout and keys ---- */
+/* ---- B's rect and keys ---- */
 
-void app_compare_layout(App *a)
+void app_compare_place(App *a)
 {
     AppCompare *c = a->cmp;
     if (!c)
         return;
-    Ui *ui = &a->ui;
-    int pad = ui_pad(ui);
-    UiRect m = a->map.rect;
-    int title_h = ui_text_height(ui, UI_FONT_TITLE) + ui_text_height(ui, UI_FONT_SMALL) + pad;
-    int w = (m.w - pad) / 2, h = m.h - title_h - pad / 2;
-    a->map.rect = ui_rect(m.x, m.y + m.h - h, w, h);
-    c->map.rect = ui_rect(m.x + w + pad, a->map.rect.y, m.w - w - pad, h);
-    c->r_title[0] = ui_rect(m.x, m.y, w, title_h);
-    c->r_title[1] = ui_rect(c->map.rect.x, m.y, c->map.rect.w, title_h);
+    c->map.rect = a->layout.map_b;
     /* a new window size refits B's map unless the user moved it (A's is
      * refitted the same way in view_map, after its projection card) */
     if (map_view_stale(&c->map.view, c->map.rect))
@@ -300,11 +292,11 @@ void app_compare_dump(const App *a, void *cjson_object)
         return;
     bool a_dec = a->decoded_valid && !a->z_dirty; /* A's decode is of the current z */
     cJSON_AddItemToObject(o, "left",
-                          side_json(a, &a->map, c->r_title[0], c->r_dec[0], a->z,
+                          side_json(a, &a->map, a->layout.title[0], c->r_dec[0], a->z,
                                     a_dec ? a->decoded : NULL,
                                     a_dec ? a->recent_sha1[(a->decodes - 1) % 32] : NULL));
     cJSON_AddItemToObject(o, "right",
-                          side_json(a, &c->map, c->r_title[1], c->r_dec[1], c->dec_z,
+                          side_json(a, &c->map, a->layout.title[1], c->r_dec[1], c->dec_z,
                                     c->dec_valid ? c->decoded : NULL,
                                     c->dec_valid ? c->sha1 : NULL));
     if (c->drawn_valid) { /* the Draw panel's digit as B reads it */

@@ -38,8 +38,7 @@
 #include "mapmodel.h"
 
 typedef struct AppCompare {
-    MapModel map;      /* B on its map: the UI's copy decodes, its job encodes */
-    UiRect r_title[2]; /* A's and B's titles, above their maps */
+    MapModel map; /* B on its map: the UI's copy decodes, its job encodes */
 
     /* the Draw panel's digit as B encodes it, and where that is on B's map */
     uint8_t drawn_sha1[20]; /* the drawing (AppDraw.image_sha1) it was encoded from */

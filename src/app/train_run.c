@@ -212,6 +212,7 @@ void view_train(App *a)
     in.can_train = tr->t != NULL;
     struct stat st;
     in.can_continue = !in.live && a->map.loaded && tr->t && stat(a->map.model.path, &st) == 0;
+    tr->r_train = a->layout.train;
     int act = train_panel(&a->ui, tr, &in);
     if (!tr->t)
         return;

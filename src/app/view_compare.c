@@ -106,8 +106,8 @@ void view_compare(App *a)
         else
             snprintf(proj, sizeof proj, "t-SNE");
     }
-    title(a, c->r_title[0], "A", &a->map.model, a->map.loaded, NULL);
-    title(a, c->r_title[1], "B", &m->model, m->loaded, proj[0] ? proj : NULL);
+    title(a, a->layout.title[0], "A", &a->map.model, a->map.loaded, NULL);
+    title(a, a->layout.title[1], "B", &m->model, m->loaded, proj[0] ? proj : NULL);
     MapPaneIn in = {.id = "compare-map", .points_id = APP_CUSTOM_POINTS_B};
     float click[2], z[VAE_MAX_Z];
     bool clicked;
@@ -171,9 +171,9 @@ bool view_compare_decoder(App *a)
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     int pad = ui_pad(ui);
-    ui_panel_begin(ui, "Decoders  \xc2\xb7  same z", a->r_decoder, false);
+    ui_panel_begin(ui, "Decoders  \xc2\xb7  same z", a->layout.decoder, false);
     int bw = ui->lay.body.w;
-    int img = (bw - pad) / 2 < a->dec_img ? (bw - pad) / 2 : a->dec_img;
+    int img = (bw - pad) / 2 < a->layout.dec_img ? (bw - pad) / 2 : a->layout.dec_img;
     UiRect row = ui_row(ui, img);
     int x0 = row.x + (row.w - 2 * img - pad) / 2;
     c->r_dec[0] = ui_rect(x0, row.y, img, img);

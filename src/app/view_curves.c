@@ -320,7 +320,7 @@ void view_curves(App *a)
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     AppTrain *tr = &a->train;
-    UiRect r = tr->r_curves;
+    UiRect r = a->layout.curves;
     int pad = ui_pad(ui), th = ui_text_height(ui, UI_FONT_BODY), sh = ui_text_height(ui, UI_FONT_SMALL);
     float radius = (float)pad * 0.8f;
     ui_draw_rect(ui, r, t->panel, radius);
@@ -388,7 +388,7 @@ void view_klbars(App *a)
     const UiTheme *t = &ui->theme;
     AppTrain *tr = &a->train;
     const TrainSnapshot *s = &tr->snap;
-    UiRect r = tr->r_kl;
+    UiRect r = a->layout.kl;
     int pad = ui_pad(ui), th = ui_text_height(ui, UI_FONT_BODY), sh = ui_text_height(ui, UI_FONT_SMALL);
     float radius = (float)pad * 0.8f;
     ui_draw_rect(ui, r, t->panel, radius);

@@ -11,9 +11,9 @@ void view_decoder(App *a)
     int pad = ui_pad(ui);
     if (view_compare_decoder(a)) /* --compare: both models' decodes side by side */
         return;
-    ui_panel_begin(ui, "Decoder", a->r_decoder, false);
-    int img = a->dec_img < ui->lay.body.w ? a->dec_img : ui->lay.body.w;
-    int thumb = a->dec_thumb;
+    ui_panel_begin(ui, "Decoder", a->layout.decoder, false);
+    int img = a->layout.dec_img < ui->lay.body.w ? a->layout.dec_img : ui->lay.body.w;
+    int thumb = a->layout.dec_thumb;
     UiRect row = ui_row(ui, img);
     UiRect big = ui_rect(row.x + (row.w - img) / 2, row.y, img, img);
     if (a->decoded_valid) {

@@ -184,7 +184,7 @@ void view_draw(App *a)
     AppDraw *d = &a->draw;
     draw_init_once(d);
     int pad = ui_pad(ui);
-    ui_panel_begin(ui, "Draw a digit \xc2\xb7 D", a->r_sliders, false);
+    ui_panel_begin(ui, "Draw a digit \xc2\xb7 D", a->layout.sliders, false);
     if (!a->map.loaded) {
         ui_label(ui, UI_FONT_BODY, t->text_dim, "no model loaded");
         ui_panel_end(ui);

@@ -342,7 +342,7 @@ void view_walk(App *a)
         in.clf_note = w->why;
     in.timeline = w->have_timeline ? w->timeline : NULL;
     in.n_timeline = APP_WALK_TIMELINE;
-    int act = walk_panel(&a->ui, a->r_sliders, &w->st, &in, &w->buttons);
+    int act = walk_panel(&a->ui, a->layout.sliders, &w->st, &in, &w->buttons);
     if (act & WALK_ACT_PATH) {
         build_path(a);
         if (w->have_path)

@@ -212,7 +212,7 @@ void view_sample(App *a)
     AppSample *s = sample_of(a);
     int pad = ui_pad(ui);
     s->grid[0] = s->grid[1] = ui_rect(0, 0, 0, 0);
-    ui_panel_begin(ui, "Sampling \xc2\xb7 R resamples", a->r_sliders, false);
+    ui_panel_begin(ui, "Sampling \xc2\xb7 R resamples", a->layout.sliders, false);
     if (!a->map.loaded) {
         ui_label(ui, UI_FONT_BODY, t->text_dim, "no model loaded");
         ui_panel_end(ui);

@@ -22,7 +22,7 @@ void view_sliders(App *a)
     const UiTheme *t = &ui->theme;
     int pad = ui_pad(ui);
     /* the Neighbours strip takes the bottom of the slot (view_neigh.c) */
-    ui_panel_begin(ui, "Latent z", app_neigh_room(a, a->r_sliders), true);
+    ui_panel_begin(ui, "Latent z", app_neigh_room(a, a->layout.sliders), true);
     if (!a->map.loaded) {
         ui_label(ui, UI_FONT_BODY, t->text_dim, "no model loaded");
         ui_panel_end(ui);

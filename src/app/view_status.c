@@ -11,7 +11,7 @@ void view_status(App *a)
         return;
     Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
-    UiRect r = a->r_status;
+    UiRect r = a->layout.status;
     int pad = ui_pad(ui);
     ui_draw_rect(ui, r, t->header, 0);
     char left[512], right[96];

@@ -18,29 +18,6 @@ static const char *const hidden_labels[APP_TRAIN_N_HIDDEN] = {"128", "256", "512
 static const char *const batch_labels[APP_TRAIN_N_BATCH] = {"32", "64", "128", "256"};
 static const char *const ds_labels[APP_TRAIN_N_DS] = {"MNIST", "Fashion"};
 
-/* ---- layout ---- */
-
-void app_train_layout(App *a)
-{
-    AppTrain *tr = &a->train;
-    if (app_side(a) != APP_SIDE_TRAINING)
-        return;
-    Ui *ui = &a->ui;
-    int pad = ui_pad(ui);
-    /* Map on top, curves and KL bars below it; the Training panel takes the
-     * latent sliders' place under the decoder. */
-    UiRect m = a->map.rect;
-    int strip = m.h * 40 / 100;
-    int min_strip = ui_text_height(ui, UI_FONT_BODY) * 9;
-    if (strip < min_strip)
-        strip = min_strip < m.h / 2 ? min_strip : m.h / 2;
-    a->map.rect = ui_rect(m.x, m.y, m.w, m.h - strip - pad);
-    int kl_w = m.w * 30 / 100;
-    tr->r_curves = ui_rect(m.x, m.y + m.h - strip, m.w - kl_w - pad, strip);
-    tr->r_kl = ui_rect(m.x + m.w - kl_w, m.y + m.h - strip, kl_w, strip);
-    tr->r_train = a->r_sliders;
-}
-
 /* ---- the Training panel ---- */
 
 /* A button with an explicit id (labels repeat: "-", "+"), optionally shown

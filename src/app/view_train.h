@@ -92,8 +92,8 @@ typedef struct {
 
     /* curves */
     bool log_scale;
-    UiRect r_train, r_curves, r_kl;
-    int hover_dim; /* KL bar under the mouse, -1 none */
+    UiRect r_train; /* where train_panel draws: the layout's, set each frame by view_train */
+    int hover_dim;  /* KL bar under the mouse, -1 none */
 } AppTrain;
 
 /* What the Training panel shows besides its own state. */
