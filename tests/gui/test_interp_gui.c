@@ -194,6 +194,8 @@ static void test_walk_plays_and_exports(void **state)
     cJSON_Delete(s3);
 }
 
+#define WAIT_CLASSIFIER "wait-until walk.classifier == ready 120\n"
+
 /* A / B: two points clicked on the map become a one-leg walk. */
 static void test_walk_between_points(void **state)
 {
@@ -202,7 +204,11 @@ static void test_walk_between_points(void **state)
      * buttons are from its dump: first the "A -> B" button, then (once
      * switched) the "A = current z" and "B = current z" buttons. */
     char script[2048], opt[4200];
-    snprintf(script, sizeof script, "wait-ready\nkey I\nwait 3 frames\ndump-state %s\nquit\n",
+    /* The classifier's timeline, once it is ready, moves the panel's
+     * buttons down a row: every run waits for it, so the buttons read in
+     * one run are where the next run clicks. */
+    snprintf(script, sizeof script,
+             "wait-ready\nkey I\n" WAIT_CLASSIFIER "wait 3 frames\ndump-state %s\nquit\n",
              tu_path("p0.json"));
     snprintf(opt, sizeof opt, "-m %s --size 1024x768", model_path);
     assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
@@ -218,8 +224,9 @@ static void test_walk_between_points(void **state)
     int mx2 = (int)((cJSON_GetArrayItem(mr, 0)->valueint + cJSON_GetArrayItem(mr, 2)->valueint * 2 / 3) / ps);
     cJSON_Delete(p0);
     snprintf(script, sizeof script,
-             "wait-ready\nkey I\nwait 2 frames\nclick %d %d\nwait 3 frames\ndump-state %s\nquit\n", px,
-             py, tu_path("p1.json"));
+             "wait-ready\nkey I\n" WAIT_CLASSIFIER
+             "wait 2 frames\nclick %d %d\nwait 3 frames\ndump-state %s\nquit\n",
+             px, py, tu_path("p1.json"));
     assert_int_equal(gu_explore(script, opt, NULL, NULL), 0);
     cJSON *p1 = gu_load_json(tu_path("p1.json"));
     const cJSON *w = gu_get(p1, "walk");
@@ -231,7 +238,7 @@ static void test_walk_between_points(void **state)
     int by = (int)((cJSON_GetArrayItem(rb, 1)->valueint + cJSON_GetArrayItem(rb, 3)->valueint / 2) / ps);
     cJSON_Delete(p1);
     snprintf(script, sizeof script,
-             "wait-ready\nkey I\nwait 2 frames\nclick %d %d\nwait 2 frames\n"
+             "wait-ready\nkey I\n" WAIT_CLASSIFIER "wait 2 frames\nclick %d %d\nwait 2 frames\n"
              "click %d %d\nwait 2 frames\ndump-state %s\nclick %d %d\nwait 2 frames\n"
              "click %d %d\nwait 2 frames\ndump-state %s\nclick %d %d\nwait 2 frames\n"
              "key P\nwait-until walk.t > 0 60\ndump-state %s\nquit\n",
