@@ -4,6 +4,7 @@
  * freed); an unwritable path reports why; free waits for a running export. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +29,12 @@ static float *frames(void)
     return x;
 }
 
+/* The wake callback, as the explorer's pushes its event: counts calls. */
+static void count_wake(void *user)
+{
+    atomic_fetch_add((atomic_int *)user, 1);
+}
+
 static void wait_done(GifJob *j)
 {
     for (int i = 0; i < 2000; i++) { /* 20 s at most */
@@ -47,11 +54,13 @@ static void test_writes_and_refuses_a_second(void **state)
     viz_gif_opts_default(&o);
     Err e = {0};
     const char *path = tu_path("walk.gif");
-    assert_int_equal(gif_job_start(&j, frames(), N, &o, path, 0, &e), ERR_OK);
+    atomic_int woken = 0;
+    assert_int_equal(gif_job_start(&j, frames(), N, &o, path, count_wake, &woken, &e), ERR_OK);
     assert_true(gif_job_running(&j));
-    assert_int_equal(gif_job_start(&j, frames(), N, &o, tu_path("b.gif"), 0, &e), ERR_ARG);
+    assert_int_equal(gif_job_start(&j, frames(), N, &o, tu_path("b.gif"), NULL, NULL, &e), ERR_ARG);
     wait_done(&j);
     assert_false(gif_job_running(&j));
+    assert_int_equal(atomic_load(&woken), 1); /* the worker woke the UI once, before it ended */
     assert_int_equal(j.err.code, ERR_OK);
     assert_null(j.frames);
     IoGif g;
@@ -67,7 +76,7 @@ static void test_writes_and_refuses_a_second(void **state)
     }
     io_gif_free(&g);
     /* free waits for a running export */
-    assert_int_equal(gif_job_start(&j, frames(), N, &o, tu_path("c.gif"), 0, &e), ERR_OK);
+    assert_int_equal(gif_job_start(&j, frames(), N, &o, tu_path("c.gif"), NULL, NULL, &e), ERR_OK);
     gif_job_free(&j);
     assert_int_equal(access(tu_path("c.gif"), F_OK), 0);
 }
@@ -80,7 +89,7 @@ static void test_unwritable_reports(void **state)
     VizGifOpts o;
     viz_gif_opts_default(&o);
     Err e = {0};
-    assert_int_equal(gif_job_start(&j, frames(), N, &o, "/proc/zspace-no.gif", 0, &e), ERR_OK);
+    assert_int_equal(gif_job_start(&j, frames(), N, &o, "/proc/zspace-no.gif", NULL, NULL, &e), ERR_OK);
     wait_done(&j);
     assert_int_not_equal(j.err.code, ERR_OK);
     tu_assert_contains(j.err.msg, "/proc/");

@@ -6,6 +6,7 @@
  * why; freeing a running job waits for it. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +18,12 @@
 
 #include "app/save_job.h"
 #include "test_util.h"
+
+/* The wake callback, as the explorer's pushes its event: counts calls. */
+static void count_wake(void *user)
+{
+    atomic_fetch_add((atomic_int *)user, 1);
+}
 
 static void wait_done(SaveJob *j)
 {
@@ -51,15 +58,17 @@ static void test_saves_a_snapshot(void **state)
     memset(&j, 0, sizeof j);
     Err e = {0};
     const char *path = tu_path("snap.safetensors");
-    assert_int_equal(save_job_start(&j, &v, &info, path, 0, &e), ERR_OK);
+    atomic_int woken = 0;
+    assert_int_equal(save_job_start(&j, &v, &info, path, count_wake, &woken, &e), ERR_OK);
     /* one save at a time */
-    assert_int_equal(save_job_start(&j, &v, &info, tu_path("other.safetensors"), 0, &e), ERR_ARG);
+    assert_int_equal(save_job_start(&j, &v, &info, tu_path("other.safetensors"), NULL, NULL, &e), ERR_ARG);
     /* training goes on while the worker writes: the file must not see it */
     for (size_t i = 0; i < v.n_params; i++)
         v.params[i] += 1.0f;
     wait_done(&j);
     assert_int_equal(j.err.code, ERR_OK);
     assert_true(j.ms >= 0);
+    assert_int_equal(atomic_load(&woken), 1); /* the worker woke the UI once, before it ended */
     Vae back;
     VaeFileInfo bi;
     assert_int_equal(vae_load(path, &back, 16, &bi, &e), ERR_OK);
@@ -69,7 +78,7 @@ static void test_saves_a_snapshot(void **state)
     vae_file_info_free(&bi);
     vae_free(&back);
     /* done means done: a new save may start */
-    assert_int_equal(save_job_start(&j, &v, &info, tu_path("again.safetensors"), 0, &e), ERR_OK);
+    assert_int_equal(save_job_start(&j, &v, &info, tu_path("again.safetensors"), NULL, NULL, &e), ERR_OK);
     save_job_free(&j); /* waits for it */
     assert_int_equal(vae_load(tu_path("again.safetensors"), &back, 16, NULL, &e), ERR_OK);
     assert_float_equal(back.params[0], want[0] + 1.0f, 0);
@@ -86,7 +95,7 @@ static void test_unwritable_reports(void **state)
     SaveJob j;
     memset(&j, 0, sizeof j);
     Err e = {0};
-    assert_int_equal(save_job_start(&j, &v, NULL, "/proc/zspace-cannot-write.safetensors", 0, &e),
+    assert_int_equal(save_job_start(&j, &v, NULL, "/proc/zspace-cannot-write.safetensors", NULL, NULL, &e),
                      ERR_OK);
     wait_done(&j);
     assert_int_not_equal(j.err.code, ERR_OK);

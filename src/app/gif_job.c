@@ -1,11 +1,11 @@
 /* gif_job: see gif_job.h. */
 #include "gif_job.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/timer.h"
-#include "wake.h"
 
 static void *worker(void *arg)
 {
@@ -15,12 +15,13 @@ static void *worker(void *arg)
     viz_gif_write(j->path, j->frames, j->n, &j->opts, &j->err);
     j->ms = (timer_now() - t0) * 1e3;
     atomic_store_explicit(&j->done, 1, memory_order_release);
-    app_wake(j->wake_event);
+    if (j->wake)
+        j->wake(j->wake_user);
     return NULL;
 }
 
 int gif_job_start(GifJob *j, float *frames, size_t n, const VizGifOpts *o, const char *path,
-                  uint32_t wake_event, Err *e)
+                  void (*wake)(void *user), void *user, Err *e)
 {
     if (j->running) {
         free(frames);
@@ -33,7 +34,8 @@ int gif_job_start(GifJob *j, float *frames, size_t n, const VizGifOpts *o, const
     j->frames = frames;
     j->n = n;
     j->opts = *o;
-    j->wake_event = wake_event;
+    j->wake = wake;
+    j->wake_user = user;
     atomic_store(&j->done, 0);
     if (pthread_create(&j->thread, NULL, worker, j) != 0) {
         free(j->frames);

@@ -4,9 +4,8 @@
  *
  * Thread rule: gif_job_start (UI thread) takes ownership of the decoded
  * frames and starts the worker, which owns frames, path, opts, err and ms
- * until it sets `done` (release) and wakes the UI with
- * SDL_PushEvent(wake_event). The UI reads them only after gif_job_poll has
- * seen `done` (acquire) and joined the thread. One export at a time. */
+ * until it sets `done` (release) and calls wake(wake_user) when wake is
+ * set. The UI reads them only after gif_job_poll has seen `done` (acquire) and joined the thread. One export at a time. */
 #ifndef ZSPACE_APP_GIF_JOB_H
 #define ZSPACE_APP_GIF_JOB_H
 
@@ -26,7 +25,8 @@ typedef struct {
     char path[4096];
     Err err;
     double ms;          /* how long the worker took */
-    uint32_t wake_event;
+    void (*wake)(void *user); /* called on the worker when done */
+    void *wake_user;
     pthread_t thread;
     bool running;       /* UI: started and not yet joined */
     atomic_int done;
@@ -35,7 +35,7 @@ typedef struct {
 /* Start writing frames (malloc'd; the job frees them, also on failure) to
  * path. ERR_ARG while an export runs. */
 int gif_job_start(GifJob *j, float *frames, size_t n, const VizGifOpts *o, const char *path,
-                  uint32_t wake_event, Err *e);
+                  void (*wake)(void *user), void *user, Err *e);
 /* True once when the running export has finished (joined; read err, ms). */
 bool gif_job_poll(GifJob *j);
 bool gif_job_running(const GifJob *j);

@@ -23,7 +23,7 @@ int map_model_load(MapModel *m, const char *path, const char *dataset, Err *e)
 
 int map_model_encode(MapModel *m, bool all_points, uint32_t wake_event, Err *e)
 {
-    return model_start_encode(&m->model, all_points, wake_event, e);
+    return model_start_encode(&m->model, all_points, app_wake_cb, app_wake_arg(wake_event), e);
 }
 
 int map_model_poll(MapModel *m)
@@ -100,15 +100,9 @@ bool map_model_invert(MapModel *m, const float xy[2], float *z)
     return true;
 }
 
-/* Runs on the projection worker: wake the UI thread's loop. */
-static void wake_ui(void *user)
-{
-    app_wake((uint32_t)(uintptr_t)user);
-}
-
 int map_model_project_start(MapModel *m, int threads, uint32_t wake_event, Err *e)
 {
-    if (proj_start(&m->pj, threads, wake_ui, (void *)(uintptr_t)wake_event, e) != ERR_OK)
+    if (proj_start(&m->pj, threads, app_wake_cb, app_wake_arg(wake_event), e) != ERR_OK)
         return e->code;
     m->pj_started = true;
     return ERR_OK;

@@ -1,13 +1,11 @@
 /* model: see model.h. */
 #include "model.h"
 
-#include <SDL.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include "wake.h"
 
 int model_load(Model *m, const char *path, const char *dataset, Err *e)
 {
@@ -108,7 +106,8 @@ static int encode_all(ModelJob *j)
 
 static void wake(const ModelJob *j)
 {
-    app_wake(j->wake_event);
+    if (j->wake)
+        j->wake(j->wake_user);
 }
 
 #define SWAP(a, b)            \
@@ -176,7 +175,8 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int model_start_encode(Model *m, bool all_points, uint32_t wake_event, Err *e)
+int model_start_encode(Model *m, bool all_points, void (*wake)(void *user), void *user,
+                       Err *e)
 {
     ModelJob *j = &m->job;
     if (vae_init(&j->vae, &m->vae.cfg, 256, 0, e) != ERR_OK)
@@ -187,7 +187,8 @@ int model_start_encode(Model *m, bool all_points, uint32_t wake_event, Err *e)
     }
     snprintf(j->dataset, sizeof j->dataset, "%s", m->dataset);
     j->all_points = all_points;
-    j->wake_event = wake_event;
+    j->wake = wake;
+    j->wake_user = user;
     j->state = MODEL_WORKING;
     atomic_store(&j->cancel, 0);
     if (pthread_create(&j->thread, NULL, worker, j) != 0) {

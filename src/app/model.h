@@ -10,7 +10,7 @@
  *   - The worker writes the result fields (ds, mu, logvar, labels, n, kl_dim,
  *     err) while `state` is MODEL_WORKING, then locks `mu_lock`, sets `state`
  *     to MODEL_READY or MODEL_FAILED, bumps `seq`, unlocks, and wakes the UI
- *     with SDL_PushEvent(wake_event). It never touches them again.
+ *     with wake(wake_user) when wake is set. It never touches them again.
  *   - The UI thread reads `state`/`seq` under `mu_lock`; once it has seen
  *     MODEL_READY it reads the result fields without the lock (they are
  *     immutable from then on) until model_job_free joins the thread.
@@ -46,7 +46,8 @@ typedef struct {
     Vae vae;            /* the worker's own copy */
     char dataset[32];
     bool all_points;
-    uint32_t wake_event;
+    void (*wake)(void *user); /* called on the worker after each publish */
+    void *wake_user;
 
     /* results: see the thread rule above */
     Dataset ds;
@@ -94,8 +95,10 @@ typedef struct {
 /* Load the model file on the calling (UI) thread. ERR_IO if it does not
  * exist (the caller shows how to create it); any other code is a bad file. */
 int model_load(Model *m, const char *path, const char *dataset, Err *e);
-/* Start the encoder worker on a copy of the loaded model. */
-int model_start_encode(Model *m, bool all_points, uint32_t wake_event, Err *e);
+/* Start the encoder worker on a copy of the loaded model. wake (may be
+ * NULL) is called with user on the worker thread after each publish. */
+int model_start_encode(Model *m, bool all_points, void (*wake)(void *user), void *user,
+                       Err *e);
 /* The job's state (MODEL_*) and seq, read under the lock. */
 int model_job_state(ModelJob *j, uint64_t *seq);
 /* Pixels (X floats in [0, 1]) of map point i: test images, then train. */

@@ -1,10 +1,10 @@
 /* save_job: see save_job.h. */
 #include "save_job.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/timer.h"
-#include "wake.h"
 
 static void *worker(void *arg)
 {
@@ -14,7 +14,8 @@ static void *worker(void *arg)
     vae_save(j->path, &j->v, &j->info, &j->err);
     j->ms = (timer_now() - t0) * 1e3;
     atomic_store_explicit(&j->done, 1, memory_order_release);
-    app_wake(j->wake_event);
+    if (j->wake)
+        j->wake(j->wake_user);
     return NULL;
 }
 
@@ -25,7 +26,7 @@ static void release(SaveJob *j)
 }
 
 int save_job_start(SaveJob *j, const Vae *src, const VaeFileInfo *info, const char *path,
-                   uint32_t wake_event, Err *e)
+                   void (*wake)(void *user), void *user, Err *e)
 {
     if (j->running)
         return err_set(e, ERR_ARG, "a save is still being written");
@@ -48,7 +49,8 @@ int save_job_start(SaveJob *j, const Vae *src, const VaeFileInfo *info, const ch
                 return e->code;
             }
     }
-    j->wake_event = wake_event;
+    j->wake = wake;
+    j->wake_user = user;
     atomic_store(&j->done, 0);
     if (pthread_create(&j->thread, NULL, worker, j) != 0) {
         release(j);

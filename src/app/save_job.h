@@ -4,9 +4,9 @@
  *
  * Thread rule: save_job_start (UI thread) copies the parameters and the
  * file info into the job, then starts the worker, which owns v, info, path,
- * err and ms until it sets `done` (release) and wakes the UI with
- * SDL_PushEvent(wake_event). The UI reads them only after save_job_poll has
- * seen `done` (acquire) and joined the thread. One save at a time. */
+ * err and ms until it sets `done` (release) and calls wake(wake_user) when
+ * wake is set. The UI reads them only after save_job_poll has seen `done`
+ * (acquire) and joined the thread. One save at a time. */
 #ifndef ZSPACE_APP_SAVE_JOB_H
 #define ZSPACE_APP_SAVE_JOB_H
 
@@ -25,7 +25,8 @@ typedef struct {
     char path[4096];
     Err err;
     double ms;          /* how long vae_save took on the worker */
-    uint32_t wake_event;
+    void (*wake)(void *user); /* called on the worker when done */
+    void *wake_user;
     pthread_t thread;
     bool running;       /* UI: started and not yet joined */
     atomic_int done;
@@ -34,7 +35,7 @@ typedef struct {
 /* Copy src (parameters) and info, start writing path. ERR_ARG while a
  * save runs, ERR_NOMEM / thread errors otherwise. */
 int save_job_start(SaveJob *j, const Vae *src, const VaeFileInfo *info, const char *path,
-                   uint32_t wake_event, Err *e);
+                   void (*wake)(void *user), void *user, Err *e);
 /* True once when the running save has finished (joined; read j->err, ms). */
 bool save_job_poll(SaveJob *j);
 /* Wait for a running save, then free the copy. */

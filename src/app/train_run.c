@@ -22,12 +22,6 @@ const int app_train_hidden[APP_TRAIN_N_HIDDEN] = {128, 256, 512, 1024};
 const int app_train_batch[APP_TRAIN_N_BATCH] = {32, 64, 128, 256};
 const char *const app_train_ds[APP_TRAIN_N_DS] = {"mnist", "fashion"};
 
-/* Runs on the trainer thread: wake the UI thread's loop (wake.h). */
-static void notify(void *user)
-{
-    app_wake((uint32_t)(uintptr_t)user);
-}
-
 void app_train_init(App *a)
 {
     AppTrain *tr = &a->train;
@@ -79,8 +73,8 @@ static void base_setup(App *a, TrainSetup *s)
     s->params.beta = tr->beta;
     s->params.lr = app_train_lr[tr->lr_i];
     s->params.delay_ms = (int)tr->slow_ms;
-    s->notify = notify;
-    s->notify_user = (void *)(uintptr_t)a->wake_event;
+    s->notify = app_wake_cb; /* runs on the trainer thread */
+    s->notify_user = app_wake_arg(a->wake_event);
 }
 
 /* Start a run for the shown model; the run's weights drive it from now on. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "app_impl.h"
+#include "wake.h"
 
 void app_text_input_sync(App *a)
 {
@@ -168,8 +169,8 @@ static void do_save(App *a, const char *text)
         snprintf(f->error, sizeof f->error, "Cannot save: %.700s is a directory.", path);
         return;
     }
-    if (save_job_start(&f->save, &a->map.model.vae, &a->map.model.info, path, a->wake_event, &e) !=
-        ERR_OK) {
+    if (save_job_start(&f->save, &a->map.model.vae, &a->map.model.info, path, app_wake_cb,
+                       app_wake_arg(a->wake_event), &e) != ERR_OK) {
         snprintf(f->error, sizeof f->error, "Cannot save: %s", e.msg);
         return;
     }

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "app_impl.h"
+#include "wake.h"
 #include "core/timer.h"
 
 void app_walk_gif_start(App *a, AppWalk *w)
@@ -39,7 +40,8 @@ void app_walk_gif_start(App *a, AppWalk *w)
         o.pingpong = w->st.repeat == WALK_PINGPONG;
         w->gif_ui_ms = (timer_now() - t0) * 1e3;
         w->gif_frames = (int)n;
-        rc = gif_job_start(&w->gif_job, x, n, &o, name, a->wake_event, &e);
+        rc = gif_job_start(&w->gif_job, x, n, &o, name, app_wake_cb, app_wake_arg(a->wake_event),
+                           &e);
         x = NULL; /* the job owns it now */
     }
     free(zs);
