@@ -30,7 +30,10 @@ import os
 import re
 import sys
 
-# The App field of each panel, and the files that own it.
+# The App field of each panel, and the files that own it: in src/app, or in
+# src/explore for a panel's headless part (proj.c, save_job.c, neigh.c,
+# session.c), whose functions the panel calls on its own state.
+OWNER_DIRS = ("app", "explore")
 OWNERS = {
     "train": {"view_train.c", "train_run.c", "train_live.c", "train_dump.c", "view_curves.c"},
     "walk": {"view_interp.c", "walk_gif.c", "walk_dump.c"},
@@ -83,13 +86,13 @@ def strip(line, in_comment):
 DEF_RE = re.compile(r"^[A-Za-z_][\w\s\*]*?\b(\w+)\s*\([^;]*$")
 
 
-def own_functions(app):
+def own_functions(src):
     """Per field, the functions its owner files define (not static)."""
     funcs = {}
     for field, files in OWNERS.items():
         funcs[field] = set()
-        for name in files:
-            path = os.path.join(app, name)
+        for name, folder in ((n, d) for n in files for d in OWNER_DIRS):
+            path = os.path.join(src, folder, name)
             if not os.path.exists(path):
                 continue
             with open(path, encoding="utf-8") as f:
@@ -145,7 +148,7 @@ def main(argv):
         return 2
     app = os.path.join(args[0], "src", "app")
     total, bad, seen = 0, 0, set()
-    own = own_functions(app)
+    own = own_functions(os.path.join(args[0], "src"))
     for name in sorted(os.listdir(app)):
         if not name.endswith(".c"):
             continue

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "app/clf_job.h"
+#include "explore/clf_job.h"
 #include "test_util.h"
 
 static int wait_done(ClfJob *j)

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "app/gif_job.h"
+#include "explore/gif_job.h"
 #include "io/gif.h"
 #include "test_util.h"
 

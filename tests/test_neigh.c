@@ -1,4 +1,4 @@
-/* test_neigh: the explorer's neighbour search (app/neigh.h) without a
+/* test_neigh: the explorer's neighbour search (explore/neigh.h) without a
  * window: it matches a naive full sort on random latent means (Z = 2 and
  * Z = 64), breaks ties by index, handles k > n and empty data, rejects bad
  * arguments, and neigh_update searches again only when the question
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "app/neigh.h"
+#include "explore/neigh.h"
 #include "core/rng.h"
 #include "test_util.h"
 

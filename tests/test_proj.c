@@ -1,4 +1,4 @@
-/* test_proj: the explorer's projection worker (src/app/proj.h) driven
+/* test_proj: the explorer's projection worker (src/explore/proj.h) driven
  * headless from this thread as the UI would drive it: PCA first then t-SNE
  * layouts published chunk by chunk, warm starts from the previous layout,
  * pause / resume / stop, a storm of superseding requests, a failed run that
@@ -17,7 +17,7 @@
 #include <cblas.h>
 #include <cmocka.h>
 
-#include "app/proj.h"
+#include "explore/proj.h"
 #include "core/rng.h"
 #include "core/timer.h"
 #include "embed/quality.h"

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "app/save_job.h"
+#include "explore/save_job.h"
 #include "test_util.h"
 
 /* The wake callback, as the explorer's pushes its event: counts calls. */

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "app/script.h"
+#include "app/script_play.h"
 #include "test_util.h"
 
 /* A fake app state: "epoch" counts whole seconds of the fake clock,

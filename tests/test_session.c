@@ -1,4 +1,4 @@
-/* test_session: the explorer's session file (app/session.h), headless: a
+/* test_session: the explorer's session file (explore/session.h), headless: a
  * full session survives save and load unchanged; unknown keys are ignored
  * and absent ones stay absent; and every kind of bad file (empty, cut
  * short, not JSON, not an object, no or a newer version, wrong types,
@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "app/script.h"
-#include "app/session.h"
+#include "explore/script.h"
+#include "explore/session.h"
 #include "test_util.h"
 
 static Session full(void)

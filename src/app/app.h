@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
-#include "session.h"
+#include "explore/session.h"
 
 typedef struct {
     const char *model_path; /* NULL: the cached default model for the dataset */

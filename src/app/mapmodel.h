@@ -26,8 +26,8 @@
 #include "core/err.h"
 #include "gfx/points.h"
 #include "mapview.h"
-#include "model.h"
-#include "proj.h"
+#include "explore/model.h"
+#include "explore/proj.h"
 #include "ui/cmd.h"
 
 /* Neighbours of the kNN placement and of the inverse map. */

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "script.h"
+#include "script_play.h"
 #include "sdlkey.h"
 
 static void push_motion(uint32_t win, int x, int y, uint32_t state)

@@ -22,7 +22,7 @@
 
 #include "files/pathcomp.h"
 #include "files/recent.h"
-#include "save_job.h"
+#include "explore/save_job.h"
 #include "ui/ui.h"
 
 enum { FILES_NONE, FILES_OPEN, FILES_SAVE };

@@ -25,8 +25,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "clf_job.h"
-#include "gif_job.h"
+#include "explore/clf_job.h"
+#include "explore/gif_job.h"
 #include "viz/interp.h"
 #include "walk.h"
 

@@ -23,8 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "neigh.h"
-#include "session.h"
+#include "explore/neigh.h"
+#include "explore/session.h"
 #include "ui/ui.h"
 
 enum { APP_NEIGH_K = 8 };

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "proj.h"
+#include "explore/proj.h"
 #include "ui/cmd.h"
 #include "vae/vae.h"
 

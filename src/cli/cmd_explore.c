@@ -25,7 +25,7 @@ static void help(void)
            "      --all-points     map all 70,000 images, not the 10,000 test images\n"
            "      --compare FILE   a second model beside the first (same latent size Z):\n"
            "                       two maps, one click decodes the same z with both\n"
-           "      --script FILE    replay input from FILE (see src/app/script.h for commands)\n"
+           "      --script FILE    replay input from FILE (see src/explore/script.h for commands)\n"
            "      --size WxH       initial window size in points (default 1280x800)\n"
            "      --session FILE   restore a saved session (model, view, z, panels, text\n"
            "                       size...); Ctrl+Shift+S in the window saves to FILE\n"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/script.h"
+#include "app/script_play.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

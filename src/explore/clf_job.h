@@ -10,8 +10,8 @@
  * has exited). `progress` (batches done, per mille) is written by the worker
  * and read by the UI for the note it shows. `cancel` asks the worker to stop
  * (window closed); clf_job_free joins it. */
-#ifndef ZSPACE_APP_CLF_JOB_H
-#define ZSPACE_APP_CLF_JOB_H
+#ifndef ZSPACE_EXPLORE_CLF_JOB_H
+#define ZSPACE_EXPLORE_CLF_JOB_H
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -1,6 +1,6 @@
-/* script: replay a text script of input for tests, demos and recordings.
- * Input steps become real SDL events pushed onto the queue the mouse and
- * keyboard use, so a script exercises exactly the code a user does.
+/* script: the explorer's script language for tests, demos and recordings,
+ * parsed into steps. The window plays them (app/script_play.h): input steps
+ * become real SDL events, so a script exercises exactly the code a user does.
  *
  * One command per line; '#' starts a comment; coordinates are window points:
  *   click X Y            left press at X Y, release next frame
@@ -31,9 +31,9 @@
  *   resize W H           set the window's size in points (as a user dragging
  *                        its border would; the app sees the size-changed event)
  *   quit
- * Thread rule: main thread (SDL_PushEvent). */
-#ifndef ZSPACE_APP_SCRIPT_H
-#define ZSPACE_APP_SCRIPT_H
+ * Parsing knows no window: tests and the fuzzer run it headless. */
+#ifndef ZSPACE_EXPLORE_SCRIPT_H
+#define ZSPACE_EXPLORE_SCRIPT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -71,39 +71,17 @@ typedef struct {
     double next_probe;  /* WAIT_UNTIL: when to read the state again */
 } Script;
 
-/* What the app must do after rendering this frame. */
-typedef struct {
-    const char *screenshot; /* path or NULL */
-    const char *dump;       /* path or NULL */
-    bool done;              /* quit was pushed */
-} ScriptOut;
-
-/* Parse text (name for messages). Errors name the line: "FILE:3: ...". */
-int script_parse(Script *s, const char *name, const char *text, Err *e);
-int script_load(Script *s, const char *path, Err *e);
-void script_free(Script *s);
-
-/* One value of the app's state, as wait-until reads it. */
+/* One value of the app's state, as wait-until reads it (a string step's
+ * text must fit in str). */
 typedef struct {
     enum { SV_NONE, SV_NUMBER, SV_STRING } kind; /* NONE: absent, or an object */
     double num;
     char str[128]; /* cut to fit */
 } ScriptValue;
 
-/* What the waiting steps read of the app, this frame. */
-typedef struct {
-    bool ready; /* the model's map is ready (wait-ready) */
-    /* Fill *v with the value at a dump-state dotted path (wait-until);
-     * called at most every 50 ms. NULL: every path is absent. */
-    void (*probe)(const void *ctx, const char *path, ScriptValue *v);
-    const void *ctx;
-} ScriptWorld;
-
-/* Advance one frame: push this frame's events (to window_id) and fill out.
- * Returns ERR_OK, or an error naming the line when wait-ready or wait-until
- * times out. A script without `quit` leaves the window open for the user
- * when it ends. */
-int script_tick(Script *s, uint32_t window_id, double now, const ScriptWorld *w, ScriptOut *out,
-                Err *e);
+/* Parse text (name for messages). Errors name the line: "FILE:3: ...". */
+int script_parse(Script *s, const char *name, const char *text, Err *e);
+int script_load(Script *s, const char *path, Err *e);
+void script_free(Script *s);
 
 #endif

@@ -7,8 +7,8 @@
  * err and ms until it sets `done` (release) and calls wake(wake_user) when
  * wake is set. The UI reads them only after save_job_poll has seen `done`
  * (acquire) and joined the thread. One save at a time. */
-#ifndef ZSPACE_APP_SAVE_JOB_H
-#define ZSPACE_APP_SAVE_JOB_H
+#ifndef ZSPACE_EXPLORE_SAVE_JOB_H
+#define ZSPACE_EXPLORE_SAVE_JOB_H
 
 #include <pthread.h>
 #include <stdatomic.h>

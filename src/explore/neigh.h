@@ -12,8 +12,8 @@
  *
  * Thread rule: a Neigh belongs to the thread that updates it (the UI); mu
  * is read-only during a call. */
-#ifndef ZSPACE_APP_NEIGH_H
-#define ZSPACE_APP_NEIGH_H
+#ifndef ZSPACE_EXPLORE_NEIGH_H
+#define ZSPACE_EXPLORE_NEIGH_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -22,8 +22,8 @@
  *     so neither side ever waits on the other's computation.
  * The worker owns its TsneState; nothing else touches it. No SDL in here:
  * the tests drive the worker headless. */
-#ifndef ZSPACE_APP_PROJ_H
-#define ZSPACE_APP_PROJ_H
+#ifndef ZSPACE_EXPLORE_PROJ_H
+#define ZSPACE_EXPLORE_PROJ_H
 
 #include <pthread.h>
 #include <stdatomic.h>

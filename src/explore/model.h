@@ -26,8 +26,8 @@
  * the UI. model_encode_poll, on the UI thread, swaps out_* with the UI's
  * mu/logvar/kl_dim under the lock. So mu/logvar/kl_dim above change only
  * on the UI thread, inside model_encode_poll, and stay the UI's to read. */
-#ifndef ZSPACE_APP_MODEL_H
-#define ZSPACE_APP_MODEL_H
+#ifndef ZSPACE_EXPLORE_MODEL_H
+#define ZSPACE_EXPLORE_MODEL_H
 
 #include <pthread.h>
 #include <stdatomic.h>

@@ -17,8 +17,8 @@
  * headless); the app applies a Session (presenter.c). Errors read
  * "session FILE: why" so the CLI prints `zspace: session FILE: why`.
  * Thread rule: plain data, owned by its caller. */
-#ifndef ZSPACE_APP_SESSION_H
-#define ZSPACE_APP_SESSION_H
+#ifndef ZSPACE_EXPLORE_SESSION_H
+#define ZSPACE_EXPLORE_SESSION_H
 
 #include <stdbool.h>
 #include <stddef.h>

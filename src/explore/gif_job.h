@@ -6,8 +6,8 @@
  * frames and starts the worker, which owns frames, path, opts, err and ms
  * until it sets `done` (release) and calls wake(wake_user) when wake is
  * set. The UI reads them only after gif_job_poll has seen `done` (acquire) and joined the thread. One export at a time. */
-#ifndef ZSPACE_APP_GIF_JOB_H
-#define ZSPACE_APP_GIF_JOB_H
+#ifndef ZSPACE_EXPLORE_GIF_JOB_H
+#define ZSPACE_EXPLORE_GIF_JOB_H
 
 #include <pthread.h>
 #include <stdatomic.h>
