@@ -45,6 +45,7 @@ OWNERS = {
     "neigh": {"view_neigh.c", "neigh.c"},
     "pres": {"presenter.c", "session.c"},
     "cmp": {"compare.c", "view_compare.c"},
+    "cur": {"latent.c", "cursor.c"},
 }
 
 # Functions that take the address they are given as a const pointer: passing
@@ -60,7 +61,8 @@ CHAIN = r"(?:(?:\.|->)\w+|\[[^\]]*\])*"
 ASSIGN = r"\s*(?:[-+*/|&^]|<<|>>)?=(?!=)|\s*(?:\+\+|--)"
 DIRECT_RE = re.compile(r"\b(?:a|app)->(" + FIELDS + r")\b" + CHAIN + r"(?:" + ASSIGN + r")")
 PRE_RE = re.compile(r"(?:\+\+|--)\s*(?:a|app)->(" + FIELDS + r")\b")
-ADDR_RE = re.compile(r"&\s*(?:a|app)->(" + FIELDS + r")\b" + CHAIN)
+# an address taken (&a->f), not a logical and (x && a->f)
+ADDR_RE = re.compile(r"(?<!&)&(?!&)\s*(?:a|app)->(" + FIELDS + r")\b" + CHAIN)
 ALIAS_RE = re.compile(
     r"^\s*(const\s+)?\w+\s*\*\s*(\w+)\s*=\s*(&\s*)?(?:a|app)->(" + FIELDS + r")\b" + CHAIN + r"\s*;")
 COMMENT_RE = re.compile(r"/\*.*?\*/|//.*$")
@@ -131,7 +133,7 @@ def writes_in(path, name, own):
                 a = re.escape(alias)
                 if re.search(r"\b" + a + r"->\w+" + CHAIN + r"(?:" + ASSIGN + r")", line) or \
                         re.search(r"(?:\+\+|--)\s*" + a + r"->", line) or \
-                        re.search(r"&\s*" + a + r"->", line) or \
+                        re.search(r"(?<!&)&(?!&)\s*" + a + r"->", line) or \
                         re.search(r"\bmem(?:set|cpy|move)\s*\(\s*" + a + r"\b", line):
                     hits.add(field)
             for field in sorted(hits):

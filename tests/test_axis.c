@@ -110,7 +110,8 @@ static int setup(void **state)
     assert_non_null(app);
     UiTextMetrics tm = {fake_width, fake_height, NULL};
     assert_true(ui_init(&app->ui, tm, ui_theme_dark()));
-    app->map.hover = app->nearest = app->highlight = -1;
+    cursor_reset(&app->cur, 0);
+    app->map.hover = app->highlight = -1;
     return 0;
 }
 

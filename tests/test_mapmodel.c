@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "app/mapmodel.h"
-#include "app/pixels.h"
+#include "explore/pixels.h"
 
 /* A map of n points with Z = z whose encoder results are in (no worker). */
 static void fake_ready(MapModel *m, int z, size_t n, float *mu)

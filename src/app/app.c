@@ -85,16 +85,16 @@ static void poll_model(App *a)
     }
     if (st != MODEL_READY)
         return;
-    if (a->z_dim == 2) {
+    if (a->cur.dim == 2) {
         map_reset_view(a);
     } else {
         snprintf(a->map.message, sizeof a->map.message,
                  "This model has Z = %d latent dimensions: projecting them to 2-D "
                  "(PCA, then t-SNE)\xe2\x80\xa6",
-                 a->z_dim);
+                 a->cur.dim);
     }
-    a->nearest = app_nearest_point(a, a->z);
-    a->z_dirty = true;
+    cursor_set_nearest(&a->cur, app_nearest_point(a, a->cur.z));
+    cursor_stale(&a->cur);
 }
 
 AppSide app_side(const App *a)
@@ -353,7 +353,7 @@ static int loop(App *a, Err *e)
         bool ready = a->map.ready || !a->map.loaded || !a->map.model.job.started ||
                      model_job_state(&a->map.model.job, NULL) == MODEL_FAILED;
         /* Z > 2: the map is in when its first layout (PCA) is drawn */
-        ready = ready && (a->z_dim <= 2 || !a->map.ready || map_model_projected(&a->map) ||
+        ready = ready && (a->cur.dim <= 2 || !a->map.ready || map_model_projected(&a->map) ||
                           a->map.lay.state == PROJ_FAILED);
         ready = ready && app_compare_ready(a);
         ScriptWorld world = {.ready = ready, .probe = app_dump_probe, .ctx = a};
@@ -438,7 +438,8 @@ int app_run(const AppOptions *o, Err *e)
     a->text_scale = 1.0f;
     a->dpi_scale = 1.0f;
     map_model_init(&a->map);
-    a->nearest = a->highlight = -1;
+    cursor_reset(&a->cur, 0);
+    a->highlight = -1;
     a->t0 = timer_now();
     frametime_init(&a->ft, a->t0);
     rng_seed(&a->rng, 20240501);

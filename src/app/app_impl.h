@@ -21,6 +21,7 @@
 #include "gfx/render.h"
 #include "gfx/window.h"
 #include "mapmodel.h"
+#include "explore/cursor.h"
 #include "explore/model.h"
 #include "view_interp.h"
 #include "script_play.h"
@@ -113,16 +114,9 @@ typedef struct {
 
     /* the shown model on its map (A), its rect set by app_layout */
     MapModel map;
-    /* the current latent */
-    int z_dim;
-    float z[VAE_MAX_Z];
-    bool z_dirty;          /* decode before the next draw */
-    uint8_t decoded[VAE_X];
-    bool decoded_valid;
-    uint64_t decodes;                 /* decodes done so far */
-    uint8_t recent_sha1[32][20];      /* SHA-1 of the last 32 decodes (ring) */
+    /* the current latent, its decode and nearest point (explore/cursor.h) */
+    Cursor cur;
     UiRect slider_rows[VAE_MAX_Z];    /* where each dimension's slider was drawn */
-    int nearest;           /* map point nearest to z, -1 none */
     int highlight;         /* legend label emphasised, -1 none */
     bool sort_by_kl;       /* latent sliders in decreasing KL order */
     Rng rng;               /* "Random" z */

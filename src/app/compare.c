@@ -12,7 +12,7 @@
 #include "compare.h"
 #include "dumpjson.h"
 #include "mappane.h"
-#include "pixels.h"
+#include "explore/pixels.h"
 
 /* ---- before the window: both files open and agree on Z ---- */
 
@@ -90,10 +90,10 @@ void app_compare_open(App *a)
         fail(c, "Cannot open the second model.", e.msg);
         return;
     }
-    if (a->map.loaded && m->model.vae.cfg.z != a->z_dim) {
+    if (a->map.loaded && m->model.vae.cfg.z != a->cur.dim) {
         char why[128];
         snprintf(why, sizeof why, "It has Z = %d; the first model has Z = %d.", m->model.vae.cfg.z,
-                 a->z_dim);
+                 a->cur.dim);
         fail(c, "The models have different latent sizes.", why);
         return;
     }
@@ -213,17 +213,17 @@ void app_compare_draw(App *a)
     AppCompare *c = a->cmp;
     if (!c || !c->map.loaded || !a->map.loaded)
         return;
-    if (c->map.model.vae.cfg.z != a->z_dim) { /* A was replaced by a run of another Z */
+    if (c->map.model.vae.cfg.z != a->cur.dim) { /* A was replaced by a run of another Z */
         c->dec_valid = false;
         return;
     }
-    size_t zb = (size_t)a->z_dim * sizeof *a->z;
-    if (!c->dec_valid || memcmp(c->dec_z, a->z, zb) != 0) {
+    size_t zb = (size_t)a->cur.dim * sizeof *a->cur.z;
+    if (!c->dec_valid || memcmp(c->dec_z, a->cur.z, zb) != 0) {
         float xhat[VAE_X];
-        vae_decode(&c->map.model.vae, a->z, 1, xhat);
+        vae_decode(&c->map.model.vae, a->cur.z, 1, xhat);
         pixels_to_bytes(xhat, c->decoded, VAE_X);
         gfx_image_set(&a->gr, c->img, c->decoded);
-        memcpy(c->dec_z, a->z, zb);
+        memcpy(c->dec_z, a->cur.z, zb);
         struct sha1_ctx ctx;
         sha1_init(&ctx);
         sha1_update(&ctx, sizeof c->decoded, c->decoded);
@@ -276,7 +276,7 @@ static cJSON *side_json(const App *a, const MapModel *m, UiRect title_r, UiRect 
         cJSON *d = cJSON_AddArrayToObject(o, "decoded");
         for (int i = 0; i < VAE_X; i++)
             cJSON_AddItemToArray(d, cJSON_CreateNumber(px[i]));
-        cJSON_AddItemToObject(o, "z", cJSON_CreateFloatArray(z, a->z_dim));
+        cJSON_AddItemToObject(o, "z", cJSON_CreateFloatArray(z, a->cur.dim));
     } else {
         cJSON_AddNullToObject(o, "decoded_sha1");
     }
@@ -290,11 +290,11 @@ void app_compare_dump(const App *a, void *cjson_object)
     cJSON_AddBoolToObject(o, "on", c != NULL);
     if (!c)
         return;
-    bool a_dec = a->decoded_valid && !a->z_dirty; /* A's decode is of the current z */
+    bool a_dec = a->cur.decoded_valid && !a->cur.dirty; /* A's decode is of the current z */
     cJSON_AddItemToObject(o, "left",
-                          side_json(a, &a->map, a->layout.title[0], c->r_dec[0], a->z,
-                                    a_dec ? a->decoded : NULL,
-                                    a_dec ? a->recent_sha1[(a->decodes - 1) % 32] : NULL));
+                          side_json(a, &a->map, a->layout.title[0], c->r_dec[0], a->cur.z,
+                                    a_dec ? a->cur.decoded : NULL,
+                                    a_dec ? cursor_sha1(&a->cur, a->cur.decodes - 1) : NULL));
     cJSON_AddItemToObject(o, "right",
                           side_json(a, &c->map, a->layout.title[1], c->r_dec[1], c->dec_z,
                                     c->dec_valid ? c->decoded : NULL,

@@ -74,23 +74,23 @@ static cJSON *state_json(const App *a)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON *z = cJSON_AddArrayToObject(root, "z");
-    for (int d = 0; d < a->z_dim; d++)
-        cJSON_AddItemToArray(z, cJSON_CreateNumber(a->z[d]));
-    if (a->decoded_valid) {
+    for (int d = 0; d < a->cur.dim; d++)
+        cJSON_AddItemToArray(z, cJSON_CreateNumber(a->cur.z[d]));
+    if (a->cur.decoded_valid) {
         char hex[41];
-        dump_sha1_hex(a->recent_sha1[(a->decodes - 1) % 32], hex);
+        dump_sha1_hex(cursor_sha1(&a->cur, a->cur.decodes - 1), hex);
         cJSON_AddStringToObject(root, "decoded_sha1", hex);
         cJSON *px = cJSON_AddArrayToObject(root, "decoded");
         for (int i = 0; i < VAE_X; i++)
-            cJSON_AddItemToArray(px, cJSON_CreateNumber(a->decoded[i]));
+            cJSON_AddItemToArray(px, cJSON_CreateNumber(a->cur.decoded[i]));
     } else {
         cJSON_AddNullToObject(root, "decoded_sha1");
     }
-    cJSON_AddNumberToObject(root, "decodes", (double)a->decodes);
+    cJSON_AddNumberToObject(root, "decodes", (double)a->cur.decodes);
     cJSON *recent = cJSON_AddArrayToObject(root, "recent_decodes");
-    for (uint64_t k = a->decodes > 32 ? a->decodes - 32 : 0; k < a->decodes; k++) {
+    for (uint64_t k = a->cur.decodes > CURSOR_SHA1_RING ? a->cur.decodes - CURSOR_SHA1_RING : 0; k < a->cur.decodes; k++) {
         char hex[41];
-        dump_sha1_hex(a->recent_sha1[k % 32], hex);
+        dump_sha1_hex(cursor_sha1(&a->cur, k), hex);
         cJSON_AddItemToArray(recent, cJSON_CreateString(hex));
     }
     cJSON *view = cJSON_AddObjectToObject(root, "view");
@@ -124,7 +124,7 @@ static cJSON *state_json(const App *a)
     cJSON_AddNumberToObject(ui, "toasts", a->ui.ntoasts);
     cut_text_json(a, ui);
     cJSON *sl = cJSON_AddArrayToObject(ui, "slider_rows");
-    for (int d = 0; d < a->z_dim; d++) {
+    for (int d = 0; d < a->cur.dim; d++) {
         const UiRect *q = &a->slider_rows[d];
         cJSON_AddItemToArray(sl, dump_rect(*q));
     }
@@ -140,7 +140,7 @@ static cJSON *state_json(const App *a)
     cJSON_AddBoolToObject(map, "ready", a->map.ready);
     cJSON_AddNumberToObject(map, "points", a->map.ready ? (double)a->map.model.job.n : 0);
     cJSON_AddNumberToObject(map, "hover", a->map.hover);
-    cJSON_AddNumberToObject(map, "nearest", a->nearest);
+    cJSON_AddNumberToObject(map, "nearest", a->cur.nearest);
     app_layer_dump(a, cJSON_AddObjectToObject(map, "layer"));
     cJSON_AddStringToObject(map, "message", a->map.message);
     app_proj_dump(a, cJSON_AddObjectToObject(root, "projection"));

@@ -1,21 +1,19 @@
-/* latent: the current latent vector z and what follows from it: the
- * decoded digit (decoded on the UI thread with its own copy of the weights,
- * at most once per frame, just before drawing) and the nearest map point. */
+/* latent: the app's side of the cursor (explore/cursor.h): z set from the
+ * map or the sliders, its nearest map point, and the decode done on the UI
+ * thread with its own copy of the weights, at most once per frame, just
+ * before drawing, then shown. */
 #include <float.h>
-#include <nettle/sha1.h>
 #include <math.h>
 #include <string.h>
 
 #include "app_impl.h"
-#include "pixels.h"
+#include "explore/pixels.h"
 
 void app_set_z(App *a, const float *z)
 {
-    if (a->z_dim <= 0)
+    if (a->cur.dim <= 0)
         return;
-    memcpy(a->z, z, (size_t)a->z_dim * sizeof *z);
-    a->z_dirty = true;
-    a->nearest = app_nearest_point(a, a->z);
+    cursor_set_z(&a->cur, z, app_nearest_point(a, z));
 }
 
 void app_z_from_map(App *a, float x, float y)
@@ -45,23 +43,11 @@ int app_nearest_point(const App *a, const float *z)
 
 void app_decode_if_dirty(App *a)
 {
-    if (!a->z_dirty || !a->map.loaded)
+    if (!a->map.loaded || !cursor_decode(&a->cur, &a->map.model.vae))
         return;
-    float xhat[VAE_X];
-    vae_decode(&a->map.model.vae, a->z, 1, xhat);
-    pixels_to_bytes(xhat, a->decoded, VAE_X);
-    gfx_image_set(&a->gr, a->img_decoded, a->decoded);
-    a->decoded_valid = true;
-    /* Remember a fingerprint of each decode, so a script can check that a
-     * drag produced a sequence of different images. */
-    struct sha1_ctx ctx;
-    sha1_init(&ctx);
-    sha1_update(&ctx, sizeof a->decoded, a->decoded);
-    sha1_digest(&ctx, 20, a->recent_sha1[a->decodes % 32]);
-    a->decodes++;
-    a->z_dirty = false;
-    if (a->nearest >= 0)
-        app_upload_point_image(a, a->img_nearest, a->nearest);
+    gfx_image_set(&a->gr, a->img_decoded, a->cur.decoded);
+    if (a->cur.nearest >= 0)
+        app_upload_point_image(a, a->img_nearest, a->cur.nearest);
 }
 
 void app_upload_point_image(App *a, int image, int point)

@@ -5,7 +5,7 @@
 #include "app_impl.h"
 #include "axis.h"
 #include "mappane.h"
-#include "pixels.h"
+#include "explore/pixels.h"
 
 static void tick_label(char *buf, size_t n, double v, double step)
 {

@@ -28,17 +28,14 @@ void app_forget_model(App *a)
         app_proj_forget(&a->proj);
     map_model_forget(&a->map); /* joins its workers; the view is refitted to the next map */
     a->map.opened = true;      /* model_load / model_init_new set it up again */
-    a->nearest = -1;
-    a->decoded_valid = false;
+    cursor_forget(&a->cur);
     a->map.view.user_moved = false; /* the new map is fitted when it comes in */
 }
 
 /* The new model's z starts at the origin; its map starts encoding. */
 static int show_new_model(App *a, int z_dim, Err *e)
 {
-    a->z_dim = z_dim;
-    memset(a->z, 0, sizeof a->z);
-    a->z_dirty = true;
+    cursor_reset(&a->cur, z_dim);
     int rc = map_model_encode(&a->map, a->opt.all_points, a->wake_event, e);
     if (rc != ERR_OK)
         snprintf(a->map.message, sizeof a->map.message, "Cannot encode the dataset.\n\n%s",

@@ -18,19 +18,19 @@ void app_perf_event(App *a, const SDL_Event *ev)
         return;
     int x = (int)((float)ev->button.x * a->win.scale), y = (int)((float)ev->button.y * a->win.scale);
     if (!ui_rect_contains(a->map.rect, x, y) ||
-        (a->z_dim > 2 && ui_rect_contains(a->proj.card, x, y)))
+        (a->cur.dim > 2 && ui_rect_contains(a->proj.card, x, y)))
         return; /* only a click that sets z awaits a decode */
     /* The event's timestamp is SDL_GetTicks() milliseconds when it was
      * queued: carry its age over to timer_now()'s clock (1 ms resolution). */
     double age = (double)(SDL_GetTicks() - ev->button.timestamp) / 1e3;
-    frametime_input(&a->ft, timer_now() - age, a->decodes);
+    frametime_input(&a->ft, timer_now() - age, a->cur.decodes);
 }
 
 void app_perf_frame(App *a, double work_start, bool continuous)
 {
     double t = timer_now();
     frametime_frame(&a->ft, work_start, t, continuous, a->map.ready && map_model_xy(&a->map) != NULL);
-    frametime_output(&a->ft, t, a->decodes);
+    frametime_output(&a->ft, t, a->cur.decodes);
 }
 
 static void add_stats(cJSON *o, const char *prefix, const FrameRing *r)

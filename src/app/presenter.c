@@ -61,9 +61,9 @@ void app_session_capture(const App *a, Session *s)
         s->center[1] = a->map.view.cy;
         s->scale = a->map.view.scale;
     }
-    if (a->map.loaded && a->z_dim > 0) {
-        s->z_dim = a->z_dim;
-        memcpy(s->z, a->z, (size_t)a->z_dim * sizeof *a->z);
+    if (a->map.loaded && a->cur.dim > 0) {
+        s->z_dim = a->cur.dim;
+        memcpy(s->z, a->cur.z, (size_t)a->cur.dim * sizeof *a->cur.z);
     }
     s->slot = current_slot(a);
     s->has_panels = true;
@@ -160,14 +160,14 @@ void app_presenter_start(App *a)
 void app_presenter_frame(App *a)
 {
     AppPresenter *p = &a->pres;
-    if (p->restore_z && a->map.loaded && a->z_dim > 0) {
+    if (p->restore_z && a->map.loaded && a->cur.dim > 0) {
         p->restore_z = false;
-        if (p->restore.z_dim == a->z_dim) {
+        if (p->restore.z_dim == a->cur.dim) {
             app_set_z(a, p->restore.z);
         } else {
             char msg[160];
             snprintf(msg, sizeof msg, "session: z has %d values but the model has Z = %d; z "
-                     "not restored", p->restore.z_dim, a->z_dim);
+                     "not restored", p->restore.z_dim, a->cur.dim);
             ui_toast(&a->ui, msg);
         }
     }

@@ -22,8 +22,8 @@ static void start_glide(App *a)
 {
     AppTrain *tr = &a->train;
     const ModelJob *j = &a->map.model.job;
-    a->nearest = app_nearest_point(a, a->z);
-    if (a->z_dim != 2 || !a->map.ready || tr->n_shown != j->n)
+    cursor_set_nearest(&a->cur, app_nearest_point(a, a->cur.z));
+    if (a->cur.dim != 2 || !a->map.ready || tr->n_shown != j->n)
         return;
     memcpy(tr->from, tr->shown, j->n * 2 * sizeof *tr->from);
     tr->gliding = true;
@@ -77,7 +77,7 @@ static void track_first_map(App *a)
 {
     AppTrain *tr = &a->train;
     const ModelJob *j = &a->map.model.job;
-    if (!a->map.ready || a->z_dim != 2 || tr->n_shown == j->n)
+    if (!a->map.ready || a->cur.dim != 2 || tr->n_shown == j->n)
         return;
     free(tr->shown);
     free(tr->from);
@@ -121,7 +121,7 @@ void app_train_frame(App *a)
         train_snapshot_weights(s, &a->map.model.vae, NULL) == ERR_OK) {
         tr->applied = s->weights_version;
         tr->last_take = a->now;
-        a->z_dirty = true; /* the decoder panel shows the newest weights */
+        cursor_stale(&a->cur); /* the decoder panel shows the newest weights */
         Model *m = &a->map.model;
         m->vae.cfg.beta = s->used.beta;
         m->info.epochs = s->epochs_before + s->epoch;

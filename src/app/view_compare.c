@@ -116,15 +116,15 @@ void view_compare(App *a)
         return;
     }
     /* a click on B's map sets the one shared z */
-    if (clicked && a->z_dim == m->model.job.z && map_model_invert(m, click, z))
+    if (clicked && a->cur.dim == m->model.job.z && map_model_invert(m, click, z))
         app_set_z(a, z);
     float dx, dy;
     bool drawn = b_drawn(a, c, &dx, &dy);
     c->n_ell = 0;
     if (m->model.job.z == 2)
         b_uncert(a, c);
-    if (a->z_dim == m->model.job.z)
-        map_pane_marker(a, m, a->z);
+    if (a->cur.dim == m->model.job.z)
+        map_pane_marker(a, m, a->cur.z);
     if (drawn) {
         float sx, sy;
         map_to_screen_in(&m->view, m->rect, dx, dy, &sx, &sy);
@@ -178,20 +178,21 @@ bool view_compare_decoder(App *a)
     int x0 = row.x + (row.w - 2 * img - pad) / 2;
     c->r_dec[0] = ui_rect(x0, row.y, img, img);
     c->r_dec[1] = ui_rect(x0 + img + pad, row.y, img, img);
-    decode_slot(a, c->r_dec[0], a->img_decoded, a->decoded_valid, "A", &a->map.model,
+    decode_slot(a, c->r_dec[0], a->img_decoded, a->cur.decoded_valid, "A", &a->map.model,
                 a->map.loaded);
     decode_slot(a, c->r_dec[1], c->img, c->dec_valid, "B", &c->map.model, c->map.loaded);
     int lh = ui_text_height(ui, UI_FONT_BODY) + ui_text_height(ui, UI_FONT_SMALL) + pad / 2;
     UiRect info = ui_row(ui, lh + ui_text_height(ui, UI_FONT_BODY));
     if (a->map.loaded) {
         char buf[96];
-        if (c->map.loaded && c->map.model.vae.cfg.z != a->z_dim)
+        if (c->map.loaded && c->map.model.vae.cfg.z != a->cur.dim)
             snprintf(buf, sizeof buf, "B (Z = %d) cannot decode A's z (Z = %d)",
-                     c->map.model.vae.cfg.z, a->z_dim);
-        else if (a->z_dim == 2)
-            snprintf(buf, sizeof buf, "z = (%.2f, %.2f)", (double)a->z[0], (double)a->z[1]);
+                     c->map.model.vae.cfg.z, a->cur.dim);
+        else if (a->cur.dim == 2)
+            snprintf(buf, sizeof buf, "z = (%.2f, %.2f)", (double)a->cur.z[0],
+                     (double)a->cur.z[1]);
         else
-            snprintf(buf, sizeof buf, "the same z in both (%d dimensions)", a->z_dim);
+            snprintf(buf, sizeof buf, "the same z in both (%d dimensions)", a->cur.dim);
         char fit[128];
         ui_draw_text(ui, UI_FONT_BODY, x0, info.y + lh, t->text,
                      textfit_elide(ui, UI_FONT_BODY, buf, 2 * img + pad, fit, sizeof fit));

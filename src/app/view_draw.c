@@ -10,7 +10,7 @@
 
 #include "app_impl.h"
 #include "dumpjson.h"
-#include "pixels.h"
+#include "explore/pixels.h"
 #include "core/timer.h"
 #include "viz/draw_prep.h"
 
@@ -76,7 +76,7 @@ static void draw_refresh(App *a, bool set_z)
     vae_decode(&a->map.model.vae, d->mu, 1, xhat);
     pixels_to_bytes(xhat, d->recon, VAE_X);
     sha1_of(d->recon, VAE_X, d->recon_sha1);
-    d->enc_z = a->z_dim;
+    d->enc_z = a->cur.dim;
     d->enc_weights = a->train.applied;
     if (set_z)
         app_set_z(a, d->mu);
@@ -156,18 +156,18 @@ static void draw_info(App *a, int x, int y, int w)
     Ui *ui = &a->ui;
     const AppDraw *d = &a->draw;
     char l1[96], l2[96];
-    if (a->z_dim == 2) {
+    if (a->cur.dim == 2) {
         snprintf(l1, sizeof l1, "\xce\xbc = (%.2f, %.2f)", (double)d->mu[0], (double)d->mu[1]);
         snprintf(l2, sizeof l2, "\xcf\x83 = (%.2f, %.2f)", (double)expf(0.5f * d->logvar[0]),
                  (double)expf(0.5f * d->logvar[1]));
     } else {
         double n2 = 0, sm = 0;
-        for (int k = 0; k < a->z_dim; k++) {
+        for (int k = 0; k < a->cur.dim; k++) {
             n2 += (double)d->mu[k] * d->mu[k];
             sm += exp(0.5 * d->logvar[k]);
         }
-        snprintf(l1, sizeof l1, "|\xce\xbc| = %.2f  (Z = %d)", sqrt(n2), a->z_dim);
-        snprintf(l2, sizeof l2, "mean \xcf\x83 = %.2f", sm / a->z_dim);
+        snprintf(l1, sizeof l1, "|\xce\xbc| = %.2f  (Z = %d)", sqrt(n2), a->cur.dim);
+        snprintf(l2, sizeof l2, "mean \xcf\x83 = %.2f", sm / a->cur.dim);
     }
     int f = ui_text_width(ui, UI_FONT_BODY, l1) <= w && ui_text_width(ui, UI_FONT_BODY, l2) <= w
                 ? UI_FONT_BODY
@@ -262,9 +262,9 @@ void app_draw_sync(App *a)
     draw_init_once(d);
     if (!app_draw_shown(a) || d->empty || !a->map.loaded)
         return;
-    if (d->enc_z != a->z_dim || d->enc_weights != a->train.applied)
+    if (d->enc_z != a->cur.dim || d->enc_weights != a->train.applied)
         draw_refresh(a, false);
-    else if (!d->map_valid || (a->z_dim > 2 && d->map_seq != a->map.lay.seq))
+    else if (!d->map_valid || (a->cur.dim > 2 && d->map_seq != a->map.lay.seq))
         draw_place(a);
 }
 

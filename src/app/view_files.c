@@ -141,7 +141,7 @@ static void do_open(App *a, const char *text)
     }
     remember(a, path);
     char msg[300];
-    snprintf(msg, sizeof msg, "Opened %s (Z = %d)", a->map.model.name, a->z_dim);
+    snprintf(msg, sizeof msg, "Opened %s (Z = %d)", a->map.model.name, a->cur.dim);
     ui_toast(&a->ui, msg);
     close_dialog(a);
 }

@@ -52,20 +52,20 @@ static void build_path(App *a)
     const ModelJob *j = &a->map.model.job;
     uint64_t enc = a->map.ready ? j->reencodes + 1 : 0;
     if (w->have_path && w->built_version == w->st.version && w->built_enc == enc &&
-        w->built_z == a->z_dim)
+        w->built_z == a->cur.dim)
         return;
-    if (w->built_z != a->z_dim) /* a new model: points of the old one mean nothing */
+    if (w->built_z != a->cur.dim) /* a new model: points of the old one mean nothing */
         w->st.have_a = w->st.have_b = false;
     drop_path(w);
     w->built_version = w->st.version;
     w->built_enc = enc;
-    w->built_z = a->z_dim;
+    w->built_z = a->cur.dim;
     w->why[0] = '\0';
     if (!a->map.loaded) {
         snprintf(w->why, sizeof w->why, "no model loaded");
         return;
     }
-    int z = a->z_dim, n = 0;
+    int z = a->cur.dim, n = 0;
     float stops[WALK_MAX_STOPS * VAE_MAX_Z];
     if (w->st.source == WALK_CLASSES) {
         if (!a->map.ready) {
@@ -114,7 +114,7 @@ static void drive_z(App *a)
     float z[VAE_MAX_Z];
     viz_path_eval(&w->path, w->st.t, z);
     app_set_z(a, z);
-    memcpy(w->set_z, z, (size_t)a->z_dim * sizeof *z);
+    memcpy(w->set_z, z, (size_t)a->cur.dim * sizeof *z);
     w->driving = true;
 }
 
@@ -128,7 +128,7 @@ static void drive_z(App *a)
 static void place_path(App *a)
 {
     AppWalk *w = &a->walk;
-    int z = a->z_dim;
+    int z = a->cur.dim;
     bool proj = z > 2 && map_model_projected(&a->map);
     if (!w->have_path || (z != 2 && !proj)) {
         w->n_poly = w->n_poly_stops = 0;
@@ -183,7 +183,7 @@ static void build_timeline(App *a)
     AppWalk *w = &a->walk;
     if (w->have_timeline || !w->have_path || clf_job_state(&w->clf) != CLF_JOB_READY)
         return;
-    int n = APP_WALK_TIMELINE, z = a->z_dim;
+    int n = APP_WALK_TIMELINE, z = a->cur.dim;
     float *zs = malloc(sizeof(float) * (size_t)n * (size_t)z);
     float *x = malloc(sizeof(float) * (size_t)n * VAE_X);
     float *p = malloc(sizeof(float) * (size_t)n * CLF_CLASSES);
@@ -238,7 +238,7 @@ void app_walk_frame(App *a)
         w->st.playing = false;
     /* z moved by something else (map click, slider, key): the user took over */
     if (w->st.playing && w->driving &&
-        memcmp(w->set_z, a->z, (size_t)a->z_dim * sizeof *a->z) != 0)
+        memcmp(w->set_z, a->cur.z, (size_t)a->cur.dim * sizeof *a->cur.z) != 0)
         w->st.playing = false;
     /* A frame longer than 0.1 s (the window was idle or busy) is not time
      * anyone watched: do not jump ahead by it. */
@@ -247,13 +247,13 @@ void app_walk_frame(App *a)
     if (shown) {
         place_path(a);
         build_timeline(a);
-        if (clf_job_state(&w->clf) == CLF_JOB_READY && a->decoded_valid &&
-            a->decodes != w->classified) {
+        if (clf_job_state(&w->clf) == CLF_JOB_READY && a->cur.decoded_valid &&
+            a->cur.decodes != w->classified) {
             float x[VAE_X];
             for (int i = 0; i < VAE_X; i++)
-                x[i] = (float)a->decoded[i] / 255.0f;
+                x[i] = (float)a->cur.decoded[i] / 255.0f;
             w->cls = classify(w, x, &w->prob);
-            w->classified = a->decodes;
+            w->classified = a->cur.decodes;
         }
     }
 }
@@ -320,8 +320,8 @@ void view_walk(App *a)
         in.colors[k] = app_label_ui_color(a, k);
     }
     in.names = names;
-    in.z_dim = a->map.loaded ? a->z_dim : 0;
-    in.z = a->z;
+    in.z_dim = a->map.loaded ? a->cur.dim : 0;
+    in.z = a->cur.z;
     in.cls = w->cls;
     in.prob = w->prob;
     char note[320];

@@ -64,7 +64,7 @@ typedef struct {
     ClfJob clf;
     int cls;              /* class of the shown digit, -1 none */
     float prob;
-    uint64_t classified;  /* a->decodes when cls was computed */
+    uint64_t classified;  /* a->cur.decodes when cls was computed */
     int8_t timeline[APP_WALK_TIMELINE];
     bool have_timeline;
 

@@ -13,7 +13,7 @@ void map_reset_view(App *a)
 {
     float lo[2], hi[2];
     map_model_fit(&a->map, lo, hi);
-    if (map_model_xy(&a->map) && a->z_dim > 2) /* Z > 2: the projection's layout */
+    if (map_model_xy(&a->map) && a->cur.dim > 2) /* Z > 2: the projection's layout */
         app_proj_fit_beside_card(a, lo, hi);
 }
 
@@ -52,7 +52,7 @@ static void draw_legend(App *a)
 void view_map(App *a)
 {
     MapPaneIn in = {.id = "map", .points_id = APP_CUSTOM_POINTS};
-    if (a->z_dim > 2 && map_model_xy(&a->map))
+    if (a->cur.dim > 2 && map_model_xy(&a->map))
         in.dead = app_proj_card(a);                /* the card's widgets get the clicks over it */
     if (map_view_stale(&a->map.view, a->map.rect)) /* after the card: Z > 2 fits beside it */
         map_reset_view(a);
@@ -64,7 +64,7 @@ void view_map(App *a)
         app_z_from_map(a, click[0], click[1]);
     view_walk_map(a);
     if (a->map.loaded)
-        map_pane_marker(a, &a->map, a->z);
+        map_pane_marker(a, &a->map, a->cur.z);
     view_uncert_map(a); /* on top of the z marker: q(z|x) of the nearest image */
     view_draw_map(a);
     map_pane_end(a, &a->map);  /* the clip ends: what follows is over the map's edge */
@@ -72,7 +72,7 @@ void view_map(App *a)
         draw_legend(a);
     else
         a->highlight = -1;
-    if (a->z_dim > 2)
+    if (a->cur.dim > 2)
         view_proj_controls(a);
 }
 

@@ -52,7 +52,7 @@ UiRect app_neigh_room(App *a, UiRect slot)
     /* The sliders keep all their rows when they fit in about half the slot
      * (small Z), else that half or at least the buttons and two sliders
      * (they scroll); the strip takes at most the rest. */
-    int want = hh + pad + (3 + a->z_dim) * row;
+    int want = hh + pad + (3 + a->cur.dim) * row;
     int least = hh + pad + 5 * row; /* buttons, sort, caption, two sliders */
     int half = slot.h * 55 / 100;
     int keep = least > half ? least : half;
@@ -97,7 +97,7 @@ void view_neigh(App *a)
     const ModelJob *j = &a->map.model.job;
     if (a->map.ready) {
         Err e = {0};
-        if (neigh_update(&n->nb, j->mu, j->n, j->z, data_tag(a), a->z, n->k, &e) != ERR_OK)
+        if (neigh_update(&n->nb, j->mu, j->n, j->z, data_tag(a), a->cur.z, n->k, &e) != ERR_OK)
             ui_toast(ui, e.msg);
     } else {
         neigh_reset(&n->nb);

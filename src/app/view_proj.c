@@ -45,7 +45,7 @@ static bool run_far_enough(const AppProj *p, const ProjOut *o)
 void app_proj_frame(App *a)
 {
     AppProj *p = &a->proj;
-    if (!a->map.ready || a->z_dim <= 2)
+    if (!a->map.ready || a->cur.dim <= 2)
         return;
     if (!a->map.pj_started) {
         int cores = SDL_GetCPUCount();
@@ -87,7 +87,7 @@ void app_proj_frame(App *a)
         return;
     if (!a->map.view.user_moved)
         map_reset_view(a);
-    a->nearest = app_nearest_point(a, a->z);
+    cursor_set_nearest(&a->cur, app_nearest_point(a, a->cur.z));
 }
 
 static const char *method_name(int m)
@@ -146,7 +146,7 @@ static void status_line(const App *a, char *buf, size_t n)
         return;
     }
     if (o->method == PROJ_PCA) {
-        snprintf(buf, n, "PCA of %d dims \xc2\xb7 %zu points", a->z_dim, o->n);
+        snprintf(buf, n, "PCA of %d dims \xc2\xb7 %zu points", a->cur.dim, o->n);
         return;
     }
     const char *st = o->state == PROJ_PAUSED ? "paused" : o->state == PROJ_DONE ? "done"
@@ -211,7 +211,7 @@ void app_proj_dump(const App *a, void *cjson_object)
     const ProjOut *l = &a->map.lay;
     static const char *const states[] = {"idle", "running", "paused", "done", "failed"};
     bool on = map_model_projected(&a->map);
-    cJSON_AddStringToObject(o, "method", a->z_dim == 2 ? "identity"
+    cJSON_AddStringToObject(o, "method", a->cur.dim == 2 ? "identity"
                                          : on          ? (l->method == PROJ_TSNE ? "tsne" : "pca")
                                                        : "none");
     cJSON_AddStringToObject(o, "chosen", p->method == PROJ_TSNE ? "tsne" : "pca");

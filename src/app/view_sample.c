@@ -10,7 +10,7 @@
 
 #include "app_impl.h"
 #include "dumpjson.h"
-#include "pixels.h"
+#include "explore/pixels.h"
 #include "core/timer.h"
 
 static void sample_init_once(AppSample *s)
@@ -55,7 +55,7 @@ static const DataSplit *posterior_split(const App *a, bool *train)
 static bool draw_z(App *a, int g)
 {
     AppSample *s = &a->samp;
-    int z = a->z_dim;
+    int z = a->cur.dim;
     Rng rng;
     rng_seed(&rng, s->seed * 2 + (uint64_t)g);
     float *out = s->z[g];
@@ -122,7 +122,7 @@ void app_sample_draw(App *a)
     uint64_t enc = a->map.model.job.reencodes;
     double t0 = timer_now();
     bool redrawn = false;
-    bool stale = s->drawn_z != a->z_dim || s->drawn_enc != enc;
+    bool stale = s->drawn_z != a->cur.dim || s->drawn_enc != enc;
     for (int g = 0; g < 2; g++) {
         bool want = stale || !s->valid[g] || s->drawn_seed[g] != s->seed ||
                     (g == SAMPLE_PRIOR && s->drawn_t != s->temperature);
@@ -140,7 +140,7 @@ void app_sample_draw(App *a)
     if (redrawn)
         s->draw_seconds = timer_now() - t0;
     s->drawn_t = s->temperature;
-    s->drawn_z = a->z_dim;
+    s->drawn_z = a->cur.dim;
     s->drawn_enc = enc;
 }
 
@@ -201,7 +201,7 @@ static void grid_view(App *a, int g, UiRect r, const char *caption, const char *
                       t->accent, 2, 0);
     if (c >= 0 && (res & UI_PRESS)) {
         s->clicked = g * SAMPLE_CELLS + c;
-        app_set_z(a, s->z[g] + (size_t)c * (size_t)a->z_dim);
+        app_set_z(a, s->z[g] + (size_t)c * (size_t)a->cur.dim);
     }
 }
 
@@ -268,7 +268,7 @@ static cJSON *grid_json(const App *a, int g)
         dump_sha1_hex(s->sha1[g][c], hex);
         cJSON_AddItemToArray(sha, cJSON_CreateString(hex));
         cJSON_AddItemToArray(
-            zs, cJSON_CreateFloatArray(s->z[g] + (size_t)c * (size_t)a->z_dim, a->z_dim));
+            zs, cJSON_CreateFloatArray(s->z[g] + (size_t)c * (size_t)a->cur.dim, a->cur.dim));
     }
     if (g == SAMPLE_POSTERIOR && valid)
         cJSON_AddItemToObject(o, "images", cJSON_CreateIntArray(s->index, SAMPLE_CELLS));

@@ -31,36 +31,36 @@ void view_sliders(App *a)
     UiRect r = ui_row(ui, 0);
     int bw = (r.w - 2 * pad) / 3;
     float z[VAE_MAX_Z];
-    for (int d = 0; d < a->z_dim; d++)
-        z[d] = a->z[d];
+    for (int d = 0; d < a->cur.dim; d++)
+        z[d] = a->cur.z[d];
     if (ui_button_at(ui, ui_rect(r.x, r.y, bw, r.h), "Origin")) {
-        for (int d = 0; d < a->z_dim; d++)
+        for (int d = 0; d < a->cur.dim; d++)
             z[d] = 0;
         app_set_z(a, z);
     }
     if (ui_button_at(ui, ui_rect(r.x + bw + pad, r.y, bw, r.h), "Random")) {
-        rng_normal_fill(&a->rng, z, (size_t)a->z_dim);
+        rng_normal_fill(&a->rng, z, (size_t)a->cur.dim);
         app_set_z(a, z);
     }
     if (ui_button_at(ui, ui_rect(r.x + 2 * (bw + pad), r.y, r.w - 2 * (bw + pad), r.h),
                      "Nearest") &&
-        a->nearest >= 0) {
+        a->cur.nearest >= 0) {
         const ModelJob *j = &a->map.model.job;
-        app_set_z(a, j->mu + (size_t)a->nearest * (size_t)j->z);
+        app_set_z(a, j->mu + (size_t)a->cur.nearest * (size_t)j->z);
     }
     const float *kl = a->map.ready ? a->map.model.job.kl_dim : NULL;
-    if (kl && a->z_dim > 1)
+    if (kl && a->cur.dim > 1)
         ui_checkbox(ui, "sort by KL", &a->sort_by_kl);
     int order[VAE_MAX_Z];
-    for (int d = 0; d < a->z_dim; d++)
+    for (int d = 0; d < a->cur.dim; d++)
         order[d] = d;
     if (kl && a->sort_by_kl) {
         sort_kl = kl;
-        qsort(order, (size_t)a->z_dim, sizeof order[0], by_kl);
+        qsort(order, (size_t)a->cur.dim, sizeof order[0], by_kl);
     }
     ui_label(ui, UI_FONT_SMALL, t->text_dim, kl ? "dim  KL (nats)" : "dim");
     bool changed = false;
-    for (int i = 0; i < a->z_dim; i++) {
+    for (int i = 0; i < a->cur.dim; i++) {
         int d = order[i];
         char label[48];
         if (kl)

@@ -30,7 +30,7 @@ bool app_uncert_key(App *a, UiKey k)
     if (ui_key_chorded(k) || k.code != 'o')
         return false; /* Ctrl+O and friends belong to others */
     a->uncert.rings = !a->uncert.rings;
-    if (a->uncert.rings && a->map.loaded && a->z_dim != 2)
+    if (a->uncert.rings && a->map.loaded && a->cur.dim != 2)
         ui_toast(&a->ui, "Prior rings are drawn on Z = 2 maps only (this map is a projection)");
     return true;
 }
@@ -39,7 +39,7 @@ bool app_uncert_key(App *a, UiKey k)
 static void place_samples(App *a, int s, UncertSource *u)
 {
     uint64_t seq = a->map.lay.seq;
-    int z = a->z_dim;
+    int z = a->cur.dim;
     if (u->samples_valid && u->samples_seq == seq &&
         memcmp(u->samples_mu, u->mu, sizeof(float) * (size_t)z) == 0)
         return;
@@ -64,7 +64,7 @@ static void from_point(App *a, int s, int i)
 {
     UncertSource *u = &a->uncert.src[s];
     const ModelJob *j = &a->map.model.job;
-    int z = a->z_dim;
+    int z = a->cur.dim;
     u->index = i;
     for (int k = 0; k < z; k++) {
         u->mu[k] = j->mu[(size_t)i * (size_t)z + (size_t)k];
@@ -83,18 +83,18 @@ static void uncert_update(App *a)
     for (int s = 0; s < UNCERT_SOURCES; s++)
         un->src[s].on = false;
     app_draw_sync(a); /* the drawing's mu and map position are current */
-    if (!a->map.loaded || !map_model_xy(&a->map) || a->map.model.job.z != a->z_dim)
+    if (!a->map.loaded || !map_model_xy(&a->map) || a->map.model.job.z != a->cur.dim)
         return;
     size_t n = a->map.model.job.n;
-    if (a->map.hover >= 0 && (size_t)a->map.hover < n && a->map.hover != a->nearest)
+    if (a->map.hover >= 0 && (size_t)a->map.hover < n && a->map.hover != a->cur.nearest)
         from_point(a, UNCERT_HOVER, a->map.hover);
-    if (a->nearest >= 0 && (size_t)a->nearest < n)
-        from_point(a, UNCERT_NEAREST, a->nearest);
+    if (a->cur.nearest >= 0 && (size_t)a->cur.nearest < n)
+        from_point(a, UNCERT_NEAREST, a->cur.nearest);
     const AppDraw *d = &a->draw;
-    if (app_draw_shown(a) && !d->empty && d->map_valid && d->enc_z == a->z_dim) {
+    if (app_draw_shown(a) && !d->empty && d->map_valid && d->enc_z == a->cur.dim) {
         UncertSource *u = &un->src[UNCERT_DRAW];
         u->index = -1;
-        for (int k = 0; k < a->z_dim; k++) {
+        for (int k = 0; k < a->cur.dim; k++) {
             u->mu[k] = d->mu[k];
             u->sigma[k] = expf(0.5f * d->logvar[k]);
         }
@@ -102,7 +102,7 @@ static void uncert_update(App *a)
         u->center[1] = d->map_xy[1];
         u->on = true;
     }
-    if (a->z_dim > 2)
+    if (a->cur.dim > 2)
         for (int s = 0; s < UNCERT_SOURCES; s++)
             if (un->src[s].on)
                 place_samples(a, s, &un->src[s]);
@@ -181,7 +181,7 @@ void view_uncert_map(App *a)
     if (!a->map.loaded || !map_model_xy(&a->map))
         return;
     AppUncert *un = &a->uncert;
-    if (un->rings && a->z_dim == 2)
+    if (un->rings && a->cur.dim == 2)
         view_uncert_rings_on(a, &a->map);
     Ui *ui = &a->ui;
     float line = (float)ui_text_height(ui, UI_FONT_BODY);
@@ -189,7 +189,7 @@ void view_uncert_map(App *a)
         const UncertSource *u = &un->src[s];
         if (!u->on)
             continue;
-        if (a->z_dim == 2) {
+        if (a->cur.dim == 2) {
             view_uncert_ellipses_on(a, &a->map, u->center, u->sigma,
                                     s == UNCERT_NEAREST);
             continue;
@@ -211,12 +211,12 @@ void app_uncert_dump(const App *a, void *cjson_object)
 {
     const AppUncert *un = &a->uncert;
     cJSON *o = cjson_object;
-    bool rings = un->rings && a->map.loaded && a->z_dim == 2 && map_model_xy(&a->map);
+    bool rings = un->rings && a->map.loaded && a->cur.dim == 2 && map_model_xy(&a->map);
     cJSON_AddBoolToObject(o, "rings", un->rings);
     cJSON_AddBoolToObject(o, "rings_drawn", rings);
     if (rings)
         cJSON_AddItemToObject(o, "ring_radii", cJSON_CreateFloatArray((const float[]){1, 2, 3}, 3));
-    cJSON_AddStringToObject(o, "mode", a->z_dim == 2 ? "ellipses" : "samples");
+    cJSON_AddStringToObject(o, "mode", a->cur.dim == 2 ? "ellipses" : "samples");
     cJSON_AddNumberToObject(o, "place_ms", un->place_seconds * 1e3);
     cJSON *arr = cJSON_AddArrayToObject(o, "sources");
     for (int s = 0; s < UNCERT_SOURCES; s++) {
@@ -227,9 +227,9 @@ void app_uncert_dump(const App *a, void *cjson_object)
         cJSON_AddStringToObject(e, "source", source_name[s]);
         cJSON_AddNumberToObject(e, "index", u->index);
         cJSON_AddItemToObject(e, "center", cJSON_CreateFloatArray(u->center, 2));
-        cJSON_AddItemToObject(e, "mu", cJSON_CreateFloatArray(u->mu, a->z_dim));
-        cJSON_AddItemToObject(e, "sigma", cJSON_CreateFloatArray(u->sigma, a->z_dim));
-        if (a->z_dim == 2) {
+        cJSON_AddItemToObject(e, "mu", cJSON_CreateFloatArray(u->mu, a->cur.dim));
+        cJSON_AddItemToObject(e, "sigma", cJSON_CreateFloatArray(u->sigma, a->cur.dim));
+        if (a->cur.dim == 2) {
             float r2[2] = {2 * u->sigma[0], 2 * u->sigma[1]};
             cJSON_AddItemToObject(e, "radii_1sigma", cJSON_CreateFloatArray(u->sigma, 2));
             cJSON_AddItemToObject(e, "radii_2sigma", cJSON_CreateFloatArray(r2, 2));

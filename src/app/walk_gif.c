@@ -15,7 +15,7 @@
 void app_walk_gif_start(App *a, AppWalk *w)
 {
     double t0 = timer_now();
-    int steps = APP_WALK_GIF_STEPS, z = a->z_dim;
+    int steps = APP_WALK_GIF_STEPS, z = a->cur.dim;
     size_t n = viz_path_frames(&w->path, steps);
     float *zs = malloc(sizeof(float) * n * (size_t)z);
     float *x = malloc(sizeof(float) * n * VAE_X);

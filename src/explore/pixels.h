@@ -1,7 +1,7 @@
 /* pixels: decoded or dataset pixels (floats, 1 = white) to the bytes the
  * textures, hashes and dumps take. */
-#ifndef ZSPACE_APP_PIXELS_H
-#define ZSPACE_APP_PIXELS_H
+#ifndef ZSPACE_EXPLORE_PIXELS_H
+#define ZSPACE_EXPLORE_PIXELS_H
 
 #include <stddef.h>
 #include <stdint.h>
