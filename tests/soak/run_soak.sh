@@ -3,7 +3,8 @@
 # random script (gen_script.py) for >= 5 minutes, sampling its RSS every
 # second; check_soak.py then judges the run: exit 0, every frame's work
 # < 250 ms (from dump-state's "timing" ring between dumps), RSS growth < 10%
-# from the end of the warm-up (first minute) to the end, both models shown.
+# between the first and last thirds of the time from the end of the warm-up
+# (first minute) to the end, both models shown.
 #
 # usage: run_soak.sh ZSPACE [MINUTES [SEED [OUTDIR]]]
 # Needs the default model (~/.cache/zspace/default-mnist-z2.safetensors, or
@@ -72,19 +73,19 @@ python3 "$here/gen_script.py" --seed "$seed" --minutes "$minutes" --probe "$out/
     --dump-dir "$out/dumps" --models "$out/model.safetensors,$out/model-z8.safetensors" \
     -o "$out/soak.zss" || exit 1
 
-# The run, RSS sampled each second (kB), with the moments the warm-up and the
-# final markers appear.
+# The run, RSS sampled each second (kB), with the moments (seconds into the
+# run) the warm-up and the final markers appear.
 start=$(date +%s.%N)
 "$zspace" explore -m "$out/model.safetensors" --size 1280x800 --script "$out/soak.zss" \
     >"$out/zspace.log" 2>&1 &
 pid=$! # zspace itself (not a subshell), for /proc/PID/status
-warm= final=
+warm= final= t=0
 while kill -0 $pid 2>/dev/null; do
     rss=$(awk '/^VmRSS:/ {print $2}' /proc/$pid/status 2>/dev/null)
-    now=$(date +%s.%N)
-    [ -n "$rss" ] && printf '%.1f\t%s\n' "$(echo "$now - $start" | bc)" "$rss" >>"$out/rss.tsv"
-    [ -z "$warm" ] && [ -f "$out/dumps/mark-warmup.json" ] && warm=$rss
-    [ -z "$final" ] && [ -f "$out/dumps/final.json" ] && final=$rss
+    t=$(echo "$(date +%s.%N) - $start" | bc)
+    [ -n "$rss" ] && printf '%.1f\t%s\n' "$t" "$rss" >>"$out/rss.tsv"
+    [ -z "$warm" ] && [ -f "$out/dumps/mark-warmup.json" ] && warm=$t
+    [ -z "$final" ] && [ -f "$out/dumps/final.json" ] && final=$t
     sleep 1
 done
 wait $pid
@@ -93,5 +94,5 @@ seconds=$(echo "$(date +%s.%N) - $start" | bc)
 echo "soak: exit $status after ${seconds%.*} s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ -s "$out/zspace.log" ] && sed 's/^/zspace: /' "$out/zspace.log" | head -20
 python3 "$here/check_soak.py" --exit "$status" --seconds "$seconds" --rss "$out/rss.tsv" \
-    --rss-warm "${warm:-0}" --rss-final "${final:-0}" --dumps "$out/dumps" --min-seconds 300 \
+    --rss-from "${warm:-0}" --rss-to "${final:-$t}" --dumps "$out/dumps" --min-seconds 300 \
     --min-models 2
