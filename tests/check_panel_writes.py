@@ -37,7 +37,7 @@ OWNER_DIRS = ("app", "explore")
 OWNERS = {
     "train": {"view_train.c", "train_run.c", "train_live.c", "train_dump.c", "view_curves.c"},
     "walk": {"view_interp.c", "walk_gif.c", "walk_dump.c"},
-    "samp": {"view_sample.c"},
+    "samp": {"view_sample.c", "sample_app.c"},
     "draw": {"view_draw.c"},
     "uncert": {"view_uncert.c"},
     "proj": {"view_proj.c", "proj.c"},

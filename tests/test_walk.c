@@ -64,17 +64,6 @@ static int click(WalkState *w, const WalkPanelIn *in, const char *id)
     return act;
 }
 
-static bool has_text(const char *s)
-{
-    for (int i = 0; i < ui.list.n; i++) {
-        const UiCmd *c = &ui.list.cmds[i];
-        if (c->type == UI_CMD_TEXT && c->len == strlen(s) &&
-            !memcmp(ui_cmd_text(&ui.list, c), s, c->len))
-            return true;
-    }
-    return false;
-}
-
 static void test_default(void **state)
 {
     (void)state;
@@ -187,8 +176,8 @@ static void test_panel_points(void **state)
     assert_float_equal(w.b[0], -2.0f, 0);
     assert_int_equal(walk_legs(&w), 1);
     frame(&w, &in, NULL);
-    assert_true(has_text("A = (1.50, -0.50)"));
-    assert_true(has_text("B = (-2.00, -0.50)"));
+    assert_true(ui_fake_has_text("A = (1.50, -0.50)"));
+    assert_true(ui_fake_has_text("B = (-2.00, -0.50)"));
 }
 
 static void test_panel_play_mode_export(void **state)
@@ -200,7 +189,7 @@ static void test_panel_play_mode_export(void **state)
     assert_true(click(&w, &in, "play") & WALK_ACT_PLAY);
     assert_true(w.playing);
     frame(&w, &in, NULL);
-    assert_true(has_text("Pause (P)"));
+    assert_true(ui_fake_has_text("Pause (P)"));
     click(&w, &in, "play");
     assert_false(w.playing);
     click(&w, &in, "repeat");
@@ -218,15 +207,15 @@ static void test_panel_reading_and_timeline(void **state)
     WalkPanelIn in = panel_in();
     in.clf_note = "classifier: loading";
     frame(&w, &in, NULL);
-    assert_true(has_text("classifier: loading"));
+    assert_true(ui_fake_has_text("classifier: loading"));
     in.cls = 8;
     in.prob = 0.934f;
     int8_t tl[10] = {2, 2, 3, 3, 3, 8, 8, 7, 9, 1};
     in.timeline = tl;
     in.n_timeline = 10;
     frame(&w, &in, NULL);
-    assert_true(has_text("classifier: 8  93%"));
-    assert_false(has_text("classifier: loading"));
+    assert_true(ui_fake_has_text("classifier: 8  93%"));
+    assert_false(ui_fake_has_text("classifier: loading"));
     /* one coloured run per class change: 2, 3, 8, 7, 9, 1 */
     int runs = 0;
     for (int i = 0; i < ui.list.n; i++) {

@@ -283,7 +283,7 @@ void app_walk_free(App *a);
  * end announced (each frame) */
 void app_walk_gif_start(App *a, AppWalk *w);
 void app_walk_gif_poll(App *a, AppWalk *w);
-/* view_sample.c: the Sampling panel (view_sample.h) */
+/* sample_app.c: the Sampling panel's App side (view_sample.h) */
 bool app_sample_key(App *a, UiKey k);
 bool app_sample_shown(const App *a); /* S is on and neither T nor I took the slot */
 void view_sample(App *a);         /* in place of the sliders */

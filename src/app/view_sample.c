@@ -1,173 +1,40 @@
-/* view_sample: the Sampling panel (see view_sample.h). Update (view_sample,
- * app_sample_key) only changes settings and appends draw commands; the
- * draws, decodes and texture uploads happen in app_sample_draw, the one
- * place here that touches GL. */
-#include <cjson/cJSON.h>
-#include <math.h>
-#include <nettle/sha1.h>
+/* view_sample: the Sampling panel's widgets and keys (see view_sample.h).
+ * They change only the panel's own settings (mode, seed, temperature, the
+ * clicked cell) and append draw commands; what the app must do about them
+ * (take a cell's z, show or hide the panel) comes back as SAMPLE_ACT_* bits. */
 #include <stdio.h>
-#include <string.h>
 
-#include "app_impl.h"
-#include "dumpjson.h"
-#include "explore/pixels.h"
-#include "core/timer.h"
+#include "view_sample.h"
 
-static void sample_init_once(AppSample *s)
+void sample_panel_defaults(AppSample *s)
 {
-    if (s->temperature > 0)
-        return;
     s->temperature = 1.0f;
     s->seed = 1;
     s->img[0] = s->img[1] = -1;
     s->clicked = -1;
 }
 
-/* The App is calloc'ed: the panel takes its defaults on first use; a new
- * shown model (a->map's generation moved) leaves it no valid grid. */
-static AppSample *sample_of(App *a)
+int sample_panel_key(AppSample *s, UiKey k, bool shown)
 {
-    AppSample *s = &a->samp;
-    sample_init_once(s);
-    if (s->map_gen != a->map.generation) {
-        s->map_gen = a->map.generation;
-        s->valid[0] = s->valid[1] = false;
-    }
-    return s;
-}
-
-/* A grid still shows what it was drawn for (its model is the shown one). */
-static bool grid_valid(const App *a, int g)
-{
-    return a->samp.valid[g] && a->samp.map_gen == a->map.generation;
-}
-
-/* The posterior grid's images: the training split when it is loaded. */
-static const DataSplit *posterior_split(const App *a, bool *train)
-{
-    const Dataset *ds = &a->map.model.job.ds;
-    *train = ds->train.n > 0 && ds->train.images;
-    return *train ? &ds->train : &ds->test;
-}
-
-/* z for one grid, from its own stream of the seed (so R changes both, and
- * the temperature changes only the prior's scale). */
-static bool draw_z(App *a, int g)
-{
-    AppSample *s = &a->samp;
-    int z = a->cur.dim;
-    Rng rng;
-    rng_seed(&rng, s->seed * 2 + (uint64_t)g);
-    float *out = s->z[g];
-    if (g == SAMPLE_PRIOR) {
-        rng_normal_fill(&rng, out, (size_t)SAMPLE_CELLS * (size_t)z);
-        for (int i = 0; i < SAMPLE_CELLS * z; i++)
-            out[i] *= s->temperature;
-        return true;
-    }
-    if (!a->map.ready)
-        return false; /* the dataset is the encoder's, loaded with the map */
-    bool train;
-    const DataSplit *sp = posterior_split(a, &train);
-    if (sp->n == 0)
-        return false;
-    static float x[SAMPLE_CELLS * VAE_X]; /* 200 KB: not on the stack; UI thread only */
-    float mu[SAMPLE_CELLS * VAE_MAX_Z], lv[SAMPLE_CELLS * VAE_MAX_Z];
-    for (int i = 0; i < SAMPLE_CELLS; i++) {
-        s->index[i] = (int32_t)rng_below(&rng, (uint32_t)sp->n);
-        memcpy(x + (size_t)i * VAE_X, sp->images + (size_t)s->index[i] * (size_t)sp->x,
-               sizeof(float) * VAE_X);
-    }
-    vae_encode(&a->map.model.vae, x, SAMPLE_CELLS, mu, lv);
-    for (int i = 0; i < SAMPLE_CELLS * z; i++)
-        out[i] = mu[i] + expf(0.5f * lv[i]) * rng_normal(&rng);
-    s->posterior_train = train;
-    return true;
-}
-
-/* Decode a grid's 64 z into one 8x8 mosaic and upload it. */
-static void decode_grid(App *a, int g)
-{
-    AppSample *s = &a->samp;
-    static float xhat[SAMPLE_CELLS * VAE_X]; /* UI thread only, like x above */
-    static uint8_t mosaic[SAMPLE_PX * SAMPLE_PX];
-    vae_decode(&a->map.model.vae, s->z[g], SAMPLE_CELLS, xhat);
-    for (int c = 0; c < SAMPLE_CELLS; c++) {
-        uint8_t px[VAE_X];
-        pixels_to_bytes(xhat + (size_t)c * VAE_X, px, VAE_X);
-        struct sha1_ctx ctx;
-        sha1_init(&ctx);
-        sha1_update(&ctx, VAE_X, px);
-        sha1_digest(&ctx, 20, s->sha1[g][c]);
-        int cx = c % SAMPLE_SIDE, cy = c / SAMPLE_SIDE;
-        for (int r = 0; r < 28; r++)
-            memcpy(mosaic + (size_t)(cy * 28 + r) * SAMPLE_PX + (size_t)cx * 28, px + r * 28, 28);
-    }
-    if (s->img[g] < 0)
-        s->img[g] = gfx_image_new(&a->gr, SAMPLE_PX, SAMPLE_PX);
-    gfx_image_set(&a->gr, s->img[g], mosaic);
-    s->valid[g] = true;
-}
-
-bool app_sample_shown(const App *a)
-{
-    return app_side(a) == APP_SIDE_SAMPLING;
-}
-
-void app_sample_draw(App *a)
-{
-    AppSample *s = sample_of(a);
-    if (!app_sample_shown(a) || !a->map.loaded)
-        return;
-    uint64_t enc = a->map.model.job.reencodes;
-    double t0 = timer_now();
-    bool redrawn = false;
-    bool stale = s->drawn_z != a->cur.dim || s->drawn_enc != enc;
-    for (int g = 0; g < 2; g++) {
-        bool want = stale || !s->valid[g] || s->drawn_seed[g] != s->seed ||
-                    (g == SAMPLE_PRIOR && s->drawn_t != s->temperature);
-        if (!want)
-            continue;
-        s->valid[g] = false;
-        if (s->clicked / SAMPLE_CELLS == g)
-            s->clicked = -1; /* that cell is gone */
-        if (!draw_z(a, g))
-            continue;
-        decode_grid(a, g);
-        s->drawn_seed[g] = s->seed;
-        redrawn = true;
-    }
-    if (redrawn)
-        s->draw_seconds = timer_now() - t0;
-    s->drawn_t = s->temperature;
-    s->drawn_z = a->cur.dim;
-    s->drawn_enc = enc;
-}
-
-bool app_sample_key(App *a, UiKey k)
-{
-    AppSample *s = sample_of(a);
     if (ui_key_chorded(k))
-        return false;
+        return 0;
     switch (k.code) {
-    case 's':
-        app_ask_side(a, APP_SIDE_SAMPLING, APP_SIDE_TOGGLE);
-        return true;
+    case 's': return SAMPLE_ACT_TOGGLE;
     case 'r':
-        if (!app_sample_shown(a))
-            return false;
+        if (!shown)
+            return 0;
         s->seed++;
-        return true;
-    default: return false;
+        return SAMPLE_ACT_RESAMPLE;
+    default: return 0;
     }
 }
 
-/* One grid: its caption, the mosaic, a click on a cell -> that z. */
-static void grid_view(App *a, int g, UiRect r, const char *caption, const char *brief)
+/* One grid: its caption, the mosaic, a click on a cell picks that cell.
+ * Returns SAMPLE_ACT_PICK when a cell was pressed. */
+static int grid_view(Ui *ui, AppSample *s, const SamplePanelIn *in, int g, UiRect r,
+                     const char *caption, const char *brief)
 {
-    Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
-    AppSample *s = &a->samp;
     int lh = ui_text_height(ui, UI_FONT_SMALL);
     if (ui_text_width(ui, UI_FONT_SMALL, caption) > r.w) /* large text, narrow column */
         caption = brief;
@@ -178,9 +45,9 @@ static void grid_view(App *a, int g, UiRect r, const char *caption, const char *
     s->grid[g] = q;
     if (!s->valid[g]) {
         ui_draw_rect(ui, q, ui_rgba(0, 0, 0, 255), 0);
-        const char *m = a->map.ready ? "\xe2\x80\xa6" : "waiting for the data\xe2\x80\xa6";
+        const char *m = in->ready ? "\xe2\x80\xa6" : "waiting for the data\xe2\x80\xa6";
         ui_draw_text_wrapped(ui, UI_FONT_SMALL, q, t->text_dim, m);
-        return;
+        return 0;
     }
     ui_draw_image(ui, q, s->img[g], ui_rgba(255, 255, 255, 255));
     ui_draw_frame(ui, q, t->border, 1, 0);
@@ -191,108 +58,72 @@ static void grid_view(App *a, int g, UiRect r, const char *caption, const char *
     int c = inside ? (my / cell) * SAMPLE_SIDE + mx / cell : -1;
     if (s->clicked >= 0 && s->clicked / SAMPLE_CELLS == g) { /* the cell z came from */
         int k = s->clicked % SAMPLE_CELLS;
-        ui_draw_frame(ui, ui_rect(q.x + (k % SAMPLE_SIDE) * cell, q.y + (k / SAMPLE_SIDE) * cell,
-                                  cell, cell),
-                      t->text, 2, 0);
+        ui_draw_frame(
+            ui,
+            ui_rect(q.x + (k % SAMPLE_SIDE) * cell, q.y + (k / SAMPLE_SIDE) * cell, cell, cell),
+            t->text, 2, 0);
     }
     if (c >= 0 && (res & UI_HOVER))
-        ui_draw_frame(ui, ui_rect(q.x + (c % SAMPLE_SIDE) * cell, q.y + (c / SAMPLE_SIDE) * cell,
-                                  cell, cell),
-                      t->accent, 2, 0);
+        ui_draw_frame(
+            ui,
+            ui_rect(q.x + (c % SAMPLE_SIDE) * cell, q.y + (c / SAMPLE_SIDE) * cell, cell, cell),
+            t->accent, 2, 0);
     if (c >= 0 && (res & UI_PRESS)) {
         s->clicked = g * SAMPLE_CELLS + c;
-        app_set_z(a, s->z[g] + (size_t)c * (size_t)a->cur.dim);
+        return SAMPLE_ACT_PICK;
     }
+    return 0;
 }
 
-void view_sample(App *a)
+int sample_panel(Ui *ui, UiRect r, AppSample *s, const SamplePanelIn *in)
 {
-    Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
-    AppSample *s = sample_of(a);
     int pad = ui_pad(ui);
+    int act = 0;
     s->grid[0] = s->grid[1] = ui_rect(0, 0, 0, 0);
-    ui_panel_begin(ui, "Sampling \xc2\xb7 R resamples", a->layout.sliders, false);
-    if (!a->map.loaded) {
+    ui_panel_begin(ui, "Sampling \xc2\xb7 R resamples", r, false);
+    if (!in->loaded) {
         ui_label(ui, UI_FONT_BODY, t->text_dim, "no model loaded");
         ui_panel_end(ui);
-        return;
+        return 0;
     }
-    UiRect r = ui_row(ui, 0);
-    int bw = (r.w - pad) / 2;
+    UiRect row = ui_row(ui, 0);
+    int bw = (row.w - pad) / 2;
     static const char *modes[] = {"Both grids", "Prior only", "Posterior only"};
-    s->mode_rect = ui_rect(r.x, r.y, bw, r.h);
-    if (ui_button_at(ui, s->mode_rect, modes[s->mode]))
+    s->mode_rect = ui_rect(row.x, row.y, bw, row.h);
+    if (ui_button_at(ui, s->mode_rect, modes[s->mode])) {
         s->mode = (s->mode + 1) % 3;
-    if (ui_button_at(ui, ui_rect(r.x + bw + pad, r.y, r.w - bw - pad, r.h), "Resample (R)"))
+        act |= SAMPLE_ACT_MODE;
+    }
+    if (ui_button_at(ui, ui_rect(row.x + bw + pad, row.y, row.w - bw - pad, row.h),
+                     "Resample (R)")) {
         s->seed++;
+        act |= SAMPLE_ACT_RESAMPLE;
+    }
     s->t_row = ui_row(ui, 0);
-    ui_slider_at(ui, s->t_row, "T", &s->temperature, 0.1f, 2.0f, "%.2f");
+    if (ui_slider_at(ui, s->t_row, "T", &s->temperature, 0.1f, 2.0f, "%.2f"))
+        act |= SAMPLE_ACT_TEMPERATURE;
     UiRect body = ui->lay.body;
     int top = ui_row(ui, 0).y; /* the rest of the panel */
     UiRect rest = ui_rect(body.x, top, body.w, body.y + body.h - top);
     char post[64];
-    bool train = false;
-    if (a->map.ready) /* the encoder's dataset is ours to read once the map is in */
-        posterior_split(a, &train);
-    snprintf(post, sizeof post, "posterior q(z|x), %s", !a->map.ready ? "\xe2\x80\xa6"
-                                                 : train       ? "train x"
-                                                               : "test x");
+    snprintf(post, sizeof post, "posterior q(z|x), %s",
+             !in->ready            ? "\xe2\x80\xa6"
+             : in->posterior_train ? "train x"
+                                   : "test x");
     char prior[64];
     snprintf(prior, sizeof prior, "prior N(0, %.2f\xc2\xb2 I)", (double)s->temperature);
     if (s->mode == SAMPLE_BOTH) {
         int w = (rest.w - pad) / 2;
-        grid_view(a, SAMPLE_PRIOR, ui_rect(rest.x, rest.y, w, rest.h), prior, "prior");
-        grid_view(a, SAMPLE_POSTERIOR, ui_rect(rest.x + w + pad, rest.y, w, rest.h), post,
-                  "posterior");
+        act |=
+            grid_view(ui, s, in, SAMPLE_PRIOR, ui_rect(rest.x, rest.y, w, rest.h), prior, "prior");
+        act |= grid_view(ui, s, in, SAMPLE_POSTERIOR, ui_rect(rest.x + w + pad, rest.y, w, rest.h),
+                         post, "posterior");
     } else if (s->mode == SAMPLE_PRIOR_ONLY) {
-        grid_view(a, SAMPLE_PRIOR, rest, prior, "prior");
+        act |= grid_view(ui, s, in, SAMPLE_PRIOR, rest, prior, "prior");
     } else {
-        grid_view(a, SAMPLE_POSTERIOR, rest, post, "posterior");
+        act |= grid_view(ui, s, in, SAMPLE_POSTERIOR, rest, post, "posterior");
     }
     ui_panel_end(ui);
-}
-
-static cJSON *grid_json(const App *a, int g)
-{
-    const AppSample *s = &a->samp;
-    cJSON *o = cJSON_CreateObject();
-    bool valid = grid_valid(a, g);
-    cJSON_AddBoolToObject(o, "valid", valid);
-    const UiRect *q = &s->grid[g];
-    cJSON_AddItemToObject(o, "rect", dump_rect(*q));
-    cJSON *sha = cJSON_AddArrayToObject(o, "cells_sha1");
-    cJSON *zs = cJSON_AddArrayToObject(o, "z");
-    for (int c = 0; valid && c < SAMPLE_CELLS; c++) {
-        char hex[41];
-        dump_sha1_hex(s->sha1[g][c], hex);
-        cJSON_AddItemToArray(sha, cJSON_CreateString(hex));
-        cJSON_AddItemToArray(
-            zs, cJSON_CreateFloatArray(s->z[g] + (size_t)c * (size_t)a->cur.dim, a->cur.dim));
-    }
-    if (g == SAMPLE_POSTERIOR && valid)
-        cJSON_AddItemToObject(o, "images", cJSON_CreateIntArray(s->index, SAMPLE_CELLS));
-    return o;
-}
-
-void app_sample_dump(const App *a, void *cjson_object)
-{
-    const AppSample *s = &a->samp;
-    cJSON *o = cjson_object;
-    static const char *modes[] = {"both", "prior", "posterior"};
-    cJSON_AddBoolToObject(o, "visible", app_sample_shown(a));
-    cJSON_AddNumberToObject(o, "temperature", s->temperature);
-    cJSON_AddNumberToObject(o, "seed", (double)s->seed);
-    cJSON_AddStringToObject(o, "mode", modes[s->mode]);
-    cJSON_AddStringToObject(o, "posterior_split", s->posterior_train ? "train" : "test");
-    cJSON_AddNumberToObject(o, "clicked", s->clicked);
-    cJSON_AddNumberToObject(o, "draw_ms", s->draw_seconds * 1e3);
-    const UiRect *q = &s->t_row;
-    cJSON_AddItemToObject(o, "temperature_rect",
-                          cJSON_CreateIntArray((const int[]){q->x, q->y, q->w, q->h}, 4));
-    q = &s->mode_rect;
-    cJSON_AddItemToObject(o, "mode_rect",
-                          cJSON_CreateIntArray((const int[]){q->x, q->y, q->w, q->h}, 4));
-    cJSON_AddItemToObject(o, "prior", grid_json(a, SAMPLE_PRIOR));
-    cJSON_AddItemToObject(o, "posterior", grid_json(a, SAMPLE_POSTERIOR));
+    return act;
 }
