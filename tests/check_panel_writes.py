@@ -42,7 +42,7 @@ OWNERS = {
     "uncert": {"view_uncert.c"},
     "proj": {"view_proj.c", "proj.c"},
     "files": {"view_files.c", "save_job.c"},
-    "neigh": {"view_neigh.c", "neigh.c"},
+    "neigh": {"view_neigh.c", "neigh_app.c", "neigh.c"},
     "pres": {"presenter.c", "session.c"},
     "cmp": {"compare.c", "view_compare.c"},
     "cur": {"latent.c", "cursor.c"},

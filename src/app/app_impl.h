@@ -249,7 +249,7 @@ void view_compare(App *a);          /* after view_map: both titles and B's map *
 bool view_compare_decoder(App *a);  /* the decoder panel with both decodes; false: not comparing */
 void app_compare_draw(App *a);      /* before gfx_render: decode z with B */
 void app_compare_dump(const App *a, void *cjson_object); /* fills the dump's "compare" */
-/* view_neigh.c, presenter.c: neighbours, hideable panels, session (view_neigh.h) */
+/* view_neigh.c, neigh_app.c, presenter.c: neighbours, hideable panels, session (view_neigh.h) */
 void app_neigh_init(App *a);         /* start-up: the strip's defaults */
 bool app_neigh_wanted(const App *a); /* the sliders hold the slot: the strip wants room */
 UiRect app_neigh_room(App *a, UiRect slot); /* the sliders' rect; lays out the strip below */

@@ -1,22 +1,12 @@
-/* view_neigh: the Neighbours strip (view_neigh.h): layout at the bottom of
- * the "Latent z" slot, the search (neigh.h) once per changed z, thumbnails
- * with their labels, a click snaps z to that image's mean. */
-#include <cjson/cJSON.h>
+/* view_neigh: the Neighbours strip's layout, search and widgets (see
+ * view_neigh.h). It reads the map only through NeighPanelIn, edits only
+ * its AppNeigh, and a click on a thumbnail comes back as NEIGH_ACT_SNAP for
+ * the app to apply. */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
-#include "app_impl.h"
 #include "textfit.h"
-
-/* The version of the map's latent means: the job (a new model opens a new
- * one) and its re-encodes while training. */
-static uint64_t data_tag(const App *a)
-{
-    const ModelJob *j = &a->map.model.job;
-    return ((uint64_t)(uintptr_t)j->mu << 16) ^ (a->map.job_seq << 48) ^ j->reencodes ^
-           (uint64_t)j->n;
-}
+#include "view_neigh.h"
 
 /* Panel geometry (ui/panel.c): header height above the body, and the body's
  * insets. */
@@ -26,24 +16,17 @@ static int header_h(const Ui *ui)
     return ui_text_height(ui, UI_FONT_TITLE) + pad + pad / 2;
 }
 
-void app_neigh_init(App *a)
+void neigh_panel_defaults(AppNeigh *n)
 {
-    a->neigh.k = APP_NEIGH_K;
+    n->k = APP_NEIGH_K;
+    n->snapped = -1;
 }
 
-bool app_neigh_wanted(const App *a)
+UiRect neigh_panel_room(const Ui *ui, AppNeigh *n, UiRect slot, const NeighPanelIn *in)
 {
-    return a->map.loaded && a->neigh.k > 0 && app_side_visible(a) &&
-           app_side(a) == APP_SIDE_SLIDERS;
-}
-
-UiRect app_neigh_room(App *a, UiRect slot)
-{
-    AppNeigh *n = &a->neigh;
-    Ui *ui = &a->ui;
     n->rect = ui_rect(slot.x, slot.y + slot.h, slot.w, 0);
     n->shown = false;
-    if (!a->map.loaded || n->k <= 0)
+    if (!in->loaded || n->k <= 0)
         return slot;
     int pad = ui_pad(ui), gap = pad / 2;
     int row = ui_row_h(ui) + pad / 2;
@@ -52,7 +35,7 @@ UiRect app_neigh_room(App *a, UiRect slot)
     /* The sliders keep all their rows when they fit in about half the slot
      * (small Z), else that half or at least the buttons and two sliders
      * (they scroll); the strip takes at most the rest. */
-    int want = hh + pad + (3 + a->cur.dim) * row;
+    int want = hh + pad + (3 + in->cur_dim) * row;
     int least = hh + pad + 5 * row; /* buttons, sort, caption, two sliders */
     int half = slot.h * 55 / 100;
     int keep = least > half ? least : half;
@@ -74,7 +57,7 @@ UiRect app_neigh_room(App *a, UiRect slot)
             break; /* more rows only help a column narrower than the panel's */
     }
     /* Below ~the image's own 28 pixels a thumbnail stops being legible. */
-    int min_thumb = 26 * (int)(a->win.scale > 1 ? a->win.scale : 1);
+    int min_thumb = 26 * (int)(in->win_scale > 1 ? in->win_scale : 1);
     if (best < min_thumb)
         return slot;
     n->cols = best_cols;
@@ -83,27 +66,24 @@ UiRect app_neigh_room(App *a, UiRect slot)
     int h = fixed + rows * (best + small + gap) - gap;
     n->rect = ui_rect(slot.x, slot.y + slot.h - h, slot.w, h);
     n->shown = true;
-    n->shown_frame = a->frames;
+    n->shown_frame = in->frame;
     return ui_rect(slot.x, slot.y, slot.w, slot.h - h - pad);
 }
 
-void view_neigh(App *a)
+int neigh_panel(Ui *ui, AppNeigh *n, const NeighPanelIn *in)
 {
-    AppNeigh *n = &a->neigh;
-    if (!n->shown || n->shown_frame != a->frames)
-        return;
-    Ui *ui = &a->ui;
+    if (!n->shown || n->shown_frame != in->frame)
+        return 0;
     const UiTheme *t = &ui->theme;
-    const ModelJob *j = &a->map.model.job;
-    if (a->map.ready) {
+    if (in->ready) {
         Err e = {0};
-        if (neigh_update(&n->nb, j->mu, j->n, j->z, data_tag(a), a->cur.z, n->k, &e) != ERR_OK)
+        if (neigh_update(&n->nb, in->mu, in->n, in->z, in->data_tag, in->cur_z, n->k, &e) !=
+            ERR_OK)
             ui_toast(ui, e.msg);
     } else {
         neigh_reset(&n->nb);
     }
-    ui_panel_begin(ui, a->opt.all_points ? "Nearest images" : "Nearest test images", n->rect,
-                   false);
+    ui_panel_begin(ui, in->all_points ? "Nearest images" : "Nearest test images", n->rect, false);
     UiRect body = ui->lay.body;
     int pad = ui_pad(ui), gap = pad / 2, small = ui_text_height(ui, UI_FONT_SMALL);
     int cols = n->cols, th = n->thumb;
@@ -112,7 +92,7 @@ void view_neigh(App *a)
     n->hover = -1;
     if (n->nb.k == 0) {
         ui_draw_text(ui, UI_FONT_SMALL, body.x, body.y, t->text_dim,
-                     a->map.ready ? "no points" : "waiting for the map\xe2\x80\xa6");
+                     in->ready ? "no points" : "waiting for the map\xe2\x80\xa6");
     }
     int snap = -1;
     for (int s = 0; s < n->nb.k && s < n->k; s++) {
@@ -120,8 +100,10 @@ void view_neigh(App *a)
         UiRect cell = ui_rect(x0 + c * (th + gap), body.y + r * (th + small + gap), th, th);
         n->cells[s] = cell;
         int point = n->nb.idx[s];
-        int lab = j->labels[point];
-        UiColor lc = app_label_ui_color(a, lab);
+        int lab = in->labels[point];
+        /* as the palette does: a label past the classes takes the last colour */
+        UiColor lc = in->colors[lab < 10 ? lab : 9];
+        const char *cls = lab < 10 ? in->names[lab] : "?";
         int res = ui_control(ui, ui_id(ui, &s, sizeof s), cell, UI_MOUSE_LEFT);
         bool over = ui_rect_contains(cell, ui_mouse(ui)->mouse_x, ui_mouse(ui)->mouse_y);
         if ((res & UI_RELEASE) && over)
@@ -134,79 +116,24 @@ void view_neigh(App *a)
         bool hot = (res & UI_HOVER) != 0;
         ui_draw_frame(ui, cell, hot ? t->focus : lc, hot ? 3.0f : 2.0f, 0);
         char name[64];
-        textfit_elide(ui, UI_FONT_SMALL, app_class_name(a, lab), th + gap, name, sizeof name);
+        textfit_elide(ui, UI_FONT_SMALL, cls, th + gap, name, sizeof name);
         int w = ui_text_width(ui, UI_FONT_SMALL, name);
         ui_draw_text(ui, UI_FONT_SMALL, cell.x + (th - w) / 2, cell.y + th + gap / 2, lc, name);
         if (hot) {
             n->hover = s;
             char tip[256];
-            bool test = (size_t)point < j->ds.test.n;
+            bool test = (size_t)point < in->n_test;
             snprintf(tip, sizeof tip, "%s\n%s image #%zu\ndistance %.2f in z\nclick: z = its mean",
-                     app_class_name(a, lab), test ? "test" : "train",
-                     test ? (size_t)point : (size_t)point - j->ds.test.n,
+                     cls, test ? "test" : "train",
+                     test ? (size_t)point : (size_t)point - in->n_test,
                      (double)sqrtf(n->nb.dist2[s]));
             ui_tooltip(ui, tip, n->imgs_made ? n->img[s] : -1);
         }
     }
     ui_panel_end(ui);
-    if (snap >= 0) {
-        n->clicks++;
-        app_set_z(a, j->mu + (size_t)snap * (size_t)j->z);
-    }
-}
-
-void app_neigh_draw(App *a)
-{
-    AppNeigh *n = &a->neigh;
-    if (!n->shown || n->shown_frame != a->frames || !a->map.ready)
-        return;
-    if (!n->imgs_made) {
-        for (int s = 0; s < n->k; s++) {
-            n->img[s] = gfx_image_new(&a->gr, 28, 28);
-            n->img_point[s] = -1;
-        }
-        n->imgs_made = true;
-    }
-    uint64_t tag = data_tag(a);
-    for (int s = 0; s < n->nb.k && s < n->k; s++) {
-        if (n->img_point[s] == n->nb.idx[s] && n->img_tag == tag)
-            continue;
-        app_upload_point_image(a, n->img[s], n->nb.idx[s]);
-        n->img_point[s] = n->nb.idx[s];
-    }
-    n->img_tag = tag;
-}
-
-void app_neigh_dump(const App *a, void *cjson_object)
-{
-    cJSON *o = cjson_object;
-    const AppNeigh *n = &a->neigh;
-    cJSON_AddBoolToObject(o, "visible", n->shown && n->shown_frame == a->frames);
-    cJSON_AddNumberToObject(o, "k", n->k);
-    int idx[NEIGH_MAX], lab[NEIGH_MAX];
-    float dist[NEIGH_MAX];
-    int k = n->nb.k;
-    for (int s = 0; s < k; s++) {
-        idx[s] = n->nb.idx[s];
-        lab[s] = a->map.ready ? a->map.model.job.labels[idx[s]] : -1;
-        dist[s] = sqrtf(n->nb.dist2[s]);
-    }
-    cJSON_AddItemToObject(o, "indices", cJSON_CreateIntArray(idx, k));
-    cJSON_AddItemToObject(o, "labels", cJSON_CreateIntArray(lab, k));
-    cJSON_AddItemToObject(o, "distances", cJSON_CreateFloatArray(dist, k));
-    cJSON *q = cJSON_AddArrayToObject(o, "for_z");
-    for (int d = 0; n->nb.valid && d < n->nb.z_dim; d++)
-        cJSON_AddItemToArray(q, cJSON_CreateNumber(n->nb.z[d]));
-    cJSON_AddNumberToObject(o, "searches", (double)n->nb.searches);
-    cJSON_AddNumberToObject(o, "search_ms", n->nb.last_ms);
-    cJSON_AddNumberToObject(o, "clicks", n->clicks);
-    const UiRect *r = &n->rect;
-    cJSON_AddItemToObject(o, "rect", cJSON_CreateIntArray((const int[]){r->x, r->y, r->w, r->h}, 4));
-    cJSON_AddNumberToObject(o, "thumb", n->thumb);
-    cJSON_AddNumberToObject(o, "cols", n->cols);
-    cJSON *cells = cJSON_AddArrayToObject(o, "cells");
-    for (int s = 0; s < k; s++) {
-        const UiRect *c = &n->cells[s];
-        cJSON_AddItemToArray(cells, cJSON_CreateIntArray((const int[]){c->x, c->y, c->w, c->h}, 4));
-    }
+    if (snap < 0)
+        return 0;
+    n->clicks++;
+    n->snapped = snap;
+    return NEIGH_ACT_SNAP;
 }
