@@ -46,6 +46,7 @@ OWNERS = {
     "pres": {"presenter.c", "session.c"},
     "cmp": {"compare.c", "view_compare.c"},
     "cur": {"latent.c", "cursor.c"},
+    "sliders": {"view_sliders.c", "latent.c"},
 }
 
 # Functions that take the address they are given as a const pointer: passing

@@ -442,7 +442,7 @@ int app_run(const AppOptions *o, Err *e)
     a->highlight = -1;
     a->t0 = timer_now();
     frametime_init(&a->ft, a->t0);
-    rng_seed(&a->rng, 20240501);
+    sliders_panel_defaults(&a->sliders);
     int rc = ERR_OK;
     if (o->script) {
         rc = script_load(&a->script, o->script, e);

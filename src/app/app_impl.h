@@ -27,6 +27,8 @@
 #include "script_play.h"
 #include "ui/ui.h"
 #include "view_train.h"
+#include "view_decoder.h"
+#include "view_sliders.h"
 #include "view_proj.h"
 #include "view_sample.h"
 #include "view_draw.h"
@@ -116,10 +118,8 @@ typedef struct {
     MapModel map;
     /* the current latent, its decode and nearest point (explore/cursor.h) */
     Cursor cur;
-    UiRect slider_rows[VAE_MAX_Z];    /* where each dimension's slider was drawn */
     int highlight;         /* legend label emphasised, -1 none */
-    bool sort_by_kl;       /* latent sliders in decreasing KL order */
-    Rng rng;               /* "Random" z */
+    AppSliders sliders;    /* the "Latent z" panel (view_sliders.h) */
     int img_decoded, img_nearest;
 
     /* live training (view_train.h) */
@@ -179,7 +179,8 @@ int app_fonts(App *a, Err *e);
 void app_label_color(const App *a, int label, float rgb[3]);
 UiColor app_label_ui_color(const App *a, int label);
 const char *app_class_name(const App *a, int label);
-/* latent.c: the current z and what depends on it. */
+/* latent.c: the current z and what depends on it; the App side of the
+ * Decoder and the sliders. */
 void app_set_z(App *a, const float *z);
 void app_z_from_map(App *a, float x, float y);
 void app_decode_if_dirty(App *a);
@@ -187,8 +188,8 @@ int app_nearest_point(const App *a, const float *z);
 void app_upload_point_image(App *a, int image, int point);
 /* views */
 void view_map(App *a);
-void view_decoder(App *a);
-void view_sliders(App *a);
+void view_decoder(App *a);  /* latent.c */
+void view_sliders(App *a);  /* latent.c: with the Neighbours strip below */
 void view_status(App *a);
 void map_reset_view(App *a);
 void map_to_screen(const App *a, float x, float y, float *sx, float *sy); /* A's map */

@@ -125,7 +125,7 @@ static cJSON *state_json(const App *a)
     cut_text_json(a, ui);
     cJSON *sl = cJSON_AddArrayToObject(ui, "slider_rows");
     for (int d = 0; d < a->cur.dim; d++) {
-        const UiRect *q = &a->slider_rows[d];
+        const UiRect *q = &a->sliders.rows[d];
         cJSON_AddItemToArray(sl, dump_rect(*q));
     }
     cJSON *map = cJSON_AddObjectToObject(root, "map");

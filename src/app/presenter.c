@@ -72,7 +72,7 @@ void app_session_capture(const App *a, Session *s)
     s->status = app_status_visible(a);
     s->text_scale = a->text_scale;
     s->high_contrast = a->high_contrast;
-    s->sort_by_kl = a->sort_by_kl;
+    s->sort_by_kl = a->sliders.sort_by_kl;
     /* in the points fit_window asks for (X11 HiDPI: pixels / DPI scale) */
     s->window[0] = (int)lroundf((float)a->win.w / a->dpi_scale);
     s->window[1] = (int)lroundf((float)a->win.h / a->dpi_scale);
@@ -145,7 +145,7 @@ void app_presenter_start(App *a)
         a->ui.theme = a->high_contrast ? *ui_theme_high_contrast() : *ui_theme_dark();
     }
     if (s->sort_by_kl >= 0)
-        a->sort_by_kl = s->sort_by_kl;
+        sliders_panel_sort(&a->sliders, s->sort_by_kl);
     if (s->has_panels) {
         p->hide_side = !s->side;
         p->hide_legend = !s->legend;
