@@ -38,7 +38,7 @@ OWNERS = {
     "train": {"view_train.c", "train_run.c", "train_live.c", "train_dump.c", "view_curves.c"},
     "walk": {"view_interp.c", "walk_gif.c", "walk_dump.c"},
     "samp": {"view_sample.c", "sample_app.c"},
-    "draw": {"view_draw.c"},
+    "draw": {"view_draw.c", "draw_app.c"},
     "uncert": {"view_uncert.c"},
     "proj": {"view_proj.c", "proj.c"},
     "files": {"view_files.c", "save_job.c"},

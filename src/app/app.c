@@ -422,7 +422,7 @@ static int start(App *a, Err *e)
     app_train_init(a);
     a->map.opened = true;
     open_model(a);
-    app_neigh_init(a);
+    neigh_panel_defaults(&a->neigh);
     app_presenter_start(a);
     apply_side(a); /* the session's panel */
     app_compare_open(a);

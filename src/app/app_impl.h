@@ -251,7 +251,6 @@ bool view_compare_decoder(App *a);  /* the decoder panel with both decodes; fals
 void app_compare_draw(App *a);      /* before gfx_render: decode z with B */
 void app_compare_dump(const App *a, void *cjson_object); /* fills the dump's "compare" */
 /* view_neigh.c, neigh_app.c, presenter.c: neighbours, hideable panels, session (view_neigh.h) */
-void app_neigh_init(App *a);         /* start-up: the strip's defaults */
 bool app_neigh_wanted(const App *a); /* the sliders hold the slot: the strip wants room */
 UiRect app_neigh_room(App *a, UiRect slot); /* the sliders' rect; lays out the strip below */
 void view_neigh(App *a);            /* after the sliders: search if z changed, draw */
@@ -290,13 +289,12 @@ bool app_sample_shown(const App *a); /* S is on and neither T nor I took the slo
 void view_sample(App *a);         /* in place of the sliders */
 void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale grids */
 void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */
-/* view_draw.c, view_uncert.c: Draw a digit, uncertainty on the map (view_draw.h) */
+/* draw_app.c, view_uncert.c: Draw a digit, uncertainty on the map (view_draw.h) */
 bool app_draw_key(App *a, UiKey k); /* D, Backspace (panel shown) */
 bool app_draw_shown(const App *a); /* D is on and no other panel took the slot */
 void view_draw(App *a);            /* the panel, in place of the sliders */
 void app_draw_sync(App *a);        /* re-encode on new weights, place on a new layout */
 void view_draw_map(App *a);        /* the drawing's marker, inside the map clip */
-void view_draw_diamond(App *a, float sx, float sy); /* that marker at screen (sx, sy) */
 /* q(z|x)'s 1- and 2-sigma ellipses (Z = 2) and the prior's rings on any map
  * (A's, or B's when comparing); focus: the nearest image's colour. */
 void view_uncert_ellipses_on(App *a, const MapModel *m, const float center[2],

@@ -46,11 +46,6 @@ static NeighPanelIn neigh_in(const App *a, const char *names[10])
     return in;
 }
 
-void app_neigh_init(App *a)
-{
-    neigh_panel_defaults(&a->neigh);
-}
-
 bool app_neigh_wanted(const App *a)
 {
     return a->map.loaded && a->neigh.k > 0 && app_side_visible(a) &&

@@ -128,7 +128,7 @@ void view_compare(App *a)
     if (drawn) {
         float sx, sy;
         map_to_screen_in(&m->view, m->rect, dx, dy, &sx, &sy);
-        view_draw_diamond(a, sx, sy);
+        draw_panel_marker(&a->ui, sx, sy);
     }
     map_pane_end(a, m);
 }

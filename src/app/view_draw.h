@@ -23,6 +23,14 @@
  * Update (painting, encoding, placement) and draw (texture uploads in
  * app_draw_upload, the one GL step) are kept apart.
  *
+ * The Draw panel (view_draw.c) owns its state, AppDraw: draw_panel paints,
+ * prepares and encodes the drawing and returns DRAW_ACT_* bits; it reads
+ * the world only through DrawPanelIn, whose codec is its one way to the
+ * shown model (encode / decode one image), and never the App, so it is
+ * tested headless (tests/test_draw_panel.c). The App side (draw_app.c,
+ * declared in app_impl.h) builds the input, makes mu the current z through
+ * app_set_z, places it on the map, uploads the textures and fills the dump.
+ *
  * Thread rule: main thread only. The map's mu/logvar are read only once
  * the map is ready (model.h). */
 #ifndef ZSPACE_APP_VIEW_DRAW_H
@@ -31,7 +39,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "ui/cmd.h"
+#include "ui/ui.h"
 #include "vae/vae.h"
 
 enum {
@@ -41,15 +49,15 @@ enum {
 
 typedef struct {
     bool inited;
-    float brush;           /* brush radius, canvas pixels */
+    float brush;                             /* brush radius, canvas pixels */
     float canvas[DRAW_CANVAS * DRAW_CANVAS]; /* ink in [0, 1], row-major */
-    float last_x, last_y;  /* the previous mouse position while painting, canvas pixels */
-    int strokes;           /* strokes since the last clear */
-    bool empty;            /* no ink (also before the first stroke) */
-    bool changed;          /* canvas changed: prepare and encode */
+    float last_x, last_y; /* the previous mouse position while painting, canvas pixels */
+    int strokes;          /* strokes since the last clear */
+    bool empty;           /* no ink (also before the first stroke) */
+    bool changed;         /* canvas changed: prepare and encode */
 
     /* what the encoder saw and what it made of it (valid unless empty) */
-    float image[VAE_X];    /* the 28x28 MNIST-style input, [0, 1] */
+    float image[VAE_X]; /* the 28x28 MNIST-style input, [0, 1] */
     uint8_t image_bytes[VAE_X], recon[VAE_X];
     uint8_t image_sha1[20], recon_sha1[20];
     float mu[VAE_MAX_Z], logvar[VAE_MAX_Z];
@@ -61,7 +69,7 @@ typedef struct {
     /* where mu is on the map (Z = 2: mu itself; Z > 2: kNN placement) */
     float map_xy[2];
     bool map_valid;
-    uint64_t map_seq;      /* the layout it was placed on (Z > 2) */
+    uint64_t map_seq; /* the layout it was placed on (Z > 2) */
 
     /* GL images (created by app_draw_upload), -1 until then */
     int img_canvas, img_input, img_recon;
@@ -71,25 +79,67 @@ typedef struct {
     UiRect canvas_rect, clear_rect, brush_rect, input_rect, recon_rect;
 } AppDraw;
 
+/* The shown model, one image at a time: x (VAE_X floats) -> mu, logvar
+ * (Z floats each); mu -> xhat (VAE_X floats). codec is their context. */
+typedef void (*DrawEncodeFn)(void *codec, const float *x, float *mu, float *logvar);
+typedef void (*DrawDecodeFn)(void *codec, const float *mu, float *xhat);
+
+/* What the Draw panel reads of the world. */
+typedef struct {
+    bool loaded;      /* a model is shown: encode and decode work */
+    int z_dim;        /* its Z */
+    uint64_t weights; /* the version of its weights (the drawing records it) */
+    DrawEncodeFn encode;
+    DrawDecodeFn decode;
+    void *codec;
+} DrawPanelIn;
+
+/* What the user did in the Draw panel or with its keys (bits). */
+enum {
+    DRAW_ACT_ENCODED = 1, /* the drawing was encoded anew (d->mu): place it on the map */
+    DRAW_ACT_SET_Z = 2,   /* ... after a stroke: its mu becomes the current z */
+    DRAW_ACT_CLEAR = 4,   /* Clear or Backspace emptied the canvas (z stays) */
+    DRAW_ACT_TOGGLE = 8,  /* D: show or hide the panel */
+};
+
+/* A new panel: an empty canvas, a brush of about an MNIST stroke, no images. */
+void draw_panel_defaults(AppDraw *d);
+/* Prepare the canvas (28x28, MNIST's recipe) and, when it has ink and a
+ * model is shown, encode it and decode its mu; returns DRAW_ACT_ENCODED
+ * then, else 0 (the drawing is then off the map). */
+int draw_panel_refresh(AppDraw *d, const DrawPanelIn *in);
+/* Empty the canvas; returns DRAW_ACT_CLEAR. */
+int draw_panel_clear(AppDraw *d, const DrawPanelIn *in);
+/* The panel's keys: D (DRAW_ACT_TOGGLE), Backspace while shown (clear);
+ * returns DRAW_ACT_* bits, 0 when the key is not the panel's. */
+int draw_panel_key(AppDraw *d, UiKey k, bool shown, const DrawPanelIn *in);
+/* The Draw panel in r: Clear, the brush slider, the canvas (painted with
+ * the left mouse), the input and reconstruction, mu and sigma; returns
+ * DRAW_ACT_* bits. */
+int draw_panel(Ui *ui, UiRect r, AppDraw *d, const DrawPanelIn *in);
+/* The drawing's marker on a map at screen (sx, sy): a diamond, unlike the
+ * round z marker, tagged "drawn". */
+void draw_panel_marker(Ui *ui, float sx, float sy);
+
 /* One source of q(z|x) drawn on the map. */
 enum { UNCERT_HOVER, UNCERT_DRAW, UNCERT_NEAREST, UNCERT_SOURCES };
 
 typedef struct {
-    bool on;               /* drawn this frame */
-    int index;             /* map point (hover, nearest); -1 for the drawing */
+    bool on;                               /* drawn this frame */
+    int index;                             /* map point (hover, nearest); -1 for the drawing */
     float mu[VAE_MAX_Z], sigma[VAE_MAX_Z]; /* sigma = exp(logvar / 2) */
-    float center[2];       /* map coordinates of mu */
+    float center[2];                       /* map coordinates of mu */
     /* Z > 2: draws of q(z|x) placed in the layout, cached by what made them */
     float samples[UNCERT_SAMPLES * 2];
     bool samples_valid;
-    uint64_t samples_seq;  /* layout */
+    uint64_t samples_seq;        /* layout */
     float samples_mu[VAE_MAX_Z]; /* mu they were drawn around */
 } UncertSource;
 
 typedef struct {
-    bool rings;            /* O: prior rings (Z = 2) */
+    bool rings; /* O: prior rings (Z = 2) */
     UncertSource src[UNCERT_SOURCES];
-    double place_seconds;  /* the last placement of one source's samples (Z > 2) */
+    double place_seconds; /* the last placement of one source's samples (Z > 2) */
 } AppUncert;
 
 #endif
