@@ -39,7 +39,7 @@ OWNERS = {
     "walk": {"view_interp.c", "walk_gif.c", "walk_dump.c"},
     "samp": {"view_sample.c", "sample_app.c"},
     "draw": {"view_draw.c", "draw_app.c"},
-    "uncert": {"view_uncert.c"},
+    "uncert": {"view_uncert.c", "uncert_app.c"},
     "proj": {"view_proj.c", "proj.c"},
     "files": {"view_files.c", "save_job.c"},
     "neigh": {"view_neigh.c", "neigh_app.c", "neigh.c"},

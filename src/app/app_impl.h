@@ -289,17 +289,12 @@ bool app_sample_shown(const App *a); /* S is on and neither T nor I took the slo
 void view_sample(App *a);         /* in place of the sliders */
 void app_sample_draw(App *a);     /* before gfx_render: decode and upload stale grids */
 void app_sample_dump(const App *a, void *cjson_object); /* fills the dump's "sampling" */
-/* draw_app.c, view_uncert.c: Draw a digit, uncertainty on the map (view_draw.h) */
+/* draw_app.c, uncert_app.c: Draw a digit, uncertainty on the map (view_draw.h) */
 bool app_draw_key(App *a, UiKey k); /* D, Backspace (panel shown) */
 bool app_draw_shown(const App *a); /* D is on and no other panel took the slot */
 void view_draw(App *a);            /* the panel, in place of the sliders */
 void app_draw_sync(App *a);        /* re-encode on new weights, place on a new layout */
 void view_draw_map(App *a);        /* the drawing's marker, inside the map clip */
-/* q(z|x)'s 1- and 2-sigma ellipses (Z = 2) and the prior's rings on any map
- * (A's, or B's when comparing); focus: the nearest image's colour. */
-void view_uncert_ellipses_on(App *a, const MapModel *m, const float center[2],
-                             const float sigma[2], bool focus);
-void view_uncert_rings_on(App *a, const MapModel *m);
 void view_uncert_map(App *a);      /* ellipses / samples of q(z|x), prior rings */
 bool app_uncert_key(App *a, UiKey k); /* O: the prior's rings */
 void app_draw_upload(App *a);      /* before gfx_render: canvas and digit textures */

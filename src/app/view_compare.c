@@ -71,7 +71,7 @@ static void b_uncert(App *a, AppCompare *c)
     const ModelJob *j = &c->map.model.job;
     c->n_ell = 0;
     if (a->uncert.rings)
-        view_uncert_rings_on(a, &c->map);
+        uncert_panel_rings(&a->ui, &c->map.view, c->map.rect);
     const float *mu[2] = {NULL, NULL}, *lv[2] = {NULL, NULL};
     if (c->map.hover >= 0 && (size_t)c->map.hover < j->n) {
         mu[0] = j->mu + 2 * (size_t)c->map.hover;
@@ -83,7 +83,7 @@ static void b_uncert(App *a, AppCompare *c)
         if (!mu[s])
             continue;
         float sigma[2] = {expf(0.5f * lv[s][0]), expf(0.5f * lv[s][1])};
-        view_uncert_ellipses_on(a, &c->map, mu[s], sigma, false);
+        uncert_panel_ellipses(&a->ui, &c->map.view, c->map.rect, mu[s], sigma, false);
         c->ell[c->n_ell].source = s ? "drawn" : "hover";
         memcpy(c->ell[c->n_ell].center, mu[s], sizeof c->ell[0].center);
         memcpy(c->ell[c->n_ell].sigma, sigma, sizeof sigma);

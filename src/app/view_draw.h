@@ -27,7 +27,10 @@
  * prepares and encodes the drawing and returns DRAW_ACT_* bits; it reads
  * the world only through DrawPanelIn, whose codec is its one way to the
  * shown model (encode / decode one image), and never the App, so it is
- * tested headless (tests/test_draw_panel.c). The App side (draw_app.c,
+ * tested headless (tests/test_draw_panel.c). The uncertainty overlay
+ * (view_uncert.c) has the same shape: uncert_panel_update and
+ * uncert_panel_map read A's map through UncertPanelIn, and uncert_app.c is
+ * its App side (tests/test_uncert_panel.c). The App side (draw_app.c,
  * declared in app_impl.h) builds the input, makes mu the current z through
  * app_set_z, places it on the map, uploads the textures and fills the dump.
  *
@@ -39,6 +42,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mapview.h"
 #include "ui/ui.h"
 #include "vae/vae.h"
 
@@ -141,5 +145,40 @@ typedef struct {
     UncertSource src[UNCERT_SOURCES];
     double place_seconds; /* the last placement of one source's samples (Z > 2) */
 } AppUncert;
+
+/* What the uncertainty overlay reads of A's map. */
+typedef struct {
+    const float *xy; /* (n, 2) map positions; NULL: no model or no positions (nothing drawn) */
+    bool same_z;     /* the map's Z is the cursor's (else no source shows) */
+    int dim;         /* Z */
+    const float *mu, *logvar; /* (n, dim) the points' q(z|x) */
+    size_t n;
+    int hover, nearest;     /* map points, -1 none */
+    const AppDraw *drawing; /* the drawing, shown and encoded and placed for this Z; else NULL */
+    const float *lay_y;     /* (n, 2) the projection's layout (Z > 2), where samples are placed */
+    uint64_t lay_seq;       /* its version */
+    int place_k;            /* neighbours a placement weighs (the z marker's) */
+    const MapView *view;    /* A's map as viewed in rect */
+    UiRect rect;
+} UncertPanelIn;
+
+/* What a key did to the overlay (bits). */
+enum { UNCERT_ACT_RINGS = 1 /* O toggled un->rings */ };
+
+/* O: the prior's rings on or off; UNCERT_ACT_RINGS, or 0 when the key is
+ * not the overlay's. */
+int uncert_panel_key(AppUncert *un, UiKey k);
+/* Which sources show this frame, their q(z|x) and (Z > 2) their placed
+ * samples (placed again only when mu or the layout changed). */
+void uncert_panel_update(AppUncert *un, const UncertPanelIn *in);
+/* The overlay on A's map: rings (O, Z = 2), and per source its ellipses
+ * (Z = 2) or its samples (Z > 2). */
+void uncert_panel_map(Ui *ui, const AppUncert *un, const UncertPanelIn *in);
+/* q(z|x)'s 1- and 2-sigma ellipses (Z = 2) and the prior's rings on any
+ * map (A's, or B's when comparing) viewed through v in r; focus: the
+ * nearest image's colour. */
+void uncert_panel_ellipses(Ui *ui, const MapView *v, UiRect r, const float center[2],
+                           const float sigma[2], bool focus);
+void uncert_panel_rings(Ui *ui, const MapView *v, UiRect r);
 
 #endif

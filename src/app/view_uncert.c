@@ -12,35 +12,32 @@
  *
  * The ellipses are polylines of the renderer's anti-aliased capsule lines
  * (a dark casing under a light line, like the walk's path), smooth at any
- * size without a shader of their own; the rings are its SDF circles. */
-#include <cjson/cJSON.h>
+ * size without a shader of their own; the rings are its SDF circles.
+ *
+ * This file is the overlay itself: it reads the map through UncertPanelIn
+ * and never the App (the App side is uncert_app.c). */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "app_impl.h"
 #include "core/rng.h"
 #include "core/timer.h"
 #include "embed/place.h"
+#include "view_draw.h"
 
-static const char *source_name[UNCERT_SOURCES] = {"hover", "draw", "nearest"};
-
-/* O: the prior's rings on or off. */
-bool app_uncert_key(App *a, UiKey k)
+int uncert_panel_key(AppUncert *un, UiKey k)
 {
     if (ui_key_chorded(k) || k.code != 'o')
-        return false; /* Ctrl+O and friends belong to others */
-    a->uncert.rings = !a->uncert.rings;
-    if (a->uncert.rings && a->map.loaded && a->cur.dim != 2)
-        ui_toast(&a->ui, "Prior rings are drawn on Z = 2 maps only (this map is a projection)");
-    return true;
+        return 0; /* Ctrl+O and friends belong to others */
+    un->rings = !un->rings;
+    return UNCERT_ACT_RINGS;
 }
 
 /* Draws of q(z|x) for source s placed into the layout (Z > 2). */
-static void place_samples(App *a, int s, UncertSource *u)
+static void place_samples(AppUncert *un, const UncertPanelIn *in, int s, UncertSource *u)
 {
-    uint64_t seq = a->map.lay.seq;
-    int z = a->cur.dim;
-    if (u->samples_valid && u->samples_seq == seq &&
+    int z = in->dim;
+    if (u->samples_valid && u->samples_seq == in->lay_seq &&
         memcmp(u->samples_mu, u->mu, sizeof(float) * (size_t)z) == 0)
         return;
     Rng rng;
@@ -49,76 +46,62 @@ static void place_samples(App *a, int s, UncertSource *u)
     for (int i = 0; i < UNCERT_SAMPLES; i++)
         for (int k = 0; k < z; k++)
             zs[i * z + k] = u->mu[k] + u->sigma[k] * rng_normal(&rng);
-    const ModelJob *j = &a->map.model.job;
     Err e = {0};
     double t0 = timer_now();
-    u->samples_valid = place_points(j->mu, a->map.lay.y, j->n, j->z, zs, UNCERT_SAMPLES,
-                                    PROJ_K, u->samples, 1, &e) == ERR_OK;
-    a->uncert.place_seconds = timer_now() - t0;
-    u->samples_seq = seq;
+    u->samples_valid = place_points(in->mu, in->lay_y, in->n, z, zs, UNCERT_SAMPLES, in->place_k,
+                                    u->samples, 1, &e) == ERR_OK;
+    un->place_seconds = timer_now() - t0;
+    u->samples_seq = in->lay_seq;
     memcpy(u->samples_mu, u->mu, sizeof(float) * (size_t)z);
 }
 
 /* Fill source s from map point i (hover, nearest). */
-static void from_point(App *a, int s, int i)
+static void from_point(UncertSource *u, const UncertPanelIn *in, int i)
 {
-    UncertSource *u = &a->uncert.src[s];
-    const ModelJob *j = &a->map.model.job;
-    int z = a->cur.dim;
+    int z = in->dim;
     u->index = i;
     for (int k = 0; k < z; k++) {
-        u->mu[k] = j->mu[(size_t)i * (size_t)z + (size_t)k];
-        u->sigma[k] = expf(0.5f * j->logvar[(size_t)i * (size_t)z + (size_t)k]);
+        u->mu[k] = in->mu[(size_t)i * (size_t)z + (size_t)k];
+        u->sigma[k] = expf(0.5f * in->logvar[(size_t)i * (size_t)z + (size_t)k]);
     }
-    const float *xy = map_model_xy(&a->map);
-    u->center[0] = xy[2 * i];
-    u->center[1] = xy[2 * i + 1];
+    u->center[0] = in->xy[2 * i];
+    u->center[1] = in->xy[2 * i + 1];
     u->on = true;
 }
 
-/* Which sources show this frame, their q(z|x), and (Z > 2) their samples. */
-static void uncert_update(App *a)
+void uncert_panel_update(AppUncert *un, const UncertPanelIn *in)
 {
-    AppUncert *un = &a->uncert;
     for (int s = 0; s < UNCERT_SOURCES; s++)
         un->src[s].on = false;
-    app_draw_sync(a); /* the drawing's mu and map position are current */
-    if (!a->map.loaded || !map_model_xy(&a->map) || a->map.model.job.z != a->cur.dim)
+    if (!in->xy || !in->same_z)
         return;
-    size_t n = a->map.model.job.n;
-    if (a->map.hover >= 0 && (size_t)a->map.hover < n && a->map.hover != a->cur.nearest)
-        from_point(a, UNCERT_HOVER, a->map.hover);
-    if (a->cur.nearest >= 0 && (size_t)a->cur.nearest < n)
-        from_point(a, UNCERT_NEAREST, a->cur.nearest);
-    const AppDraw *d = &a->draw;
-    if (app_draw_shown(a) && !d->empty && d->map_valid && d->enc_z == a->cur.dim) {
+    size_t n = in->n;
+    if (in->hover >= 0 && (size_t)in->hover < n && in->hover != in->nearest)
+        from_point(&un->src[UNCERT_HOVER], in, in->hover);
+    if (in->nearest >= 0 && (size_t)in->nearest < n)
+        from_point(&un->src[UNCERT_NEAREST], in, in->nearest);
+    if (in->drawing) {
         UncertSource *u = &un->src[UNCERT_DRAW];
         u->index = -1;
-        for (int k = 0; k < a->cur.dim; k++) {
-            u->mu[k] = d->mu[k];
-            u->sigma[k] = expf(0.5f * d->logvar[k]);
+        for (int k = 0; k < in->dim; k++) {
+            u->mu[k] = in->drawing->mu[k];
+            u->sigma[k] = expf(0.5f * in->drawing->logvar[k]);
         }
-        u->center[0] = d->map_xy[0];
-        u->center[1] = d->map_xy[1];
+        u->center[0] = in->drawing->map_xy[0];
+        u->center[1] = in->drawing->map_xy[1];
         u->on = true;
     }
-    if (a->cur.dim > 2)
+    if (in->dim > 2)
         for (int s = 0; s < UNCERT_SOURCES; s++)
             if (un->src[s].on)
-                place_samples(a, s, &un->src[s]);
-}
-
-static UiColor source_color(const App *a, int s)
-{
-    return s == UNCERT_NEAREST ? a->ui.theme.focus : ui_rgba(255, 255, 255, 255);
+                place_samples(un, in, s, &un->src[s]);
 }
 
 /* Axis-aligned ellipse with semi-axes rx, ry (map units) around (cx, cy),
  * on the map viewed through v in rect r. */
-static void ellipse(App *a, const MapView *v, UiRect r, float cx, float cy, float rx, float ry,
+static void ellipse(Ui *ui, const MapView *v, UiRect r, float cx, float cy, float rx, float ry,
                     float width, UiColor c)
 {
-    Ui *ui = &a->ui;
     float sx, sy;
     map_to_screen_in(v, r, cx, cy, &sx, &sy);
     float ax = rx * v->scale, ay = ry * v->scale;
@@ -137,22 +120,17 @@ static void ellipse(App *a, const MapView *v, UiRect r, float cx, float cy, floa
     }
 }
 
-void view_uncert_ellipses_on(App *a, const MapModel *m, const float center[2],
-                             const float sigma[2], bool focus)
+void uncert_panel_ellipses(Ui *ui, const MapView *v, UiRect r, const float center[2],
+                           const float sigma[2], bool focus)
 {
-    const MapView *v = &m->view;
-    UiRect r = m->rect;
-    UiColor c = focus ? a->ui.theme.focus : ui_rgba(255, 255, 255, 255), c2 = c;
+    UiColor c = focus ? ui->theme.focus : ui_rgba(255, 255, 255, 255), c2 = c;
     c2.a = 170;
-    ellipse(a, v, r, center[0], center[1], 2 * sigma[0], 2 * sigma[1], 1.5f, c2);
-    ellipse(a, v, r, center[0], center[1], sigma[0], sigma[1], 2.5f, c);
+    ellipse(ui, v, r, center[0], center[1], 2 * sigma[0], 2 * sigma[1], 1.5f, c2);
+    ellipse(ui, v, r, center[0], center[1], sigma[0], sigma[1], 2.5f, c);
 }
 
-void view_uncert_rings_on(App *a, const MapModel *m)
+void uncert_panel_rings(Ui *ui, const MapView *v, UiRect r)
 {
-    const MapView *v = &m->view;
-    UiRect r = m->rect;
-    Ui *ui = &a->ui;
     const UiTheme *t = &ui->theme;
     float ox, oy;
     map_to_screen_in(v, r, 0, 0, &ox, &oy);
@@ -175,69 +153,32 @@ void view_uncert_rings_on(App *a, const MapModel *m)
     }
 }
 
-void view_uncert_map(App *a)
+void uncert_panel_map(Ui *ui, const AppUncert *un, const UncertPanelIn *in)
 {
-    uncert_update(a);
-    if (!a->map.loaded || !map_model_xy(&a->map))
+    if (!in->xy)
         return;
-    AppUncert *un = &a->uncert;
-    if (un->rings && a->cur.dim == 2)
-        view_uncert_rings_on(a, &a->map);
-    Ui *ui = &a->ui;
+    if (un->rings && in->dim == 2)
+        uncert_panel_rings(ui, in->view, in->rect);
     float line = (float)ui_text_height(ui, UI_FONT_BODY);
     for (int s = 0; s < UNCERT_SOURCES; s++) {
         const UncertSource *u = &un->src[s];
         if (!u->on)
             continue;
-        if (a->cur.dim == 2) {
-            view_uncert_ellipses_on(a, &a->map, u->center, u->sigma,
-                                    s == UNCERT_NEAREST);
+        if (in->dim == 2) {
+            uncert_panel_ellipses(ui, in->view, in->rect, u->center, u->sigma,
+                                  s == UNCERT_NEAREST);
             continue;
         }
-        UiColor c = source_color(a, s);
+        UiColor c = s == UNCERT_NEAREST ? ui->theme.focus : ui_rgba(255, 255, 255, 255);
         if (!u->samples_valid)
             continue;
         float rad = fmaxf(2.5f, line * 0.14f);
         for (int i = 0; i < UNCERT_SAMPLES; i++) {
             float sx, sy;
-            map_to_screen(a, u->samples[2 * i], u->samples[2 * i + 1], &sx, &sy);
+            map_to_screen_in(in->view, in->rect, u->samples[2 * i], u->samples[2 * i + 1], &sx,
+                             &sy);
             ui_draw_circle(ui, sx, sy, rad + 1.5f, 0, ui_rgba(0, 0, 0, 200));
             ui_draw_circle(ui, sx, sy, rad, 0, c);
         }
-    }
-}
-
-void app_uncert_dump(const App *a, void *cjson_object)
-{
-    const AppUncert *un = &a->uncert;
-    cJSON *o = cjson_object;
-    bool rings = un->rings && a->map.loaded && a->cur.dim == 2 && map_model_xy(&a->map);
-    cJSON_AddBoolToObject(o, "rings", un->rings);
-    cJSON_AddBoolToObject(o, "rings_drawn", rings);
-    if (rings)
-        cJSON_AddItemToObject(o, "ring_radii", cJSON_CreateFloatArray((const float[]){1, 2, 3}, 3));
-    cJSON_AddStringToObject(o, "mode", a->cur.dim == 2 ? "ellipses" : "samples");
-    cJSON_AddNumberToObject(o, "place_ms", un->place_seconds * 1e3);
-    cJSON *arr = cJSON_AddArrayToObject(o, "sources");
-    for (int s = 0; s < UNCERT_SOURCES; s++) {
-        const UncertSource *u = &un->src[s];
-        if (!u->on)
-            continue;
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "source", source_name[s]);
-        cJSON_AddNumberToObject(e, "index", u->index);
-        cJSON_AddItemToObject(e, "center", cJSON_CreateFloatArray(u->center, 2));
-        cJSON_AddItemToObject(e, "mu", cJSON_CreateFloatArray(u->mu, a->cur.dim));
-        cJSON_AddItemToObject(e, "sigma", cJSON_CreateFloatArray(u->sigma, a->cur.dim));
-        if (a->cur.dim == 2) {
-            float r2[2] = {2 * u->sigma[0], 2 * u->sigma[1]};
-            cJSON_AddItemToObject(e, "radii_1sigma", cJSON_CreateFloatArray(u->sigma, 2));
-            cJSON_AddItemToObject(e, "radii_2sigma", cJSON_CreateFloatArray(r2, 2));
-        } else if (u->samples_valid) {
-            cJSON *sm = cJSON_AddArrayToObject(e, "samples");
-            for (int i = 0; i < UNCERT_SAMPLES; i++)
-                cJSON_AddItemToArray(sm, cJSON_CreateFloatArray(u->samples + 2 * i, 2));
-        }
-        cJSON_AddItemToArray(arr, e);
     }
 }
