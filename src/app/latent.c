@@ -4,8 +4,6 @@
  * before drawing, then shown; and the App side of the panels that show z,
  * the Decoder (view_decoder.h) and the sliders (view_sliders.h). */
 #include <float.h>
-#include <math.h>
-#include <string.h>
 
 #include "app_impl.h"
 #include "explore/pixels.h"
