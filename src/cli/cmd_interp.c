@@ -3,12 +3,12 @@
  * classes (2 -> 3 -> 8 -> 7 -> 9 -> 1), or between two test images. Thin:
  * centroids and paths from viz/interp.h, frames from vae_decode, files from
  * io/gif.h and viz/grid.h. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/timer.h"
 #include "export.h"
 #include "viz/anim.h"
@@ -52,81 +52,31 @@ static void help(void)
 typedef struct {
     const char *model, *gif, *strip, *dataset, *path;
     long from, to, steps, scale, fps, hold, strip_scale;
-    int slerp, pingpong;
+    bool slerp, pingpong;
 } InterpArgs;
 
 static int parse_args(int argc, char **argv, InterpArgs *a)
 {
-    enum {
-        O_PATH = 256,
-        O_FROM,
-        O_TO,
-        O_STEPS,
-        O_SLERP,
-        O_SCALE,
-        O_FPS,
-        O_HOLD,
-        O_PING,
-        O_STRIP,
-        O_SSCALE
-    };
-    static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},
-        {"path", required_argument, 0, O_PATH},
-        {"from-index", required_argument, 0, O_FROM},
-        {"to-index", required_argument, 0, O_TO},
-        {"steps", required_argument, 0, O_STEPS},
-        {"slerp", no_argument, 0, O_SLERP},
-        {"scale", required_argument, 0, O_SCALE},
-        {"fps", required_argument, 0, O_FPS},
-        {"hold", required_argument, 0, O_HOLD},
-        {"pingpong", no_argument, 0, O_PING},
-        {"png-strip", required_argument, 0, O_STRIP},
-        {"strip-scale", required_argument, 0, O_SSCALE},
-        {"dataset", required_argument, 0, 'd'},
-        {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    memset(a, 0, sizeof *a);
-    a->from = a->to = -1;
-    a->steps = 12;
-    a->scale = 8;
-    a->fps = 20;
-    a->hold = 400;
-    a->strip_scale = 2;
-    int c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":m:d:o:h", opts)) != -1) {
-        int bad = 0;
-        switch (c) {
-        case 'm': a->model = optarg; break;
-        case 'o': a->gif = optarg; break;
-        case 'd': a->dataset = optarg; break;
-        case O_PATH: a->path = optarg; break;
-        case O_FROM:
-            bad = cli_parse_long("interp", "--from-index", optarg, 0, 1000000000, &a->from);
-            break;
-        case O_TO:
-            bad = cli_parse_long("interp", "--to-index", optarg, 0, 1000000000, &a->to);
-            break;
-        case O_STEPS: bad = cli_parse_long("interp", "--steps", optarg, 1, 1000, &a->steps); break;
-        case O_SLERP: a->slerp = 1; break;
-        case O_SCALE: bad = cli_parse_long("interp", "--scale", optarg, 1, 32, &a->scale); break;
-        case O_FPS: bad = cli_parse_long("interp", "--fps", optarg, 1, 50, &a->fps); break;
-        case O_HOLD: bad = cli_parse_long("interp", "--hold", optarg, 0, 10000, &a->hold); break;
-        case O_PING: a->pingpong = 1; break;
-        case O_STRIP: a->strip = optarg; break;
-        case O_SSCALE:
-            bad = cli_parse_long("interp", "--strip-scale", optarg, 1, VIZ_MAX_SCALE,
-                                 &a->strip_scale);
-            break;
-        case 'h': help(); return -1;
-        default: return cli_bad_option("interp", c, argv);
-        }
-        if (bad)
-            return EXIT_USAGE;
-    }
+    *a = (InterpArgs){.from = -1, .to = -1, .steps = 12, .scale = 8, .fps = 20, .hold = 400,
+                      .strip_scale = 2};
+    const CliOpt *opts = CLI_OPTS(
+        CLI_MODEL(&a->model),
+        CLI_STRING("path", 0, &a->path),
+        CLI_LONG("from-index", 0, &a->from, 0, 1000000000),
+        CLI_LONG("to-index", 0, &a->to, 0, 1000000000),
+        CLI_LONG("steps", 0, &a->steps, 1, 1000),
+        CLI_FLAG("slerp", 0, &a->slerp),
+        CLI_LONG("scale", 0, &a->scale, 1, 32),
+        CLI_LONG("fps", 0, &a->fps, 1, 50),
+        CLI_LONG("hold", 0, &a->hold, 0, 10000),
+        CLI_FLAG("pingpong", 0, &a->pingpong),
+        CLI_STRING("png-strip", 0, &a->strip),
+        CLI_LONG("strip-scale", 0, &a->strip_scale, 1, VIZ_MAX_SCALE),
+        CLI_DATASET(&a->dataset),
+        CLI_OUTPUT(&a->gif));
+    int rc = cli_parse_opts("interp", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return rc;
     if ((a->from >= 0) != (a->to >= 0))
         return cli_usage("interp", "--from-index and --to-index go together");
     if (a->from >= 0 && a->path)

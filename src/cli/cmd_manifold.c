@@ -2,10 +2,10 @@
  * fig. 4): the decoded image at every point of a regular G x G grid over
  * the square [-R, R]^2 of the latent plane, z1 growing to the right and z2
  * upwards, tiled edge to edge. Thin: vae_decode and viz_grid. */
-#include <getopt.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/timer.h"
 #include "export.h"
 #include "viz/grid.h"
@@ -30,39 +30,18 @@ static void help(void)
 
 int cmd_manifold(int argc, char **argv)
 {
-    enum { O_RANGE = 256, O_GRID, O_SCALE };
-    static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},
-        {"range", required_argument, 0, O_RANGE},
-        {"grid", required_argument, 0, O_GRID},
-        {"scale", required_argument, 0, O_SCALE},
-        {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     const char *model = NULL, *out = NULL;
     long grid = 20, scale = 0;
     double range = 3.0;
-    int c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":m:o:h", opts)) != -1) {
-        int bad = 0;
-        switch (c) {
-        case 'm': model = optarg; break;
-        case 'o': out = optarg; break;
-        case O_RANGE:
-            bad = cli_parse_double("manifold", "--range", optarg, 0.01, 50, &range);
-            break;
-        case O_GRID: bad = cli_parse_long("manifold", "--grid", optarg, 2, 100, &grid); break;
-        case O_SCALE:
-            bad = cli_parse_long("manifold", "--scale", optarg, 1, VIZ_MAX_SCALE, &scale);
-            break;
-        case 'h': help(); return EXIT_OK;
-        default: return cli_bad_option("manifold", c, argv);
-        }
-        if (bad)
-            return EXIT_USAGE;
-    }
+    const CliOpt *opts = CLI_OPTS(
+        CLI_MODEL(&model),
+        CLI_DOUBLE("range", 0, &range, 0.01, 50),
+        CLI_LONG("grid", 0, &grid, 2, 100),
+        CLI_LONG("scale", 0, &scale, 1, VIZ_MAX_SCALE),
+        CLI_OUTPUT(&out));
+    int rc = cli_parse_opts("manifold", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return cli_parsed_exit(rc);
     if (!model)
         return cli_usage("manifold", "missing -m MODEL");
     if (!out)
@@ -74,7 +53,7 @@ int cmd_manifold(int argc, char **argv)
 
     double t0 = timer_now();
     ExportModel m;
-    int rc = export_model_load(&m, "manifold", model, NULL, EXPORT_NO_DATA);
+    rc = export_model_load(&m, "manifold", model, NULL, EXPORT_NO_DATA);
     if (rc)
         return rc;
     if (m.v.cfg.z != 2) {

@@ -1,11 +1,11 @@
 /* zspace recon: test images above their reconstructions decode(mu(x)),
  * the quickest look at what a model keeps and what it blurs. Thin: vae
  * encode/decode and viz_grid with row groups. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/timer.h"
 #include "export.h"
 #include "viz/grid.h"
@@ -33,42 +33,19 @@ static void help(void)
 
 int cmd_recon(int argc, char **argv)
 {
-    enum { O_N = 256, O_START, O_COLS, O_SCALE };
-    static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},
-        {"n", required_argument, 0, O_N},
-        {"start", required_argument, 0, O_START},
-        {"cols", required_argument, 0, O_COLS},
-        {"scale", required_argument, 0, O_SCALE},
-        {"dataset", required_argument, 0, 'd'},
-        {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     const char *model = NULL, *out = NULL, *dataset = NULL;
     long n = 16, start = 0, cols = 0, scale = 0;
-    int c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":m:d:o:h", opts)) != -1) {
-        int bad = 0;
-        switch (c) {
-        case 'm': model = optarg; break;
-        case 'o': out = optarg; break;
-        case 'd': dataset = optarg; break;
-        case O_N: bad = cli_parse_long("recon", "--n", optarg, 1, 1000, &n); break;
-        case O_START:
-            bad = cli_parse_long("recon", "--start", optarg, 0, 1000000000, &start);
-            break;
-        case O_COLS: bad = cli_parse_long("recon", "--cols", optarg, 1, 100, &cols); break;
-        case O_SCALE:
-            bad = cli_parse_long("recon", "--scale", optarg, 1, VIZ_MAX_SCALE, &scale);
-            break;
-        case 'h': help(); return EXIT_OK;
-        default: return cli_bad_option("recon", c, argv);
-        }
-        if (bad)
-            return EXIT_USAGE;
-    }
+    const CliOpt *opts = CLI_OPTS(
+        CLI_MODEL(&model),
+        CLI_LONG("n", 0, &n, 1, 1000),
+        CLI_LONG("start", 0, &start, 0, 1000000000),
+        CLI_LONG("cols", 0, &cols, 1, 100),
+        CLI_LONG("scale", 0, &scale, 1, VIZ_MAX_SCALE),
+        CLI_DATASET(&dataset),
+        CLI_OUTPUT(&out));
+    int rc = cli_parse_opts("recon", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return cli_parsed_exit(rc);
     if (!model)
         return cli_usage("recon", "missing -m MODEL");
     if (!out)
@@ -80,7 +57,7 @@ int cmd_recon(int argc, char **argv)
 
     double t0 = timer_now();
     ExportModel m;
-    int rc = export_model_load(&m, "recon", model, dataset, EXPORT_TEST);
+    rc = export_model_load(&m, "recon", model, dataset, EXPORT_TEST);
     if (rc)
         return rc;
     const DataSplit *test = &m.ds.test;

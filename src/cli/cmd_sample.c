@@ -1,13 +1,12 @@
 /* zspace sample: a grid of decoded samples, from the prior N(0, T^2 I) or
  * from the posteriors q(z|x) of random training images. Thin: the numbers
  * are vae_decode's, the picture viz_grid's. */
-#include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/rng.h"
 #include "core/timer.h"
 #include "export.h"
@@ -37,45 +36,23 @@ static void help(void)
 
 int cmd_sample(int argc, char **argv)
 {
-    enum { O_GRID = 256, O_PRIOR, O_POSTERIOR, O_TEMP, O_SCALE };
-    static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},
-        {"grid", required_argument, 0, O_GRID},
-        {"prior", no_argument, 0, O_PRIOR},
-        {"posterior", no_argument, 0, O_POSTERIOR},
-        {"temperature", required_argument, 0, O_TEMP},
-        {"seed", required_argument, 0, 's'},
-        {"scale", required_argument, 0, O_SCALE},
-        {"dataset", required_argument, 0, 'd'},
-        {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     const char *model = NULL, *out = NULL, *dataset = NULL, *grid = "10x10";
     long seed = 0, scale = 0;
     double temp = 1.0;
-    int posterior = 0, prior = 0, c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":m:s:d:o:h", opts)) != -1) {
-        int bad = 0;
-        switch (c) {
-        case 'm': model = optarg; break;
-        case 'o': out = optarg; break;
-        case 'd': dataset = optarg; break;
-        case O_GRID: grid = optarg; break;
-        case O_PRIOR: prior = 1; break;
-        case O_POSTERIOR: posterior = 1; break;
-        case O_TEMP: bad = cli_parse_double("sample", "--temperature", optarg, 0, 10, &temp); break;
-        case 's': bad = cli_parse_long("sample", "--seed", optarg, 0, LONG_MAX, &seed); break;
-        case O_SCALE:
-            bad = cli_parse_long("sample", "--scale", optarg, 1, VIZ_MAX_SCALE, &scale);
-            break;
-        case 'h': help(); return EXIT_OK;
-        default: return cli_bad_option("sample", c, argv);
-        }
-        if (bad)
-            return EXIT_USAGE;
-    }
+    bool posterior = false, prior = false;
+    const CliOpt *opts = CLI_OPTS(
+        CLI_MODEL(&model),
+        CLI_STRING("grid", 0, &grid),
+        CLI_FLAG("prior", 0, &prior),
+        CLI_FLAG("posterior", 0, &posterior),
+        CLI_DOUBLE("temperature", 0, &temp, 0, 10),
+        CLI_SEED(&seed),
+        CLI_LONG("scale", 0, &scale, 1, VIZ_MAX_SCALE),
+        CLI_DATASET(&dataset),
+        CLI_OUTPUT(&out));
+    int rc = cli_parse_opts("sample", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return cli_parsed_exit(rc);
     if (prior && posterior)
         return cli_usage("sample", "--prior and --posterior exclude each other");
     int rows, cols;
@@ -92,7 +69,7 @@ int cmd_sample(int argc, char **argv)
 
     double t0 = timer_now();
     ExportModel m;
-    int rc =
+    rc =
         export_model_load(&m, "sample", model, dataset, posterior ? EXPORT_TRAIN : EXPORT_NO_DATA);
     if (rc)
         return rc;

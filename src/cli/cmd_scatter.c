@@ -3,13 +3,12 @@
  * larger latent spaces go through PCA or t-SNE (src/embed). Also draws any
  * 2-D map CSV (zspace project's x,y,label). Thin: numbers from vae and
  * embed, the picture from viz/plot.h. */
-#include <getopt.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/timer.h"
 #include "embed/pca.h"
 #include "embed/tsne.h"
@@ -48,60 +47,42 @@ typedef struct {
     const char *model, *input, *out, *dataset, *method, *title;
     long n, seed, threads, width, height;
     double perplexity;
-    int light;
+    bool light;
 } ScatterArgs;
+
+/* --size WxH into the figure's width and height. */
+static int parse_size(const char *cmd, const char *opt, const char *arg, void *dst)
+{
+    ScatterArgs *a = dst;
+    int w, h;
+    if (export_parse_pair(cmd, opt, arg, 200, 8192, "WIDTHxHEIGHT, e.g. 1400x1000", &w, &h))
+        return EXIT_USAGE;
+    a->width = w;
+    a->height = h;
+    return EXIT_OK;
+}
 
 static int parse_args(int argc, char **argv, ScatterArgs *a)
 {
-    enum { O_METHOD = 256, O_N, O_PERP, O_SIZE, O_TITLE, O_LIGHT };
-    static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},   {"method", required_argument, 0, O_METHOD},
-        {"n", required_argument, 0, O_N},       {"perplexity", required_argument, 0, O_PERP},
-        {"seed", required_argument, 0, 's'},    {"threads", required_argument, 0, 't'},
-        {"dataset", required_argument, 0, 'd'}, {"input", required_argument, 0, 'i'},
-        {"size", required_argument, 0, O_SIZE}, {"title", required_argument, 0, O_TITLE},
-        {"light", no_argument, 0, O_LIGHT},     {"output", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
-    };
-    memset(a, 0, sizeof *a);
     long nproc = sysconf(_SC_NPROCESSORS_ONLN);
-    a->threads = nproc < 1 ? 1 : nproc > 64 ? 64 : nproc;
-    a->seed = 1;
-    a->width = 1400;
-    a->height = 1000;
-    a->perplexity = 30;
-    int c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":m:s:t:d:i:o:h", opts)) != -1) {
-        int bad = 0;
-        switch (c) {
-        case 'm': a->model = optarg; break;
-        case 'i': a->input = optarg; break;
-        case 'o': a->out = optarg; break;
-        case 'd': a->dataset = optarg; break;
-        case O_METHOD: a->method = optarg; break;
-        case O_TITLE: a->title = optarg; break;
-        case O_LIGHT: a->light = 1; break;
-        case O_N: bad = cli_parse_long("scatter", "--n", optarg, 1, 100000000, &a->n); break;
-        case O_PERP:
-            bad = cli_parse_double("scatter", "--perplexity", optarg, 1, 1000, &a->perplexity);
-            break;
-        case 's': bad = cli_parse_long("scatter", "--seed", optarg, 0, LONG_MAX, &a->seed); break;
-        case 't': bad = cli_parse_long("scatter", "--threads", optarg, 1, 64, &a->threads); break;
-        case O_SIZE: {
-            int w, h;
-            bad = export_parse_pair("scatter", "--size", optarg, 200, 8192,
-                                    "WIDTHxHEIGHT, e.g. 1400x1000", &w, &h);
-            a->width = w;
-            a->height = h;
-            break;
-        }
-        case 'h': help(); return -1;
-        default: return cli_bad_option("scatter", c, argv);
-        }
-        if (bad)
-            return EXIT_USAGE;
-    }
+    *a = (ScatterArgs){.threads = nproc < 1 ? 1 : nproc > 64 ? 64 : nproc, .seed = 1,
+                       .width = 1400, .height = 1000, .perplexity = 30};
+    const CliOpt *opts = CLI_OPTS(
+        CLI_MODEL(&a->model),
+        CLI_STRING("method", 0, &a->method),
+        CLI_LONG("n", 0, &a->n, 1, 100000000),
+        CLI_DOUBLE("perplexity", 0, &a->perplexity, 1, 1000),
+        CLI_SEED(&a->seed),
+        CLI_THREADS(&a->threads),
+        CLI_DATASET(&a->dataset),
+        CLI_STRING("input", 'i', &a->input),
+        CLI_CALL("size", 0, parse_size, a),
+        CLI_STRING("title", 0, &a->title),
+        CLI_FLAG("light", 0, &a->light),
+        CLI_OUTPUT(&a->out));
+    int rc = cli_parse_opts("scatter", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return rc;
     if (!a->model && !a->input)
         return cli_usage("scatter", "missing -m MODEL (or --input MAP.csv)");
     if (a->model && a->input)
@@ -111,8 +92,8 @@ static int parse_args(int argc, char **argv, ScatterArgs *a)
         return cli_usage("scatter", "--method '%s': expected identity, pca or tsne", a->method);
     if (a->input && a->method)
         return cli_usage("scatter", "--method applies to -m; an --input map is drawn as is");
-    if (a->dataset && !dataset_find(a->dataset))
-        return cli_usage("scatter", "--dataset '%s': expected mnist or fashion", a->dataset);
+    if (cli_check_dataset("scatter", a->dataset))
+        return EXIT_USAGE;
     if (!a->out)
         return cli_usage("scatter", "missing -o FILE.png");
     if (cli_check_output("scatter", "-o", a->out))
