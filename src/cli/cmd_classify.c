@@ -6,8 +6,6 @@
  *   classify samples  how a VAE's prior (or posterior) samples read to it
  * Exit 0 done, 1 failure, 2 usage, 130 interrupted. */
 #include <cjson/cJSON.h>
-#include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +14,7 @@
 
 #include "classify/clf.h"
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/afile.h"
 #include "core/timer.h"
 #include "data/dataset.h"
@@ -72,32 +71,18 @@ static void help(void)
 typedef struct {
     const char *sub, *out, *model, *vae, *dataset;
     long epochs, hidden, seed, limit, n, threads;
-    int json, invert, posterior;
+    bool json, invert, posterior;
     char **inputs;
     int n_inputs;
 } Args;
 
 static int parse_args(int argc, char **argv, Args *a)
 {
-    enum { OPT_LIMIT = 256, OPT_JSON, OPT_INVERT, OPT_POSTERIOR };
-    static const struct option opts[] = {
-        {"output", required_argument, 0, 'o'},    {"dataset", required_argument, 0, 'd'},
-        {"epochs", required_argument, 0, 'e'},    {"hidden", required_argument, 0, 'H'},
-        {"seed", required_argument, 0, 's'},      {"train-limit", required_argument, 0, OPT_LIMIT},
-        {"model", required_argument, 0, 'm'},     {"vae", required_argument, 0, 'v'},
-        {"n", required_argument, 0, 'n'},         {"threads", required_argument, 0, 't'},
-        {"json", no_argument, 0, OPT_JSON},       {"invert", no_argument, 0, OPT_INVERT},
-        {"posterior", no_argument, 0, OPT_POSTERIOR}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    memset(a, 0, sizeof *a);
-    a->epochs = STUDY_CLF_EPOCHS;
-    a->hidden = CLF_DEFAULT_HIDDEN;
-    a->n = 1000;
-    a->threads = nn_online_cpus();
+    *a = (Args){.epochs = STUDY_CLF_EPOCHS, .hidden = CLF_DEFAULT_HIDDEN, .n = 1000,
+                .threads = nn_online_cpus()};
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
         help();
-        return -1;
+        return CLI_HELP;
     }
     if (argc < 2 || argv[1][0] == '-')
         return cli_usage("classify", "expected train, eval, predict or samples");
@@ -106,47 +91,36 @@ static int parse_args(int argc, char **argv, Args *a)
         strcmp(a->sub, "samples"))
         return cli_usage("classify", "unknown subcommand '%s': expected train, eval, predict or "
                                      "samples", a->sub);
-    int c;
-    cli_getopt_begin(2);
-    while ((c = getopt_long(argc, argv, ":o:d:e:H:s:m:v:n:t:h", opts, NULL)) != -1) {
-        int rc = EXIT_OK;
-        switch (c) {
-        case 'o': a->out = optarg; break;
-        case 'd': a->dataset = optarg; break;
-        case 'e': rc = cli_parse_long("classify", "--epochs", optarg, 1, 1000, &a->epochs); break;
-        case 'H':
-            rc = cli_parse_long("classify", "--hidden", optarg, 1, CLF_MAX_HIDDEN, &a->hidden);
-            break;
-        case 's': rc = cli_parse_long("classify", "--seed", optarg, 0, LONG_MAX, &a->seed); break;
-        case OPT_LIMIT:
-            rc = cli_parse_long("classify", "--train-limit", optarg, 1, 1000000000, &a->limit);
-            break;
-        case 'm': a->model = optarg; break;
-        case 'v': a->vae = optarg; break;
-        case 'n': rc = cli_parse_long("classify", "--n", optarg, 1, 100000, &a->n); break;
-        case 't':
-            rc = cli_parse_long("classify", "--threads", optarg, 1, NN_MAX_THREADS, &a->threads);
-            break;
-        case OPT_JSON: a->json = 1; break;
-        case OPT_INVERT: a->invert = 1; break;
-        case OPT_POSTERIOR: a->posterior = 1; break;
-        case 'h': help(); return -1;
-        default: return cli_bad_option("classify", c, argv);
-        }
-        if (rc)
-            return rc;
-    }
-    a->inputs = argv + optind;
-    a->n_inputs = argc - optind;
+    /* One table for all four subcommands: each ignores what it does not use. */
+    const CliOpt *opts = CLI_OPTS(
+        CLI_OUTPUT(&a->out),
+        CLI_DATASET(&a->dataset),
+        CLI_LONG("epochs", 'e', &a->epochs, 1, 1000),
+        CLI_LONG("hidden", 'H', &a->hidden, 1, CLF_MAX_HIDDEN),
+        CLI_SEED(&a->seed),
+        CLI_LONG("train-limit", 0, &a->limit, 1, 1000000000),
+        CLI_MODEL(&a->model),
+        CLI_STRING("vae", 'v', &a->vae),
+        CLI_LONG("n", 'n', &a->n, 1, 100000),
+        CLI_THREADS(&a->threads),
+        CLI_JSON(&a->json),
+        CLI_FLAG("invert", 0, &a->invert),
+        CLI_FLAG("posterior", 0, &a->posterior));
+    int first;
+    int rc = cli_parse_opts("classify", argc, argv, 2, opts, help, &first);
+    if (rc)
+        return rc;
+    a->inputs = argv + first;
+    a->n_inputs = argc - first;
     int predict = !strcmp(a->sub, "predict");
     if (!predict && a->n_inputs > 0)
-        return cli_usage("classify", "unexpected argument '%s'", argv[optind]);
+        return cli_usage("classify", "unexpected argument '%s'", argv[first]);
     if (predict && a->n_inputs == 0)
         return cli_usage("classify", "predict: give PNG or IDX image files");
     if (!strcmp(a->sub, "samples") && !a->vae)
         return cli_usage("classify", "samples: missing -v VAE");
-    if (a->dataset && !dataset_find(a->dataset))
-        return cli_usage("classify", "--dataset '%s': expected mnist or fashion", a->dataset);
+    if (cli_check_dataset("classify", a->dataset))
+        return EXIT_USAGE;
     return EXIT_OK;
 }
 

@@ -3,13 +3,12 @@
  * and optionally the importance-weighted (IWAE) log-likelihood bound. Thin:
  * the numbers come from vae_evaluate (src/vae/vae_eval.h). */
 #include <cjson/cJSON.h>
-#include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/timer.h"
 #include "data/dataset.h"
 #include "nn/nn.h"
@@ -48,46 +47,27 @@ static void help(void)
 typedef struct {
     const char *model, *dataset;
     long iw, n, seed, threads;
-    int json;
+    bool json;
 } EvalArgs;
 
 static int parse_args(int argc, char **argv, EvalArgs *a)
 {
-    enum { OPT_IW = 256, OPT_N, OPT_JSON };
-    static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},   {"iw", required_argument, 0, OPT_IW},
-        {"n", required_argument, 0, OPT_N},     {"dataset", required_argument, 0, 'd'},
-        {"seed", required_argument, 0, 's'},    {"threads", required_argument, 0, 't'},
-        {"json", no_argument, 0, OPT_JSON},     {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     memset(a, 0, sizeof *a);
     a->threads = nn_online_cpus();
-    int c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":m:d:s:t:h", opts)) != -1) {
-        int rc = EXIT_OK;
-        switch (c) {
-        case 'm': a->model = optarg; break;
-        case 'd': a->dataset = optarg; break;
-        case OPT_IW: rc = cli_parse_long("eval", "--iw", optarg, 1, VAE_MAX_IW, &a->iw); break;
-        case OPT_N: rc = cli_parse_long("eval", "--n", optarg, 1, 1000000000, &a->n); break;
-        case 's': rc = cli_parse_long("eval", "--seed", optarg, 0, LONG_MAX, &a->seed); break;
-        case 't':
-            rc = cli_parse_long("eval", "--threads", optarg, 1, NN_MAX_THREADS, &a->threads);
-            break;
-        case OPT_JSON: a->json = 1; break;
-        case 'h': help(); return -1;
-        default: return cli_bad_option("eval", c, argv);
-        }
-        if (rc)
-            return rc;
-    }
+    const CliOpt *opts = CLI_OPTS(
+        CLI_MODEL(&a->model),
+        CLI_LONG("iw", 0, &a->iw, 1, VAE_MAX_IW),
+        CLI_LONG("n", 0, &a->n, 1, 1000000000),
+        CLI_DATASET(&a->dataset),
+        CLI_SEED(&a->seed),
+        CLI_THREADS(&a->threads),
+        CLI_JSON(&a->json));
+    int rc = cli_parse_opts("eval", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return rc;
     if (!a->model)
         return cli_usage("eval", "missing -m MODEL");
-    if (a->dataset && !dataset_find(a->dataset))
-        return cli_usage("eval", "--dataset '%s': expected mnist or fashion", a->dataset);
-    return EXIT_OK;
+    return cli_check_dataset("eval", a->dataset);
 }
 
 static void on_progress(void *user, size_t done, size_t total)
@@ -196,13 +176,13 @@ int cmd_eval(int argc, char **argv)
     cli_bar_init(&bar);
     VaeEvalOpts o;
     vae_eval_opts_default(&o);
+    o.progress = on_progress; /* the bar, and Ctrl-C */
+    o.user = &bar;
+    o.cancel = &interrupted;
     o.n = (size_t)a.n;
     o.iw_k = (int)a.iw;
     o.seed = (uint64_t)a.seed;
     o.threads = (int)a.threads;
-    o.progress = on_progress;
-    o.user = &bar;
-    o.cancel = &interrupted;
     VaeEval r;
     rc = vae_evaluate(&v, &ds.test, &o, &r, &e);
     double seconds = timer_now() - bar.t0;

@@ -1,8 +1,6 @@
 /* zspace study: the blog's experiments reproduced with numbers, in one
  * command (src/study/study.h). Thin: options, progress and printing here.
  * Exit 0 done, 1 failure, 2 usage, 130 interrupted. */
-#include <getopt.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +8,7 @@
 
 #include "classify/clf.h"
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/afile.h"
 #include "core/timer.h"
 #include "data/dataset.h"
@@ -69,82 +68,44 @@ typedef struct {
 
 static int parse_args(int argc, char **argv, Args *a)
 {
-    enum { OPT_CACHE = 256, OPT_CLF, OPT_SAMPLES, OPT_IW, OPT_IWN, OPT_TRAIN, OPT_TEST, OPT_PREC };
-    static const struct option opts[] = {
-        {"dataset", required_argument, 0, 'd'},      {"epochs", required_argument, 0, 'e'},
-        {"output", required_argument, 0, 'o'},       {"hidden", required_argument, 0, 'H'},
-        {"seed", required_argument, 0, 's'},         {"cache", required_argument, 0, OPT_CACHE},
-        {"classifier", required_argument, 0, OPT_CLF},
-        {"samples", required_argument, 0, OPT_SAMPLES},
-        {"iw", required_argument, 0, OPT_IW},        {"iw-n", required_argument, 0, OPT_IWN},
-        {"train-limit", required_argument, 0, OPT_TRAIN},
-        {"test-limit", required_argument, 0, OPT_TEST},
-        {"threads", required_argument, 0, 't'},      {"help", no_argument, 0, 'h'},
-        {"precision", required_argument, 0, OPT_PREC},
-        {0, 0, 0, 0},
-    };
     memset(a, 0, sizeof *a);
     study_opts_default(&a->o);
     a->out = "report";
     a->threads = nn_online_cpus();
     const char *cache = NULL, *clf = NULL;
-    long v;
-    int c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":d:e:o:H:s:t:h", opts)) != -1) {
-        int rc = EXIT_OK;
-        switch (c) {
-        case 'd': a->o.dataset = optarg; break;
-        case 'e':
-            if (!(rc = cli_parse_long("study", "--epochs", optarg, 1, 10000, &v)))
-                a->o.epochs = (int)v;
-            break;
-        case 'o': a->out = optarg; break;
-        case 'H':
-            if (!(rc = cli_parse_long("study", "--hidden", optarg, 1, VAE_MAX_HIDDEN, &v)))
-                a->o.hidden = (int)v;
-            break;
-        case 's':
-            if (!(rc = cli_parse_long("study", "--seed", optarg, 0, LONG_MAX, &v)))
-                a->o.seed = (uint64_t)v;
-            break;
-        case OPT_CACHE: cache = optarg; break;
-        case OPT_CLF: clf = optarg; break;
-        case OPT_SAMPLES:
-            if (!(rc = cli_parse_long("study", "--samples", optarg, 1, 100000, &v)))
-                a->o.n_samples = (int)v;
-            break;
-        case OPT_IW:
-            if (!(rc = cli_parse_long("study", "--iw", optarg, 0, VAE_MAX_IW, &v)))
-                a->o.iw_k = (int)v;
-            break;
-        case OPT_IWN:
-            if (!(rc = cli_parse_long("study", "--iw-n", optarg, 1, 1000000, &v)))
-                a->o.iw_n = (size_t)v;
-            break;
-        case OPT_TRAIN:
-            if (!(rc = cli_parse_long("study", "--train-limit", optarg, 1, 1000000000, &v)))
-                a->o.train_limit = (size_t)v;
-            break;
-        case OPT_TEST:
-            if (!(rc = cli_parse_long("study", "--test-limit", optarg, 100, 1000000000, &v)))
-                a->o.test_limit = (size_t)v;
-            break;
-        case 't':
-            rc = cli_parse_long("study", "--threads", optarg, 1, NN_MAX_THREADS, &a->threads);
-            break;
-        case OPT_PREC:
-            if (nn_precision_parse(optarg, &a->o.precision))
-                rc = cli_usage("study", "--precision '%s': expected auto, fp32 or bf16", optarg);
-            break;
-        case 'h': help(); return -1;
-        default: return cli_bad_option("study", c, argv);
-        }
-        if (rc)
-            return rc;
-    }
-    if (!dataset_find(a->o.dataset))
-        return cli_usage("study", "--dataset '%s': expected mnist or fashion", a->o.dataset);
+    /* Whole numbers are parsed as long; StudyOpts holds narrower types. */
+    StudyOpts *o = &a->o;
+    long epochs = o->epochs, hidden = o->hidden, seed = (long)o->seed, samples = o->n_samples,
+         iw = o->iw_k, iw_n = (long)o->iw_n, train_limit = (long)o->train_limit,
+         test_limit = (long)o->test_limit;
+    const CliOpt *opts = CLI_OPTS(
+        CLI_DATASET(&o->dataset),
+        CLI_LONG("epochs", 'e', &epochs, 1, 10000),
+        CLI_OUTPUT(&a->out),
+        CLI_LONG("hidden", 'H', &hidden, 1, VAE_MAX_HIDDEN),
+        CLI_SEED(&seed),
+        CLI_STRING("cache", 0, &cache),
+        CLI_STRING("classifier", 0, &clf),
+        CLI_LONG("samples", 0, &samples, 1, 100000),
+        CLI_LONG("iw", 0, &iw, 0, VAE_MAX_IW),
+        CLI_LONG("iw-n", 0, &iw_n, 1, 1000000),
+        CLI_LONG("train-limit", 0, &train_limit, 1, 1000000000),
+        CLI_LONG("test-limit", 0, &test_limit, 100, 1000000000),
+        CLI_THREADS(&a->threads),
+        CLI_PRECISION(&o->precision));
+    int rc = cli_parse_opts("study", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return rc;
+    o->epochs = (int)epochs;
+    o->hidden = (int)hidden;
+    o->seed = (uint64_t)seed;
+    o->n_samples = (int)samples;
+    o->iw_k = (int)iw;
+    o->iw_n = (size_t)iw_n;
+    o->train_limit = (size_t)train_limit;
+    o->test_limit = (size_t)test_limit;
+    if (cli_check_dataset("study", a->o.dataset))
+        return EXIT_USAGE;
     if (!*a->out)
         return cli_usage("study", "-o: empty directory name");
     struct stat st;

@@ -6,15 +6,14 @@
  * what Ctrl-C leaves behind (the interrupted epoch is dropped), and what a
  * crash would. Exit 0 done, 1 failure, 2 usage, 130 interrupted. */
 #include <errno.h>
-#include <getopt.h>
 #include <libgen.h>
-#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/timer.h"
 #include "data/dataset.h"
 #include "nn/nn.h"
@@ -59,73 +58,47 @@ typedef struct {
     VaeConfig cfg;
 } TrainArgs;
 
+/* --hidden H[,H2...] into the model's layer widths. */
+static int parse_hidden(const char *cmd, const char *opt, const char *arg, void *dst)
+{
+    (void)opt;
+    Err e = {0};
+    if (vae_hidden_parse(arg, dst, &e) != ERR_OK)
+        return cli_usage(cmd, "--%s", e.msg);
+    return EXIT_OK;
+}
+
 static int parse_args(int argc, char **argv, TrainArgs *a)
 {
-    static const struct option opts[] = {
-        {"dataset", required_argument, 0, 'd'}, {"latent", required_argument, 0, 'z'},
-        {"beta", required_argument, 0, 'b'},    {"epochs", required_argument, 0, 'e'},
-        {"batch", required_argument, 0, 'B'},   {"hidden", required_argument, 0, 'H'},
-        {"lr", required_argument, 0, 'l'},      {"seed", required_argument, 0, 's'},
-        {"threads", required_argument, 0, 't'}, {"train-limit", required_argument, 0, 'L'},
-        {"output", required_argument, 0, 'o'},  {"help", no_argument, 0, 'h'},
-        {"precision", required_argument, 0, 'P'},
-        {0, 0, 0, 0},
-    };
     memset(a, 0, sizeof *a);
     vae_config_default(&a->cfg);
-    a->cfg.z = 2;
     a->dataset = "mnist";
     a->epochs = 10;
     a->batch = 128;
     a->lr = 1e-3;
     a->threads = nn_online_cpus();
-    long z;
-    double beta;
-    int c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":d:z:b:e:B:H:s:t:o:h", opts)) != -1) {
-        int rc = EXIT_OK;
-        switch (c) {
-        case 'd': a->dataset = optarg; break;
-        case 'z':
-            if (!(rc = cli_parse_long("train", "--latent", optarg, 1, VAE_MAX_Z, &z)))
-                a->cfg.z = (int)z;
-            break;
-        case 'b':
-            if (!(rc = cli_parse_double("train", "--beta", optarg, 0, 1000, &beta)))
-                a->cfg.beta = (float)beta;
-            break;
-        case 'e': rc = cli_parse_long("train", "--epochs", optarg, 1, 10000, &a->epochs); break;
-        case 'B': rc = cli_parse_long("train", "--batch", optarg, 1, 4096, &a->batch); break;
-        case 'H': {
-            Err e = {0};
-            if (vae_hidden_parse(optarg, &a->cfg, &e) != ERR_OK)
-                rc = cli_usage("train", "--%s", e.msg);
-            break;
-        }
-        case 'l':
-            rc = cli_parse_double("train", "--lr", optarg, 1e-9, 1, &a->lr);
-            break;
-        case 's': rc = cli_parse_long("train", "--seed", optarg, 0, LONG_MAX, &a->seed); break;
-        case 't':
-            rc = cli_parse_long("train", "--threads", optarg, 1, NN_MAX_THREADS, &a->threads);
-            break;
-        case 'L':
-            rc = cli_parse_long("train", "--train-limit", optarg, 1, 1000000000, &a->limit);
-            break;
-        case 'o': a->out = optarg; break;
-        case 'P':
-            if (nn_precision_parse(optarg, &a->precision))
-                rc = cli_usage("train", "--precision '%s': expected auto, fp32 or bf16", optarg);
-            break;
-        case 'h': help(); return -1;
-        default: return cli_bad_option("train", c, argv);
-        }
-        if (rc)
-            return rc;
-    }
-    if (!dataset_find(a->dataset))
-        return cli_usage("train", "--dataset '%s': expected mnist or fashion", a->dataset);
+    long z = 2;
+    double beta = a->cfg.beta;
+    const CliOpt *opts = CLI_OPTS(
+        CLI_DATASET(&a->dataset),
+        CLI_LONG("latent", 'z', &z, 1, VAE_MAX_Z),
+        CLI_DOUBLE("beta", 'b', &beta, 0, 1000),
+        CLI_LONG("epochs", 'e', &a->epochs, 1, 10000),
+        CLI_LONG("batch", 'B', &a->batch, 1, 4096),
+        CLI_CALL("hidden", 'H', parse_hidden, &a->cfg),
+        CLI_DOUBLE("lr", 0, &a->lr, 1e-9, 1),
+        CLI_SEED(&a->seed),
+        CLI_THREADS(&a->threads),
+        CLI_LONG("train-limit", 0, &a->limit, 1, 1000000000),
+        CLI_OUTPUT(&a->out),
+        CLI_PRECISION(&a->precision));
+    int rc = cli_parse_opts("train", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return rc;
+    a->cfg.z = (int)z;
+    a->cfg.beta = (float)beta;
+    if (cli_check_dataset("train", a->dataset))
+        return EXIT_USAGE;
     if (!a->out)
         return cli_usage("train", "missing -o FILE (where to save the model)");
     return cli_check_output("train", "-o", a->out);
