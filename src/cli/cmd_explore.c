@@ -1,13 +1,13 @@
 /* zspace explore: open the explorer window (also what plain `zspace` does).
  * Thin: parse options, check the script, hand over to src/app. */
 #include <errno.h>
-#include <getopt.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app.h"
 #include "cli.h"
+#include "cli_opts.h"
 #include "data/dataset.h"
 
 static void help(void)
@@ -37,23 +37,23 @@ static void help(void)
            def);
 }
 
-static int parse_size(const char *s, int *w, int *h)
+/* --size WxH into the window's width and height. */
+static int parse_size(const char *cmd, const char *opt, const char *s, void *dst)
 {
+    AppOptions *o = dst;
     char *x = strchr(s, 'x');
-    if (!x)
-        return EXIT_USAGE;
     char ws[16];
-    size_t n = (size_t)(x - s);
+    size_t n = x ? (size_t)(x - s) : 0;
     if (n == 0 || n >= sizeof ws)
-        return EXIT_USAGE;
+        return cli_usage(cmd, "%s '%s': expected WxH, e.g. 1024x768", opt, s);
     memcpy(ws, s, n);
     ws[n] = '\0';
     long lw, lh;
-    if (cli_parse_long("explore", "--size", ws, 320, 16384, &lw) ||
-        cli_parse_long("explore", "--size", x + 1, 240, 16384, &lh))
-        return EXIT_USAGE;
-    *w = (int)lw;
-    *h = (int)lh;
+    if (cli_parse_long(cmd, opt, ws, 320, 16384, &lw) ||
+        cli_parse_long(cmd, opt, x + 1, 240, 16384, &lh))
+        return cli_usage(cmd, "%s '%s': expected WxH, e.g. 1024x768", opt, s);
+    o->width = (int)lw;
+    o->height = (int)lh;
     return EXIT_OK;
 }
 
@@ -84,41 +84,18 @@ static int load_session(AppOptions *o, Session *s, Err *e)
 
 int cmd_explore(int argc, char **argv)
 {
-    enum { OPT_ALL = 256, OPT_SCRIPT, OPT_SIZE, OPT_COMPARE, OPT_SESSION };
-    static const struct option opts[] = {
-        {"model", required_argument, 0, 'm'},
-        {"dataset", required_argument, 0, 'd'},
-        {"all-points", no_argument, 0, OPT_ALL},
-        {"script", required_argument, 0, OPT_SCRIPT},
-        {"size", required_argument, 0, OPT_SIZE},
-        {"session", required_argument, 0, OPT_SESSION},
-        {"compare", required_argument, 0, OPT_COMPARE},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     AppOptions o = {0};
-    int c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":m:d:h", opts)) != -1) {
-        switch (c) {
-        case 'm': o.model_path = optarg; break;
-        case 'd':
-            if (!dataset_find(optarg))
-                return cli_usage("explore", "--dataset '%s': expected mnist or fashion", optarg);
-            o.dataset = optarg;
-            break;
-        case OPT_ALL: o.all_points = true; break;
-        case OPT_SCRIPT: o.script = optarg; break;
-        case OPT_SESSION: o.session_path = optarg; break;
-        case OPT_COMPARE: o.compare_path = optarg; break;
-        case OPT_SIZE:
-            if (parse_size(optarg, &o.width, &o.height) != EXIT_OK)
-                return cli_usage("explore", "--size '%s': expected WxH, e.g. 1024x768", optarg);
-            break;
-        case 'h': help(); return EXIT_OK;
-        default: return cli_bad_option("explore", c, argv);
-        }
-    }
+    const CliOpt *opts = CLI_OPTS(
+        CLI_MODEL(&o.model_path),
+        CLI_CALL("dataset", 'd', cli_opt_dataset, &o.dataset),
+        CLI_FLAG("all-points", 0, &o.all_points),
+        CLI_STRING("script", 0, &o.script),
+        CLI_CALL("size", 0, parse_size, &o),
+        CLI_STRING("session", 0, &o.session_path),
+        CLI_STRING("compare", 0, &o.compare_path));
+    int rc = cli_parse_opts("explore", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return cli_parsed_exit(rc);
     if (cli_parse_only)
         return EXIT_OK;
     Err e = {0};

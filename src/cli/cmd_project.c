@@ -2,7 +2,6 @@
  * latent means of the test images (-m MODEL), written as CSV. Thin: CSV in and
  * out and the model's encoder here, the numbers in src/embed. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <cblas.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "core/afile.h"
 #include "core/timer.h"
 #include "embed/pca.h"
@@ -147,51 +147,27 @@ static int model_points(const char *path, const char *dataset, size_t n_max, IoP
 
 int cmd_project(int argc, char **argv)
 {
-    enum { O_METHOD = 256, O_N, O_PERP, O_ITERS, O_THETA, O_SEED, O_THREADS, O_DIMS };
-    static const struct option opts[] = {
-        {"input", required_argument, 0, 'i'},   {"method", required_argument, 0, O_METHOD},
-        {"model", required_argument, 0, 'm'},   {"dataset", required_argument, 0, 'd'},
-        {"n", required_argument, 0, O_N},       {"perplexity", required_argument, 0, O_PERP},
-        {"iters", required_argument, 0, O_ITERS}, {"theta", required_argument, 0, O_THETA},
-        {"seed", required_argument, 0, O_SEED}, {"threads", required_argument, 0, O_THREADS},
-        {"dims", required_argument, 0, O_DIMS}, {"output", required_argument, 0, 'o'},
-        {"verbose", no_argument, 0, 'v'},       {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     const char *input = NULL, *output = NULL, *method = "tsne", *model = NULL, *dataset = NULL;
-    long n_max = 0, iters = 1000, seed = 1, threads = 2, dims = 2;
+    long n_max = 0, iters = 1000, seed = 1, threads = 2, dims = 0;
     double perplexity = 30.0, theta = 0.5;
-    int verbose = 0, dims_set = 0, c;
-    cli_getopt_begin(1);
-    while ((c = cli_getopt(argc, argv, ":i:o:m:d:vh", opts)) != -1) {
-        int bad = 0;
-        switch (c) {
-        case 'i': input = optarg; break;
-        case 'm': model = optarg; break;
-        case 'd': dataset = optarg; break;
-        case 'o': output = optarg; break;
-        case 'v': verbose = 1; break;
-        case O_METHOD: method = optarg; break;
-        case O_N: bad = cli_parse_long("project", "--n", optarg, 1, 100000000, &n_max); break;
-        case O_PERP:
-            bad = cli_parse_double("project", "--perplexity", optarg, 1, 10000, &perplexity);
-            break;
-        case O_ITERS: bad = cli_parse_long("project", "--iters", optarg, 0, 1000000, &iters); break;
-        case O_THETA: bad = cli_parse_double("project", "--theta", optarg, 0, 2, &theta); break;
-        case O_SEED: bad = cli_parse_long("project", "--seed", optarg, 0, LONG_MAX, &seed); break;
-        case O_THREADS:
-            bad = cli_parse_long("project", "--threads", optarg, 1, 64, &threads);
-            break;
-        case O_DIMS:
-            bad = cli_parse_long("project", "--dims", optarg, 1, 100000, &dims);
-            dims_set = 1;
-            break;
-        case 'h': help(); return EXIT_OK;
-        default: return cli_bad_option("project", c, argv);
-        }
-        if (bad)
-            return EXIT_USAGE;
-    }
+    bool verbose = false;
+    const CliOpt *opts = CLI_OPTS(
+        CLI_STRING("input", 'i', &input),
+        CLI_STRING("method", 0, &method),
+        CLI_MODEL(&model),
+        CLI_DATASET(&dataset),
+        CLI_LONG("n", 0, &n_max, 1, 100000000),
+        CLI_DOUBLE("perplexity", 0, &perplexity, 1, 10000),
+        CLI_LONG("iters", 0, &iters, 0, 1000000),
+        CLI_DOUBLE("theta", 0, &theta, 0, 2),
+        CLI_LONG("seed", 0, &seed, 0, LONG_MAX),
+        CLI_LONG("threads", 0, &threads, 1, 64),
+        CLI_LONG("dims", 0, &dims, 1, 100000), /* 0: not given (2) */
+        CLI_OUTPUT(&output),
+        CLI_FLAG("verbose", 'v', &verbose));
+    int rc = cli_parse_opts("project", argc, argv, 1, opts, help, NULL);
+    if (rc)
+        return cli_parsed_exit(rc);
     if (!input == !model)
         return cli_usage("project", "give exactly one of --input FILE.csv and -m MODEL");
     if (dataset && !model)
@@ -199,12 +175,14 @@ int cmd_project(int argc, char **argv)
     int is_tsne = !strcmp(method, "tsne");
     if (!is_tsne && strcmp(method, "pca"))
         return cli_usage("project", "--method '%s': expected tsne or pca", method);
-    if (is_tsne && dims_set && dims != 2)
+    if (is_tsne && dims && dims != 2)
         return cli_usage("project", "--dims applies to pca; t-SNE maps to 2 dims");
     if (output && cli_check_output("project", "-o", output))
         return EXIT_USAGE;
     if (cli_parse_only)
         return EXIT_OK;
+    if (!dims)
+        dims = 2;
 
     /* Our threads each call sgemm: keep OpenBLAS from adding its own. */
     openblas_set_num_threads(1);
@@ -212,7 +190,7 @@ int cmd_project(int argc, char **argv)
     IoPoints pts;
     double t0 = timer_now();
     if (model) {
-        int rc = model_points(model, dataset, (size_t)n_max, &pts);
+        rc = model_points(model, dataset, (size_t)n_max, &pts);
         if (rc != EXIT_OK)
             return rc;
         input = model;
