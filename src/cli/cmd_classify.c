@@ -3,23 +3,22 @@
  *   classify train    train one (default: the cached default classifier)
  *   classify eval     its accuracy on the test split, overall and per class
  *   classify predict  the class of PNG images or of every image in IDX files
+ *                     (classify_predict.c)
  *   classify samples  how a VAE's prior (or posterior) samples read to it
  * Exit 0 done, 1 failure, 2 usage, 130 interrupted. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "classify/clf.h"
+#include "classify_predict.h"
 #include "cli.h"
 #include "cli_opts.h"
 #include "core/afile.h"
 #include "core/timer.h"
 #include "data/dataset.h"
-#include "data/idx.h"
-#include "io/png.h"
 #include "nn/nn.h"
 #include "progress.h"
 #include "study/metrics.h"
@@ -260,97 +259,6 @@ static int run_eval(const Args *a, Clf *m, const ClfInfo *info, const char *path
     return EXIT_OK;
 }
 
-/* ---- predict ---- */
-
-static int has_suffix(const char *s, const char *suf)
-{
-    size_t n = strlen(s), k = strlen(suf);
-    return n >= k && !strcasecmp(s + n - k, suf);
-}
-
-/* A PNG as one image of X floats in [0, 1] (luminance times alpha). */
-static int load_png(const char *path, int invert, float *x, int rows, int cols, Err *e)
-{
-    uint8_t *rgba;
-    int w, h;
-    /* Larger than the classifier's input: refused from the header. */
-    int rc = io_png_read_rgba_max(path, cols, rows, &rgba, &w, &h, e);
-    if (rc != ERR_OK)
-        return rc;
-    if (w != cols || h != rows) {
-        free(rgba);
-        return err_set(e, ERR_FORMAT, "%s: %dx%d pixels; the classifier takes %dx%d", path, w, h,
-                       cols, rows);
-    }
-    for (int i = 0; i < w * h; i++) {
-        const uint8_t *p = rgba + 4 * i;
-        float lum = (0.299f * p[0] + 0.587f * p[1] + 0.114f * p[2]) / 255.0f;
-        if (invert)
-            lum = 1 - lum;
-        x[i] = lum * (float)p[3] / 255.0f;
-    }
-    free(rgba);
-    return ERR_OK;
-}
-
-static void print_prediction(const char *name, long index, const float *p)
-{
-    int k = clf_argmax(p, CLF_CLASSES);
-    if (index < 0)
-        printf("%s  %d  %.4f\n", name, k, (double)p[k]);
-    else
-        printf("%s#%ld  %d  %.4f\n", name, index, k, (double)p[k]);
-}
-
-static int run_predict(const Args *a, Clf *m)
-{
-    Err e = {0};
-    float probs[CLF_CLASSES];
-    for (int i = 0; i < a->n_inputs; i++) {
-        const char *path = a->inputs[i];
-        if (has_suffix(path, ".png")) {
-            float *x = malloc((size_t)m->x * sizeof *x);
-            if (!x) {
-                fprintf(stderr, "zspace: classify: out of memory\n");
-                return EXIT_FAIL;
-            }
-            int side = (int)lround(sqrt((double)m->x));
-            int rc = side * side == m->x ? load_png(path, a->invert, x, side, side, &e)
-                                         : err_set(&e, ERR_ARG, "classifier pixels %d are not a "
-                                                                "square image", m->x);
-            if (rc == ERR_OK) {
-                clf_predict(m, x, 1, probs);
-                print_prediction(path, -1, probs);
-            }
-            free(x);
-            if (rc != ERR_OK)
-                return cli_fail(&e);
-        } else {
-            IdxImages im;
-            if (idx_load_images(path, &im, &e) != ERR_OK)
-                return cli_fail(&e);
-            if (im.rows * im.cols != m->x) {
-                idx_images_free(&im);
-                err_set(&e, ERR_FORMAT, "%s: %dx%d images; the classifier takes %d pixels", path,
-                        im.rows, im.cols, m->x);
-                return cli_fail(&e);
-            }
-            float *p = malloc(im.n * CLF_CLASSES * sizeof *p);
-            if (!p) {
-                idx_images_free(&im);
-                fprintf(stderr, "zspace: classify: out of memory\n");
-                return EXIT_FAIL;
-            }
-            clf_predict(m, im.pixels, im.n, p);
-            for (size_t k = 0; k < im.n; k++)
-                print_prediction(path, (long)k, p + k * CLF_CLASSES);
-            free(p);
-            idx_images_free(&im);
-        }
-    }
-    return EXIT_OK;
-}
-
 /* ---- samples ---- */
 
 static int run_samples(const Args *a, Clf *m, const char *clf_path)
@@ -513,7 +421,7 @@ int cmd_classify(int argc, char **argv)
     if (!strcmp(a.sub, "eval"))
         rc = run_eval(&a, &m, &info, path);
     else if (!strcmp(a.sub, "predict"))
-        rc = run_predict(&a, &m);
+        rc = classify_predict(&m, a.inputs, a.n_inputs, a.invert);
     else
         rc = run_samples(&a, &m, path);
     clf_free(&m);
