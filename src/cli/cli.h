@@ -1,5 +1,6 @@
 /* cli: shared pieces of the subcommands. Each subcommand is one file,
- * cmd_<name>.c, thin: it parses options, calls the libraries and prints.
+ * cmd_<name>.c, thin: it parses options (a table for cli_opts.h), calls the
+ * libraries and prints.
  * Conventions (../shared/DESIGN.md): exit 0 success, 1 runtime failure,
  * 2 usage error; errors on stderr as "zspace: <what>: <why>". */
 #ifndef ZSPACE_CLI_CLI_H
