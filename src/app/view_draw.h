@@ -1,4 +1,4 @@
-/* view_draw: the explorer's "Draw a digit" panel (issue 4, key D) and the
+/* view_draw: the explorer's "Draw a digit" panel (key D) and the
  * uncertainty overlays of the map (view_uncert.c, key O).
  *
  * Draw: a square canvas (DRAW_CANVAS^2 floats, ~10x MNIST's field) painted

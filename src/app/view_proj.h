@@ -1,4 +1,4 @@
-/* view_proj: the explorer's map of a Z > 2 model (issue 6, "Live" and "New
+/* view_proj: the explorer's map of a Z > 2 model ("Live" and "New
  * points"). The UI thread's side of the projection worker (proj.h): it sends
  * the map's latent means when they are in and again whenever live training
  * re-encodes them (a warm t-SNE start, so the map evolves smoothly), takes

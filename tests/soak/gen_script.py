@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen_script: a long random explorer script for the soak test (issue 9).
+"""gen_script: a long random explorer script for the soak test.
 
 Seeded, so a failing soak can be replayed step for step. The script mixes
 clicks, drags, right-drags, wheel zooms and keys from the help list (not F12,
